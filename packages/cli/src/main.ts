@@ -1,0 +1,80 @@
+/**
+ * `wangzheng` — one command for operators, developers and people.
+ *
+ *   wangzheng start                     platform + registry simulator on the embedded default
+ *   wangzheng keys …                    generate, show, sign and verify with platform keys
+ *   wangzheng registry generate|serve   the simulated population registry
+ *   wangzheng config docs|check         the configuration reference / validate the environment
+ *
+ * Every command returns an exit code; errors print one clear line and never a stack trace.
+ */
+import { isWzError } from '@wangzheng/core/errors';
+
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+type Command = (args: string[], io: Io) => Promise<number>;
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  start: {
+    summary: 'run the platform and the registry simulator locally (SQLite, synthetic population)',
+    load: async () => (await import('./commands/start.ts')).startCommand,
+  },
+  keys: {
+    summary: 'generate, show, sign and verify with SM2 / ES256 / Ed25519 keys',
+    load: async () => (await import('./commands/keys.ts')).keysCommand,
+  },
+  registry: {
+    summary: 'generate a synthetic population or serve the registry simulator',
+    load: async () => (await import('./commands/registry.ts')).registryCommand,
+  },
+  config: {
+    summary: 'print the configuration reference (docs) or check the current environment (check)',
+    load: async () => (await import('./commands/config.ts')).configCommand,
+  },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    'usage: wangzheng <command> [options]',
+    '',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `wangzheng <command> --help` for a command\'s options.',
+  ].join('\n');
+}
+
+export const stdio: Io = {
+  out: (s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`),
+  err: (s) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`),
+};
+
+export async function main(argv: string[], io: Io = stdio): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.out(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`wangzheng: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await (await command.load())(rest, io);
+  } catch (e) {
+    if (isWzError(e)) {
+      io.err(`wangzheng ${name}: ${e.message} [${e.code}]`);
+      return 2;
+    }
+    if (e instanceof TypeError && 'code' in e && String((e as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
+      io.err(`wangzheng ${name}: ${e.message}`);
+      return 2;
+    }
+    io.err(`wangzheng ${name}: unexpected failure: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+}

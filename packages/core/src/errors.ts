@@ -1,0 +1,71 @@
+/**
+ * Errors are data. Every failure that can reach a caller is a `WzError` carrying:
+ * - `code`: a stable machine code from the closed set below (switch on it, never on text);
+ * - `status`: the HTTP status it maps to (always 4xx for bad input, 5xx only for our faults);
+ * - `message`: a client-safe description — never a secret, token, name, ID number or phone;
+ * - `detail`: a private note for logs only (still free of personal data), never sent.
+ *
+ * Misuse by a programmer (wrong argument types inside our own code) throws `TypeError`.
+ */
+export const ERROR_CODES = {
+  // generic input
+  invalid_request: 400,
+  invalid_json: 400,
+  payload_too_large: 413,
+  not_found: 404,
+  method_not_allowed: 405,
+  unauthenticated: 401,
+  forbidden: 403,
+  conflict: 409,
+  rate_limited: 429,
+  // cryptography
+  unsupported_algorithm: 400,
+  invalid_key: 400,
+  invalid_signature: 400,
+  signature_mismatch: 400,
+  invalid_jws: 400,
+  decryption_failed: 400,
+  // identifiers and documents
+  invalid_netid: 400,
+  invalid_check_character: 400,
+  invalid_id_number: 400,
+  unknown_document_type: 400,
+  invalid_document: 400,
+  document_expired: 400,
+  document_lost: 400,
+  forged_chip_data: 400,
+  unknown_person: 404,
+  face_mismatch: 400,
+  invalid_face_template: 400,
+  challenge_expired: 400,
+  // our own faults
+  registry_unavailable: 502,
+  invalid_configuration: 500,
+  store_unavailable: 503,
+  internal_error: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class WzError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly detail: string | undefined;
+
+  constructor(code: ErrorCode, message: string, opts: { detail?: string; status?: number; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'WzError';
+    this.code = code;
+    this.status = opts.status ?? ERROR_CODES[code];
+    this.detail = opts.detail;
+  }
+
+  /** The body sent to a client: code and safe message only. */
+  toJSON(): { error: ErrorCode; message: string } {
+    return { error: this.code, message: this.message };
+  }
+}
+
+export function isWzError(e: unknown, code?: ErrorCode): e is WzError {
+  return e instanceof WzError && (code === undefined || e.code === code);
+}

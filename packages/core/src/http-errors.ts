@@ -1,0 +1,75 @@
+/**
+ * Maps any thrown value to a safe HTTP answer. Framework-agnostic, so the platform and the
+ * registry simulator answer errors the same way: `{ error: <stable code>, message: <safe text> }`.
+ *
+ * Trust: only a `WzError`'s own message is considered client-safe. Anything else (a driver
+ * error, a bug) becomes a 500 `internal_error` with a fixed message; its text goes to the
+ * log as `detail` and never to the client. Framework errors for malformed requests are
+ * recognised by their `code` and answered as the 4xx they are.
+ */
+import { WzError, type ErrorCode } from './errors.ts';
+
+export interface ErrorResponse {
+  status: number;
+  body: { error: ErrorCode; message: string };
+  /** For the log line only. Never contains request data. */
+  detail?: string;
+}
+
+interface FrameworkError {
+  code?: unknown;
+  statusCode?: unknown;
+  name?: unknown;
+  issues?: unknown;
+}
+
+/** Fastify / avvio / content-type-parser error codes that mean "the client sent something bad". */
+const FRAMEWORK_CODES: Record<string, { code: ErrorCode; message: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'payload_too_large', message: 'request body is too large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'invalid_request', message: 'unsupported content type; send application/json' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'invalid_request', message: 'content-length does not match the body' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid_json', message: 'request body is empty; send a JSON object' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_json', message: 'request body is not valid JSON' },
+  FST_ERR_VALIDATION: { code: 'invalid_request', message: 'request does not match the schema' },
+};
+
+export function toErrorResponse(err: unknown): ErrorResponse {
+  if (err instanceof WzError) {
+    return { status: err.status, body: err.toJSON(), ...(err.detail ? { detail: err.detail } : {}) };
+  }
+  const e = (typeof err === 'object' && err !== null ? err : {}) as FrameworkError;
+  if (typeof e.code === 'string' && e.code in FRAMEWORK_CODES) {
+    const m = FRAMEWORK_CODES[e.code]!;
+    return { status: m.code === 'payload_too_large' ? 413 : 400, body: { error: m.code, message: m.message }, detail: e.code };
+  }
+  if (e instanceof SyntaxError || e.name === 'SyntaxError') {
+    return { status: 400, body: { error: 'invalid_json', message: 'request body is not valid JSON' } };
+  }
+  if (e.name === 'ZodError' && Array.isArray(e.issues)) {
+    return { status: 400, body: { error: 'invalid_request', message: describeIssues(e.issues) } };
+  }
+  const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
+  if (status >= 400 && status < 500) {
+    return { status, body: { error: status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : 'invalid_request', message: 'the request could not be processed' }, detail: String(e.code ?? e.name ?? '') };
+  }
+  return {
+    status: 500,
+    body: { error: 'internal_error', message: 'internal error; the incident was logged' },
+    detail: err instanceof Error ? `${err.name}: ${err.message}` : 'non-error thrown',
+  };
+}
+
+/**
+ * A safe one-line description of schema issues: names the fields and what was expected,
+ * never echoes the submitted values.
+ */
+export function describeIssues(issues: unknown[]): string {
+  const parts = issues.slice(0, 5).map((raw) => {
+    const i = raw as { path?: unknown[]; message?: string; code?: string };
+    const path = Array.isArray(i.path) && i.path.length > 0 ? i.path.join('.') : 'body';
+    // zod messages describe the expectation ("Too big: expected string to have <=8 characters"),
+    // not the input, so they are safe to pass on.
+    return `${path}: ${i.message ?? i.code ?? 'invalid'}`;
+  });
+  return `invalid request: ${parts.join('; ')}${issues.length > 5 ? ` (+${issues.length - 5} more)` : ''}`;
+}

@@ -1,0 +1,184 @@
+/**
+ * One typed configuration for the platform and the registry simulator.
+ *
+ * Sources, later wins: built-in defaults → environment variables (`WZ_*`) → explicit
+ * overrides (CLI flags, tests). Everything is validated at start-up; dangerous settings
+ * fail fast (development secrets in production, plain HTTP registry in production…).
+ *
+ * `docs/configuration.md` is generated from `CONFIG_FIELDS` (`wangzheng config docs`), and a
+ * test keeps it in step with this file.
+ */
+import { z } from 'zod';
+import { WzError } from '@wangzheng/core/errors';
+
+export interface ConfigField {
+  /** Path in the config object, dotted. */
+  key: string;
+  env: string;
+  default: string | number | undefined;
+  description: string;
+  secret?: boolean;
+}
+
+/** Every setting, its environment variable, default and meaning. Single source for the docs. */
+export const CONFIG_FIELDS: ConfigField[] = [
+  { key: 'mode', env: 'WZ_MODE', default: 'development', description: '`development` (generated secrets with a loud warning, sandbox conveniences) or `production` (every secret must be given; unsafe settings refuse to start).' },
+  { key: 'dataDir', env: 'WZ_DATA_DIR', default: '.wangzheng', description: 'Directory for the embedded SQLite databases and, in development, the generated secrets file.' },
+  { key: 'suite', env: 'WZ_SUITE', default: 'gm', description: 'Default crypto suite: `gm` (SM2/SM3/SM4, national) or `intl` (ES256/EdDSA, SHA-256, AES-GCM).' },
+  { key: 'http.host', env: 'WZ_HOST', default: '127.0.0.1', description: 'Address the platform listens on.' },
+  { key: 'http.port', env: 'WZ_PORT', default: 8080, description: 'Port of the platform.' },
+  { key: 'http.publicUrl', env: 'WZ_PUBLIC_URL', default: undefined, description: 'External base URL (issuer). Defaults to `http://localhost:<port>`.' },
+  { key: 'http.bodyLimit', env: 'WZ_BODY_LIMIT', default: 65536, description: 'Largest accepted request body in bytes; larger bodies get 413 `payload_too_large`.' },
+  { key: 'store.engine', env: 'WZ_STORE', default: 'sqlite', description: '`sqlite` (embedded, zero setup) or `postgres` (several processes, national scale).' },
+  { key: 'store.sqlitePath', env: 'WZ_SQLITE_PATH', default: undefined, description: 'SQLite file. Defaults to `<dataDir>/platform.db`.' },
+  { key: 'store.postgresUrl', env: 'WZ_POSTGRES_URL', default: undefined, description: 'PostgreSQL connection URL, e.g. `postgres://user@127.0.0.1:5432/wangzheng`. Required when `store.engine=postgres`.' },
+  { key: 'store.postgresSchema', env: 'WZ_POSTGRES_SCHEMA', default: undefined, description: 'PostgreSQL schema to use (created if missing). Defaults to the connection\'s search_path.' },
+  { key: 'store.poolSize', env: 'WZ_POSTGRES_POOL', default: 8, description: 'PostgreSQL connections per process.' },
+  { key: 'registry.url', env: 'WZ_REGISTRY_URL', default: 'http://127.0.0.1:8081', description: 'Base URL of the population registry (the simulator in development).' },
+  { key: 'registry.sharedKey', env: 'WZ_REGISTRY_KEY', default: undefined, description: 'Shared key for the registry\'s HMAC-SM3 request signatures, `keyId:base64url` (≥32 bytes). Generated in development.', secret: true },
+  { key: 'registry.port', env: 'WZ_REGISTRY_PORT', default: 8081, description: 'Port of the registry simulator when this process starts it.' },
+  { key: 'registry.population', env: 'WZ_REGISTRY_POPULATION', default: 10000, description: 'Synthetic people generated when the simulator starts on an empty database.' },
+  { key: 'registry.seed', env: 'WZ_REGISTRY_SEED', default: 'wangzheng', description: 'Seed of the deterministic population generator.' },
+  { key: 'registry.faceThreshold', env: 'WZ_FACE_THRESHOLD', default: 0.8, description: 'Cosine similarity at or above which a face probe matches the registry template.' },
+  { key: 'secrets.netid', env: 'WZ_NETID_KEYS', default: undefined, description: 'Key ring for 网号 derivation: comma-separated `id:base64url` (first derives, rest recognise).', secret: true },
+  { key: 'secrets.appid', env: 'WZ_APPID_KEYS', default: undefined, description: 'Key ring for per-relying-party application identifiers.', secret: true },
+  { key: 'secrets.kek', env: 'WZ_KEK_KEYS', default: undefined, description: 'Key-encryption keys that wrap each person\'s data key (first wraps, all unwrap). 16 bytes for gm (SM4), 32 for intl (AES-256).', secret: true },
+  { key: 'secrets.blindIndex', env: 'WZ_BLIND_INDEX_KEYS', default: undefined, description: 'Key ring for the keyed digests (blind indexes) through which identity lookups happen.', secret: true },
+  { key: 'signing.gmKeyFile', env: 'WZ_SIGNING_KEY_GM', default: undefined, description: 'PKCS#8 PEM file of the platform\'s SM2 signing key. Generated in development.' },
+  { key: 'signing.intlKeyFile', env: 'WZ_SIGNING_KEY_INTL', default: undefined, description: 'PKCS#8 PEM file of the platform\'s ES256 signing key. Generated in development.' },
+  { key: 'log.level', env: 'WZ_LOG_LEVEL', default: 'info', description: 'pino log level: `fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`.' },
+];
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const configSchema = z.object({
+  mode: z.enum(['development', 'production']),
+  dataDir: z.string().min(1),
+  suite: z.enum(['gm', 'intl']),
+  http: z.object({
+    host: z.string().min(1),
+    port,
+    publicUrl: z.url().optional(),
+    bodyLimit: z.coerce.number().int().min(1024).max(16 * 1024 * 1024),
+  }),
+  store: z.object({
+    engine: z.enum(['sqlite', 'postgres']),
+    sqlitePath: z.string().min(1).optional(),
+    postgresUrl: z.string().min(1).optional(),
+    postgresSchema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).optional(),
+    poolSize: z.coerce.number().int().min(1).max(256),
+  }),
+  registry: z.object({
+    url: z.url(),
+    sharedKey: z.string().optional(),
+    port,
+    population: z.coerce.number().int().min(0).max(2_000_000_000),
+    seed: z.string().min(1),
+    faceThreshold: z.coerce.number().min(0).max(1),
+  }),
+  secrets: z.object({
+    netid: z.string().optional(),
+    appid: z.string().optional(),
+    kek: z.string().optional(),
+    blindIndex: z.string().optional(),
+  }),
+  signing: z.object({
+    gmKeyFile: z.string().optional(),
+    intlKeyFile: z.string().optional(),
+  }),
+  log: z.object({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  }),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+type Plain = { [k: string]: unknown };
+
+function setPath(obj: Plain, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let cur = obj;
+  for (const p of parts.slice(0, -1)) {
+    if (typeof cur[p] !== 'object' || cur[p] === null) cur[p] = {};
+    cur = cur[p] as Plain;
+  }
+  cur[parts.at(-1)!] = value;
+}
+
+/**
+ * Builds and validates the configuration. `overrides` are dotted keys (`'http.port': 0`).
+ * Throws WzError('invalid_configuration') naming the offending settings (never their values).
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Record<string, unknown> = {},
+): Config {
+  const raw: Plain = {};
+  for (const f of CONFIG_FIELDS) {
+    const fromEnv = env[f.env];
+    const value = f.key in overrides ? overrides[f.key] : fromEnv !== undefined && fromEnv !== '' ? fromEnv : f.default;
+    if (value !== undefined) setPath(raw, f.key, value);
+  }
+  for (const group of ['http', 'store', 'registry', 'secrets', 'signing', 'log']) {
+    if (raw[group] === undefined) raw[group] = {};
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => {
+      const key = i.path.join('.');
+      const field = CONFIG_FIELDS.find((f) => f.key === key);
+      return field ? `${key} (${field.env}): ${i.message}` : `${key}: ${i.message}`;
+    });
+    throw new WzError('invalid_configuration', `invalid configuration: ${fields.join('; ')}`);
+  }
+  const cfg = parsed.data;
+  if (cfg.store.engine === 'postgres' && !cfg.store.postgresUrl) {
+    throw new WzError('invalid_configuration', 'invalid configuration: store.postgresUrl (WZ_POSTGRES_URL) is required when store.engine=postgres');
+  }
+  if (cfg.mode === 'production') assertProductionSafe(cfg);
+  return cfg;
+}
+
+/** Fail fast on settings that are fine on a laptop and dangerous in a deployment. */
+function assertProductionSafe(cfg: Config): void {
+  const problems: string[] = [];
+  for (const f of CONFIG_FIELDS.filter((x) => x.secret)) {
+    const value = f.key.split('.').reduce<unknown>((o, k) => (o as Plain | undefined)?.[k], cfg);
+    if (value === undefined) problems.push(`${f.env} must be set in production`);
+  }
+  if (!cfg.signing.gmKeyFile) problems.push('WZ_SIGNING_KEY_GM must be set in production');
+  if (!cfg.signing.intlKeyFile) problems.push('WZ_SIGNING_KEY_INTL must be set in production');
+  if (cfg.registry.url.startsWith('http://') && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(cfg.registry.url)) {
+    problems.push('WZ_REGISTRY_URL must use https outside loopback in production');
+  }
+  if (problems.length > 0) {
+    throw new WzError('invalid_configuration', `unsafe production configuration: ${problems.join('; ')}`);
+  }
+}
+
+export function sqlitePath(cfg: Config, name = 'platform.db'): string {
+  return cfg.store.sqlitePath ?? `${cfg.dataDir}/${name}`;
+}
+
+export function publicUrl(cfg: Config): string {
+  return cfg.http.publicUrl ?? `http://localhost:${cfg.http.port}`;
+}
+
+/** Markdown table of every setting, for docs/configuration.md. */
+export function renderConfigDocs(): string {
+  const rows = CONFIG_FIELDS.map(
+    (f) => `| \`${f.env}\` | \`${f.key}\` | ${f.default === undefined ? '—' : `\`${f.default}\``} | ${f.secret ? '**secret** — ' : ''}${f.description} |`,
+  );
+  return [
+    '# Configuration',
+    '',
+    'Generated from `packages/platform/src/config.ts` by `npx wangzheng config docs`; do not edit by hand.',
+    'Every setting is read from its environment variable; command-line flags override them where a command offers one.',
+    'In `production` mode every secret must be given explicitly and the process refuses to start otherwise.',
+    '',
+    '| variable | key | default | meaning |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+}

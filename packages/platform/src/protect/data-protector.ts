@@ -1,0 +1,165 @@
+/**
+ * Envelope encryption of personal data, per person (docs/store.md, "Envelope scheme").
+ *
+ * - Each person has a random data key (DEK) of the suite's AEAD key length (SM4: 16 bytes,
+ *   AES-256: 32). Their data is sealed with it: SM4-GCM (gm) or AES-256-GCM (intl).
+ * - The DEK is stored only wrapped: sealed under a key-encryption key (KEK) from a ring kept
+ *   outside the database. The first KEK wraps; every KEK in the ring unwraps (rotation).
+ * - Associated data binds each ciphertext to where it belongs, so a copy moved to another
+ *   row, another purpose or another person fails to open (`decryption_failed`):
+ *     wrapped DEK: "wangzheng:dek:v1" ‖ suite ‖ kekId ‖ personId
+ *     sealed data: "wangzheng:data:v1" ‖ suite ‖ purpose ‖ personId
+ *   (NUL-separated; none of the parts may contain NUL).
+ * - Every ciphertext starts with two bytes: format version (1) and suite (1 = gm, 2 = intl),
+ *   then the suite's iv ‖ ciphertext ‖ tag.
+ * - Crypto-shredding: delete the wrapped DEK and nothing sealed under it can be opened again,
+ *   by anyone holding any KEK.
+ *
+ * No primitive is implemented here: sealing and opening are the suite's.
+ */
+import { randomBytes } from '@wangzheng/core/crypto/index';
+import type { CryptoSuite } from '@wangzheng/core/crypto/types';
+import { WzError } from '@wangzheng/core/errors';
+import { SymmetricKeyRing, type KeyRingEntry } from './keyring.ts';
+
+export interface DataKey {
+  /** The plaintext data key: keep it only as long as the request that needs it. */
+  readonly dek: Uint8Array;
+  readonly wrappedDek: Uint8Array;
+  readonly kekId: string;
+}
+
+export interface WrappedDataKey {
+  readonly wrappedDek: Uint8Array;
+  readonly kekId: string;
+}
+
+const FORMAT_VERSION = 1;
+const SUITE_IDS = { gm: 1, intl: 2 } as const;
+const PURPOSE = /^[a-z][a-z0-9_]{0,31}$/;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+export class DataProtector {
+  readonly suite: CryptoSuite;
+  readonly #keks: SymmetricKeyRing;
+  readonly #suiteId: number;
+
+  constructor(suite: CryptoSuite, kekRing: readonly KeyRingEntry[]) {
+    this.suite = suite;
+    this.#suiteId = SUITE_IDS[suite.name];
+    if (this.#suiteId === undefined) throw new TypeError(`unknown suite ${String(suite.name)}`);
+    this.#keks = new SymmetricKeyRing(kekRing, 'KEK ring', suite.aeadKeyLength);
+  }
+
+  /** The id of the KEK that wraps new data keys. */
+  get currentKekId(): string {
+    return this.#keks.current.id;
+  }
+
+  /** Whether a data key wrapped under `kekId` should be rewrapped under the current KEK. */
+  needsRewrap(kekId: string): boolean {
+    return kekId !== this.#keks.current.id;
+  }
+
+  /** A fresh data key for `personId`, wrapped under the current KEK. */
+  newDataKey(personId: string): DataKey {
+    const dek = randomBytes(this.suite.aeadKeyLength);
+    return { dek, ...this.#wrap(personId, dek) };
+  }
+
+  /** Recovers a person's data key. Unknown KEK, wrong person, tampering → `decryption_failed`. */
+  unwrapDataKey(personId: string, wrappedDek: Uint8Array, kekId: string): Uint8Array {
+    const kek = this.#keks.get(kekId);
+    if (kek === undefined) throw new WzError('decryption_failed', 'Decryption failed.', { detail: `unknown KEK id ${kekId}` });
+    const dek = this.#open(kek, wrappedDek, dekAad(this.suite.name, kekId, checkPersonId(personId)));
+    if (dek.length !== this.suite.aeadKeyLength) throw new WzError('decryption_failed', 'Decryption failed.', { detail: 'data key length' });
+    return dek;
+  }
+
+  /** KEK rotation: the same data key, wrapped under the current KEK. */
+  rewrap(personId: string, wrappedDek: Uint8Array, kekId: string): WrappedDataKey {
+    return this.#wrap(personId, this.unwrapDataKey(personId, wrappedDek, kekId));
+  }
+
+  /** Seals a JSON value for one person and one purpose (`profile`, `event`, `device_label`…). */
+  sealFor(dek: Uint8Array, personId: string, purpose: string, value: unknown): Uint8Array {
+    const json = JSON.stringify(value);
+    if (json === undefined) throw new TypeError('sealFor: value is not JSON-serialisable');
+    return this.sealBytesFor(dek, personId, purpose, encoder.encode(json));
+  }
+
+  /**
+   * Opens what `sealFor` sealed with the same person and purpose. Returns parsed JSON whose
+   * shape is NOT checked here: validate it (zod) before use.
+   */
+  openFor(dek: Uint8Array, personId: string, purpose: string, sealed: Uint8Array): unknown {
+    const bytes = this.openBytesFor(dek, personId, purpose, sealed);
+    try {
+      return JSON.parse(decoder.decode(bytes));
+    } catch (cause) {
+      // Authentic but not JSON: written by something else under the same key and purpose.
+      throw new WzError('decryption_failed', 'Decryption failed.', { detail: 'sealed data is not JSON', cause });
+    }
+  }
+
+  sealBytesFor(dek: Uint8Array, personId: string, purpose: string, plaintext: Uint8Array): Uint8Array {
+    this.#checkDek(dek);
+    return this.#seal(dek, plaintext, dataAad(this.suite.name, checkPurpose(purpose), checkPersonId(personId)));
+  }
+
+  openBytesFor(dek: Uint8Array, personId: string, purpose: string, sealed: Uint8Array): Uint8Array {
+    this.#checkDek(dek);
+    return this.#open(dek, sealed, dataAad(this.suite.name, checkPurpose(purpose), checkPersonId(personId)));
+  }
+
+  #wrap(personId: string, dek: Uint8Array): WrappedDataKey {
+    const { id, key } = this.#keks.current;
+    return { wrappedDek: this.#seal(key, dek, dekAad(this.suite.name, id, checkPersonId(personId))), kekId: id };
+  }
+
+  #seal(key: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
+    const body = this.suite.seal(key, plaintext, aad);
+    const out = new Uint8Array(2 + body.length);
+    out[0] = FORMAT_VERSION;
+    out[1] = this.#suiteId;
+    out.set(body, 2);
+    return out;
+  }
+
+  #open(key: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array {
+    if (!(sealed instanceof Uint8Array) || sealed.length < 2) {
+      throw new WzError('decryption_failed', 'Decryption failed.', { detail: 'sealed data too short' });
+    }
+    if (sealed[0] !== FORMAT_VERSION || sealed[1] !== this.#suiteId) {
+      throw new WzError('decryption_failed', 'Decryption failed.', { detail: `format ${sealed[0]}/${sealed[1]}, expected ${FORMAT_VERSION}/${this.#suiteId}` });
+    }
+    return this.suite.open(key, sealed.subarray(2), aad);
+  }
+
+  #checkDek(dek: Uint8Array): void {
+    if (!(dek instanceof Uint8Array) || dek.length !== this.suite.aeadKeyLength) {
+      throw new TypeError(`data key must be ${this.suite.aeadKeyLength} bytes`);
+    }
+  }
+}
+
+function checkPersonId(personId: string): string {
+  if (typeof personId !== 'string' || personId.length === 0 || personId.length > 128 || personId.includes('\0')) {
+    throw new TypeError('personId must be a non-empty string without NUL');
+  }
+  return personId;
+}
+
+function checkPurpose(purpose: string): string {
+  if (typeof purpose !== 'string' || !PURPOSE.test(purpose)) throw new TypeError(`purpose must match ${PURPOSE.source}`);
+  return purpose;
+}
+
+function dekAad(suite: string, kekId: string, personId: string): Uint8Array {
+  return encoder.encode(`wangzheng:dek:v1\0${suite}\0${kekId}\0${personId}`);
+}
+
+function dataAad(suite: string, purpose: string, personId: string): Uint8Array {
+  return encoder.encode(`wangzheng:data:v1\0${suite}\0${purpose}\0${personId}`);
+}

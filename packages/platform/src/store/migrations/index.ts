@@ -1,0 +1,47 @@
+/**
+ * The ordered list of migrations, shared by both engines. Kysely's Migrator runs it at start-up
+ * under a lock (PostgreSQL: an advisory lock; SQLite: BEGIN IMMEDIATE, see dialect.ts), in one
+ * transaction, and refuses to run if the database holds a migration this list does not know or
+ * if a new name sorts before one already applied.
+ *
+ * To add a migration: a new file `NNNN_name.ts`, appended here with the next number. Never edit
+ * or reorder an applied one.
+ */
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Connected, MigrationDialect } from '../dialect.ts';
+import { foundation } from './0001_foundation.ts';
+
+export interface StoreMigration {
+  up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void>;
+}
+
+/** Name → migration; names sort in the order they must run. */
+export const MIGRATIONS: ReadonlyArray<readonly [string, StoreMigration]> = [['0001_foundation', foundation]];
+
+export const MIGRATION_TABLE = 'wz_migration';
+export const MIGRATION_LOCK_TABLE = 'wz_migration_lock';
+
+class ListProvider implements MigrationProvider {
+  constructor(private readonly conn: Connected) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const out: Record<string, Migration> = {};
+    for (const [name, m] of MIGRATIONS) {
+      out[name] = { up: (db) => m.up(db, this.conn.migration) };
+    }
+    return out;
+  }
+}
+
+/** Brings the schema up to date; returns the names applied by this call (empty if none). */
+export async function migrateToLatest(conn: Connected): Promise<string[]> {
+  const migrator = new Migrator({
+    db: conn.db,
+    provider: new ListProvider(conn),
+    migrationTableName: MIGRATION_TABLE,
+    migrationLockTableName: MIGRATION_LOCK_TABLE,
+    ...(conn.schema === undefined ? {} : { migrationTableSchema: conn.schema }),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,39 @@
+/** The person's history: typed events with sealed details. */
+import type { Selectable } from 'kysely';
+import { toDbBytes } from '../dialect.ts';
+import type { EventsTable } from '../schema.ts';
+import type { EventRecord, EventWriter } from '../types.ts';
+import { assertBytes, assertCode, assertEpochMs, lookupId, newId, writeId, type RepoContext } from './context.ts';
+
+const MAX_PAGE = 1000;
+
+export function eventRepo({ db, now }: RepoContext): EventWriter {
+  return {
+    async listByPerson(personId, opts = {}) {
+      const key = lookupId(personId);
+      if (key === undefined) return [];
+      const limit = opts.limit ?? 100;
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new TypeError(`limit must be 1..${MAX_PAGE}`);
+      let q = db.selectFrom('events').selectAll().where('person_id', '=', key);
+      if (opts.before !== undefined) q = q.where('created_at', '<', assertEpochMs(opts.before, 'before'));
+      const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+      return rows.map(toEvent);
+    },
+
+    async append(e) {
+      const row = {
+        id: e.id === undefined ? newId() : writeId(e.id, 'event id'),
+        person_id: e.personId === null ? null : writeId(e.personId, 'person id'),
+        type: assertCode(e.type, 'event type'),
+        created_at: e.createdAt === undefined ? now() : assertEpochMs(e.createdAt, 'createdAt'),
+        data: e.data == null ? null : toDbBytes(assertBytes(e.data, 'data')),
+      };
+      await db.insertInto('events').values(row).execute();
+      return toEvent(row);
+    },
+  };
+}
+
+function toEvent(r: Selectable<EventsTable>): EventRecord {
+  return { id: r.id, personId: r.person_id, type: r.type, createdAt: r.created_at, data: r.data };
+}

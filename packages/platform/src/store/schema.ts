@@ -1,0 +1,92 @@
+/**
+ * The database schema as Kysely sees it: one interface per table, column names exactly as in
+ * SQL (snake_case). Only the store's own files import this; domain code sees the record types
+ * in `types.ts`.
+ *
+ * Engine-neutral value types (see `dialect.ts`):
+ * - bytes: BLOB (SQLite) / BYTEA (PostgreSQL) — both come back as a Node `Buffer`;
+ * - times: integer epoch milliseconds — INTEGER / BIGINT (BIGINT is parsed to a JS number);
+ * - ids: random UUIDs as text — TEXT / UUID;
+ * - no booleans, no JSON columns: statuses are short text, structured data is sealed bytes.
+ */
+import type { ColumnType } from 'kysely';
+
+/** Written as any byte array, read back as a Buffer (a Uint8Array). */
+export type BytesColumn = ColumnType<Buffer, Uint8Array, Uint8Array>;
+
+export interface PersonsTable {
+  id: string;
+  netid: string;
+  netid_attempt: number;
+  person_index: BytesColumn;
+  person_index_key_id: string;
+  wrapped_dek: BytesColumn;
+  kek_id: string;
+  profile: BytesColumn;
+  status: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface BlindIndexesTable {
+  kind: string;
+  digest: BytesColumn;
+  key_id: string;
+  person_id: string;
+  created_at: number;
+}
+
+export interface CredentialsTable {
+  id: string;
+  person_id: string | null;
+  device_id: string | null;
+  status: string;
+  status_list: string | null;
+  status_index: number | null;
+  issued_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  reason: string | null;
+}
+
+export interface DevicesTable {
+  id: string;
+  person_id: string;
+  public_jwk: string;
+  thumbprint: string;
+  label: BytesColumn | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface ConsentsTable {
+  id: string;
+  person_id: string;
+  subject: string;
+  scope: string;
+  granted_at: number;
+  withdrawn_at: number | null;
+}
+
+export interface EventsTable {
+  id: string;
+  person_id: string | null;
+  type: string;
+  created_at: number;
+  data: BytesColumn | null;
+}
+
+export interface CountersTable {
+  name: string;
+  value: number;
+}
+
+export interface Database {
+  persons: PersonsTable;
+  blind_indexes: BlindIndexesTable;
+  credentials: CredentialsTable;
+  devices: DevicesTable;
+  consents: ConsentsTable;
+  events: EventsTable;
+  counters: CountersTable;
+}
