@@ -159,6 +159,39 @@ static int pair_ok(EVP_PKEY *pkey) {
   return ok;
 }
 
+/* PEM text or exactly-consumed DER (PKCS#8/SEC1 for private, SPKI for public) → key, or NULL. */
+static EVP_PKEY *decode_pem_or_der(const unsigned char *in, size_t inlen, int priv) {
+  EVP_PKEY *pkey = NULL;
+  if (inlen > 10 && memcmp(in, "-----BEGIN", 10) == 0) {
+    BIO *bio = BIO_new_mem_buf(in, (int)inlen);
+    if (bio != NULL) pkey = priv ? PEM_read_bio_PrivateKey(bio, NULL, NULL, (void *)"") : PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
+    BIO_free(bio);
+    return pkey;
+  }
+  const unsigned char *p = in;
+  pkey = priv ? d2i_AutoPrivateKey(NULL, &p, (long)inlen) : d2i_PUBKEY(NULL, &p, (long)inlen);
+  if (pkey != NULL && p != in + inlen) {
+    EVP_PKEY_free(pkey);
+    pkey = NULL;
+  }
+  return pkey;
+}
+
+/* Checks a parsed key (SM2, valid) and wraps it in a JS handle; frees it and throws otherwise. */
+static napi_value check_and_wrap(napi_env env, EVP_PKEY *pkey, int priv) {
+  if (pkey == NULL) return throw_code(env, "WZ_SM2_KEY", priv ? "cannot parse the SM2 private key" : "cannot parse the SM2 public key");
+  if (!is_sm2(pkey)) {
+    EVP_PKEY_free(pkey);
+    return throw_code(env, "WZ_SM2_KEY", "not an SM2 key");
+  }
+  if (!(priv ? pair_ok(pkey) : public_ok(pkey))) {
+    EVP_PKEY_free(pkey);
+    return throw_code(env, "WZ_SM2_KEY", priv ? "invalid SM2 private key" : "invalid SM2 public key");
+  }
+  ERR_clear_error();
+  return wrap_key(env, pkey, priv);
+}
+
 /* importPrivate(bytes): 32-byte raw scalar, PKCS#8/SEC1 DER, or PEM text bytes. */
 static napi_value import_private(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -181,29 +214,10 @@ static napi_value import_private(napi_env env, napi_callback_info info) {
     EC_POINT_free(q);
     EC_GROUP_free(group);
     BN_clear_free(d);
-  } else if (inlen > 10 && memcmp(in, "-----BEGIN", 10) == 0) {
-    BIO *bio = BIO_new_mem_buf(in, (int)inlen);
-    if (bio != NULL) pkey = PEM_read_bio_PrivateKey(bio, NULL, NULL, (void *)"");
-    BIO_free(bio);
   } else {
-    const unsigned char *p = in;
-    pkey = d2i_AutoPrivateKey(NULL, &p, (long)inlen);
-    if (pkey != NULL && p != in + inlen) {
-      EVP_PKEY_free(pkey);
-      pkey = NULL;
-    }
+    pkey = decode_pem_or_der(in, inlen, 1);
   }
-  if (pkey == NULL) return throw_code(env, "WZ_SM2_KEY", "cannot parse the SM2 private key");
-  if (!is_sm2(pkey)) {
-    EVP_PKEY_free(pkey);
-    return throw_code(env, "WZ_SM2_KEY", "not an SM2 key");
-  }
-  if (!pair_ok(pkey)) {
-    EVP_PKEY_free(pkey);
-    return throw_code(env, "WZ_SM2_KEY", "invalid SM2 private key");
-  }
-  ERR_clear_error();
-  return wrap_key(env, pkey, 1);
+  return check_and_wrap(env, pkey, 1);
 }
 
 /* importPublic(bytes): 65-byte uncompressed point, SPKI DER, or PEM text bytes. */
@@ -215,31 +229,9 @@ static napi_value import_public(napi_env env, napi_callback_info info) {
   size_t inlen;
   if (argc < 1 || !get_bytes(env, argv[0], &in, &inlen)) return throw_code(env, "WZ_SM2_ARG", "expected a Uint8Array");
   EVP_PKEY *pkey = NULL;
-  if (inlen == 65 && in[0] == 0x04) {
-    pkey = sm2_from_data(in, inlen, NULL);
-  } else if (inlen > 10 && memcmp(in, "-----BEGIN", 10) == 0) {
-    BIO *bio = BIO_new_mem_buf(in, (int)inlen);
-    if (bio != NULL) pkey = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
-    BIO_free(bio);
-  } else {
-    const unsigned char *p = in;
-    pkey = d2i_PUBKEY(NULL, &p, (long)inlen);
-    if (pkey != NULL && p != in + inlen) {
-      EVP_PKEY_free(pkey);
-      pkey = NULL;
-    }
-  }
-  if (pkey == NULL) return throw_code(env, "WZ_SM2_KEY", "cannot parse the SM2 public key");
-  if (!is_sm2(pkey)) {
-    EVP_PKEY_free(pkey);
-    return throw_code(env, "WZ_SM2_KEY", "not an SM2 key");
-  }
-  if (!public_ok(pkey)) {
-    EVP_PKEY_free(pkey);
-    return throw_code(env, "WZ_SM2_KEY", "invalid SM2 public key");
-  }
-  ERR_clear_error();
-  return wrap_key(env, pkey, 0);
+  if (inlen == 65 && in[0] == 0x04) pkey = sm2_from_data(in, inlen, NULL);
+  else pkey = decode_pem_or_der(in, inlen, 0);
+  return check_and_wrap(env, pkey, 0);
 }
 
 /* generate(): a fresh SM2 private key handle. */

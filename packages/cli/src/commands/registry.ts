@@ -9,12 +9,12 @@
  * `<dataDir>/registry.db`. The shared key for request signatures is WZ_REGISTRY_KEY; when
  * unset, `serve` uses (or creates, mode 0600) `<dataDir>/registry.key` — a development key.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { generateSharedKey } from '@wangzheng/core/registry/http-auth';
 import { loadConfig } from '@wangzheng/platform/config';
+import { developmentSecretsFile } from '@wangzheng/platform/secrets';
 import { createRegistryServer } from '@wangzheng/registry-sim/http/server';
 import { IssuerPki } from '@wangzheng/registry-sim/pki/issuers';
 import { loadPopulation, loadPopulationParallel, PARALLEL_FROM, type LoadProgress } from '@wangzheng/registry-sim/population/load';
@@ -22,6 +22,7 @@ import { RegistryService } from '@wangzheng/registry-sim/service';
 import { openDb } from '@wangzheng/registry-sim/store/db';
 import { RegistryStore } from '@wangzheng/registry-sim/store/registry-store';
 import type { Io } from '../main.ts';
+import { untilSignalled } from '../util/signals.ts';
 
 const USAGE = `usage:
   wangzheng registry generate --count N [--seed S] [--db PATH] [--as-of YYYY-MM-DD] [--force]
@@ -169,13 +170,11 @@ export function progressBar(io: Io, stream: { isTTY?: boolean; write(s: string):
 // ------------------------------------------------------------------------------ serve
 
 function devSharedKey(dataDir: string, io: Io): string {
-  const file = join(dataDir, 'registry.key');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
-  const key = generateSharedKey('dev');
-  writeFileSync(file, `${key}\n`, { mode: 0o600 });
-  io.err(`WARNING: WZ_REGISTRY_KEY is not set: generated a DEVELOPMENT shared key in ${file}. Give the platform the same key (WZ_REGISTRY_KEY=$(cat ${file})).`);
-  return key;
+  const { file, secrets } = developmentSecretsFile(dataDir, (f) =>
+    io.err(`WARNING: WZ_REGISTRY_KEY is not set: generated DEVELOPMENT secrets in ${f}; the platform started with the same WZ_DATA_DIR uses the same key.`),
+  );
+  io.err(`registry: using the development shared key from ${file}`);
+  return secrets.registryKey;
 }
 
 async function serve(args: string[], io: Io): Promise<number> {
@@ -201,15 +200,7 @@ async function serve(args: string[], io: Io): Promise<number> {
   const url = await server.listen({ port, host: values.host ?? '127.0.0.1' });
   io.out(`registry simulator listening on ${url}  (db ${path})`);
   io.out(`  sample documents:  curl ${url}/sim/samples`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilSignalled();
   await server.close();
   return 0;
 }

@@ -5,19 +5,11 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CompactSign, compactVerify, importPKCS8, importSPKI } from 'jose';
 import { KeyRing, b64u, generateKey, signJws, verifyJws, type PrivateKey, type SigAlg } from '@wangzheng/core/crypto/index';
-import { isWzError } from '@wangzheng/core/errors';
+import { errorCode as code } from '../../../../test/support/errors.ts';
 
 const keys: Record<SigAlg, PrivateKey> = { SM2: generateKey('SM2'), ES256: generateKey('ES256'), EdDSA: generateKey('EdDSA') };
 const ALL: SigAlg[] = ['SM2', 'ES256', 'EdDSA'];
 
-function code(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    return isWzError(e) ? e.code : `raw:${String(e)}`;
-  }
-  return undefined;
-}
 const enc = (o: unknown) => b64u(JSON.stringify(o));
 
 describe('RFC 7515 compact JWS round trip', () => {

@@ -14,17 +14,9 @@ import {
   sm2PublicKeyFromPoint,
   type PublicJwk,
 } from '@wangzheng/core/crypto/index';
-import { isWzError } from '@wangzheng/core/errors';
 import { gm, hex, utf8 } from './vectors.ts';
+import { errorCode as code } from '../../../../test/support/errors.ts';
 
-function code(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    return isWzError(e) ? e.code : `raw:${String(e)}`;
-  }
-  return undefined;
-}
 
 describe('PKCS#8 / SPKI / JWK round trips for SM2, ES256 and EdDSA', () => {
   for (const alg of ['SM2', 'ES256', 'EdDSA'] as const) {

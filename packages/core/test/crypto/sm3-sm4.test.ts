@@ -8,21 +8,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { sm3 as smJsSm3 } from 'sm-crypto-v2';
 import { getSuite, toHex } from '@wangzheng/core/crypto/index';
 import { sm4GcmDecrypt, sm4GcmEncrypt } from '@wangzheng/core/crypto/sm4gcm';
-import { isWzError } from '@wangzheng/core/errors';
 import { gm as vectors, hex, utf8 } from './vectors.ts';
+import { errorCode as code } from '../../../../test/support/errors.ts';
 
 const gm = getSuite('gm');
 const dir = mkdtempSync(path.join(tmpdir(), 'wz-sm3-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function code(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    return isWzError(e) ? e.code : `raw:${String(e)}`;
-  }
-  return undefined;
-}
 
 describe('GB/T 32905-2016 SM3 examples', () => {
   for (const v of vectors.sm3) {

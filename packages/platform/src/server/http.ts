@@ -20,7 +20,6 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
     bodyLimit: opts.bodyLimit,
     // We log requests ourselves (below) so that URLs with query strings never reach a log line.
     logger: false,
-    disableRequestLogging: true,
     return503OnClosing: true,
     trustProxy: false,
   });

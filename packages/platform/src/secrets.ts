@@ -1,0 +1,131 @@
+/**
+ * The platform's secrets, resolved once at start-up from the configuration.
+ *
+ * Production: every ring and signing key comes from the environment / key files
+ * (`loadConfig` already refused to start without them).
+ *
+ * Development: whatever is not configured is taken from `<dataDir>/dev-secrets.json`, created
+ * on first start with fresh random keys (mode 0600) and reused afterwards, so 网号 and stored
+ * data stay readable across restarts. A loud warning names the file: these keys protect
+ * nothing once the file is copied around.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateKey, importPrivateKeyPem, type PrivateKey } from '@wangzheng/core/crypto/index';
+import { WzError } from '@wangzheng/core/errors';
+import { generateSecretEntry, parseSecretRing, type SecretRing } from '@wangzheng/core/identifiers/index';
+import { generateSharedKey } from '@wangzheng/core/registry/http-auth';
+import type { Config } from './config.ts';
+
+export interface PlatformSecrets {
+  readonly netid: SecretRing;
+  readonly appid: SecretRing;
+  readonly kek: SecretRing;
+  readonly blindIndex: SecretRing;
+  /** `keyId:base64url` shared with the registry for HMAC-SM3 request signatures. */
+  readonly registryKey: string;
+  /** The platform's signing keys: SM2 (gm) and ES256 (intl). */
+  readonly signing: { readonly gm: PrivateKey; readonly intl: PrivateKey };
+  /** Where development secrets came from, when they did (for the warning). */
+  readonly developmentFile?: string;
+}
+
+interface DevSecretsFile {
+  version: 1;
+  netid: string;
+  appid: string;
+  kek: { gm: string; intl: string };
+  blindIndex: string;
+  registryKey: string;
+  signing: { gm: string; intl: string };
+}
+
+export const DEV_SECRETS_FILE = 'dev-secrets.json';
+
+function newDevSecrets(): DevSecretsFile {
+  return {
+    version: 1,
+    netid: generateSecretEntry('dev-netid-1'),
+    appid: generateSecretEntry('dev-appid-1'),
+    kek: { gm: generateSecretEntry('dev-kek-1', 16), intl: generateSecretEntry('dev-kek-1', 32) },
+    blindIndex: generateSecretEntry('dev-bidx-1'),
+    registryKey: generateSharedKey('dev'),
+    signing: { gm: generateKey('SM2').toPem(), intl: generateKey('ES256').toPem() },
+  };
+}
+
+/**
+ * Reads (or, the first time, creates) `<dataDir>/dev-secrets.json`. The registry simulator
+ * started on its own uses the same file, so `registry serve` and `start` agree on the key.
+ */
+export function developmentSecretsFile(dataDir: string, onCreate?: (file: string) => void): { file: string; secrets: DevSecretsFile } {
+  const file = join(dataDir, DEV_SECRETS_FILE);
+  if (existsSync(file)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      throw new WzError('invalid_configuration', `${file} is not valid JSON; delete it to generate new development secrets`);
+    }
+    const s = parsed as Partial<DevSecretsFile>;
+    if (s?.version !== 1 || typeof s.netid !== 'string' || typeof s.registryKey !== 'string' || typeof s.signing?.gm !== 'string' || typeof s.kek?.gm !== 'string') {
+      throw new WzError('invalid_configuration', `${file} is not a development secrets file of this version; delete it to generate new ones`);
+    }
+    return { file, secrets: s as DevSecretsFile };
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const secrets = newDevSecrets();
+  // Write-then-rename so a crash never leaves half a file that later starts would reject.
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, file);
+  onCreate?.(file);
+  return { file, secrets };
+}
+
+function readKeyFile(path: string, what: string): PrivateKey {
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch {
+    throw new WzError('invalid_configuration', `${what}: cannot read the key file ${path}`);
+  }
+  return importPrivateKeyPem(pem);
+}
+
+/** Resolves every secret the platform needs. Never logs a value. */
+export function resolveSecrets(cfg: Config, opts: { onDevelopmentFile?: (file: string, created: boolean) => void } = {}): PlatformSecrets {
+  const s = cfg.secrets;
+  const complete =
+    s.netid && s.appid && s.kek && s.blindIndex && cfg.registry.sharedKey && cfg.signing.gmKeyFile && cfg.signing.intlKeyFile;
+  let dev: DevSecretsFile | undefined;
+  let devFile: string | undefined;
+  if (!complete) {
+    if (cfg.mode === 'production') throw new WzError('invalid_configuration', 'production mode requires every secret to be configured');
+    let created = false;
+    const r = developmentSecretsFile(cfg.dataDir, () => {
+      created = true;
+    });
+    dev = r.secrets;
+    devFile = r.file;
+    opts.onDevelopmentFile?.(r.file, created);
+  }
+  const kekLength = cfg.suite === 'gm' ? 16 : 32;
+  const kek = parseSecretRing(s.kek ?? dev!.kek[cfg.suite], { minKeyBytes: 16 });
+  if (kek.some((k) => k.key.length !== kekLength)) {
+    throw new WzError('invalid_configuration', `WZ_KEK_KEYS: every key must be ${kekLength} bytes for the ${cfg.suite} suite`);
+  }
+  return {
+    netid: parseSecretRing(s.netid ?? dev!.netid),
+    appid: parseSecretRing(s.appid ?? dev!.appid),
+    kek,
+    blindIndex: parseSecretRing(s.blindIndex ?? dev!.blindIndex),
+    registryKey: cfg.registry.sharedKey ?? dev!.registryKey,
+    signing: {
+      gm: cfg.signing.gmKeyFile ? readKeyFile(cfg.signing.gmKeyFile, 'WZ_SIGNING_KEY_GM') : importPrivateKeyPem(dev!.signing.gm),
+      intl: cfg.signing.intlKeyFile ? readKeyFile(cfg.signing.intlKeyFile, 'WZ_SIGNING_KEY_INTL') : importPrivateKeyPem(dev!.signing.intl),
+    },
+    ...(devFile ? { developmentFile: devFile } : {}),
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * The platform process: configuration + secrets → store, registry client, protect layer,
+ * signing keys → one Fastify app. Later capabilities (enrollment, OIDC, receipts) mount their
+ * routes on `platform.app` from their own folders, using `platform.deps`.
+ *
+ * ```ts
+ * const platform = await createPlatform({ config, secrets, logger });
+ * await platform.listen();   // http://localhost:8080
+ * await platform.close();
+ * ```
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { getSuite, KeyRing, type CryptoSuite } from '@wangzheng/core/crypto/index';
+import { WzError } from '@wangzheng/core/errors';
+import { publicUrl, sqlitePath, type Config } from '../config.ts';
+import { BlindIndexer, DataProtector } from '../protect/index.ts';
+import { createPlatformPassiveAuth, createRegistryClient, loadTrustAnchors, type Registry } from '../registry/index.ts';
+import type { PlatformSecrets } from '../secrets.ts';
+import { openStore, type Store, type StoreConfig } from '../store/index.ts';
+import { createHttpApp } from './http.ts';
+
+export interface PlatformDeps {
+  readonly config: Config;
+  readonly secrets: PlatformSecrets;
+  readonly suite: CryptoSuite;
+  readonly store: Store;
+  readonly registry: Registry;
+  readonly protector: DataProtector;
+  readonly blindIndexer: BlindIndexer;
+  /** Platform signing keys per suite (first signs, all verify). */
+  readonly signing: { readonly gm: KeyRing; readonly intl: KeyRing };
+  readonly issuer: string;
+  readonly logger: Logger;
+}
+
+export interface Platform {
+  readonly app: FastifyInstance;
+  readonly deps: PlatformDeps;
+  /** Starts listening on the configured host/port (or the ones given); resolves to the base URL. */
+  listen(opts?: { port?: number; host?: string }): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface CreatePlatformOptions {
+  config: Config;
+  secrets: PlatformSecrets;
+  logger: Logger;
+  /** Use this registry instead of an HTTP client to `config.registry.url` (tests). */
+  registry?: Registry;
+  /** Use this store instead of opening the configured one (tests); it is closed with the platform. */
+  store?: Store;
+}
+
+export function storeConfig(cfg: Config): StoreConfig {
+  if (cfg.store.engine === 'postgres') {
+    return {
+      engine: 'postgres',
+      url: cfg.store.postgresUrl as string,
+      poolSize: cfg.store.poolSize,
+      ...(cfg.store.postgresSchema ? { schema: cfg.store.postgresSchema } : {}),
+    };
+  }
+  return { engine: 'sqlite', path: sqlitePath(cfg) };
+}
+
+export async function createPlatform(opts: CreatePlatformOptions): Promise<Platform> {
+  const { config, secrets, logger } = opts;
+  const suite = getSuite(config.suite);
+
+  // The registry first: without its trust anchors no document can be checked, and failing
+  // here is clearer than failing at the first enrollment.
+  const registry =
+    opts.registry ??
+    (await (async () => {
+      const bare = createRegistryClient({ baseUrl: config.registry.url, sharedKey: secrets.registryKey });
+      const anchors = await loadTrustAnchors(bare, {
+        onUnpinned: (kids) => logger.warn({ kids }, 'registry trust anchors are not pinned (development); accepting what the registry publishes'),
+      });
+      return createRegistryClient({
+        baseUrl: config.registry.url,
+        sharedKey: secrets.registryKey,
+        passiveAuth: createPlatformPassiveAuth({ trustAnchors: anchors }),
+      });
+    })());
+
+  const store = opts.store ?? (await openStore(storeConfig(config)));
+  if (store.migrationsApplied.length > 0) logger.info({ migrations: store.migrationsApplied }, 'store migrated');
+
+  const deps: PlatformDeps = {
+    config,
+    secrets,
+    suite,
+    store,
+    registry,
+    protector: new DataProtector(suite, secrets.kek),
+    blindIndexer: new BlindIndexer(suite, secrets.blindIndex),
+    signing: { gm: new KeyRing(secrets.signing.gm), intl: new KeyRing(secrets.signing.intl) },
+    issuer: publicUrl(config),
+    logger,
+  };
+
+  const app = createHttpApp({ bodyLimit: config.http.bodyLimit, logger });
+
+  app.get('/healthz', async () => {
+    try {
+      await store.reader.counters.get('health');
+    } catch (e) {
+      throw new WzError('store_unavailable', 'The store is unavailable.', { cause: e });
+    }
+    return { status: 'ok', store: store.engine, suite: suite.name };
+  });
+
+  // Only public members leave: KeyRing.jwks() builds each JWK from an allow-list.
+  app.get('/.well-known/jwks.json', async (_req, reply) => {
+    void reply.header('cache-control', 'public, max-age=300');
+    return { keys: [...deps.signing.gm.jwks().keys, ...deps.signing.intl.jwks().keys] };
+  });
+
+  let closed = false;
+  return {
+    app,
+    deps,
+    async listen(l = {}) {
+      return app.listen({ port: l.port ?? config.http.port, host: l.host ?? config.http.host });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await store.close();
+    },
+  };
+}
