@@ -29,7 +29,7 @@ function fail(msg, log) {
 }
 
 const gyp = path.join(root, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
-if (!existsSync(gyp)) fail('node-gyp is not installed (it is a devDependency: install without --omit=dev)');
+if (!existsSync(gyp)) fail('node-gyp is not installed (it is a dependency of the root package; run npm ci from the repository root)');
 
 const args = [gyp, 'rebuild'];
 if (existsSync('/usr/include/node/node_api.h')) args.push('--nodedir=/usr');

@@ -1,0 +1,26 @@
+/**
+ * `npm run bench` — every benchmark, in one run, so ratios between them (e.g. an end-to-end
+ * flow against the crypto floor it needs) are measured on the same machine state.
+ *
+ *   npm run bench                 all sections
+ *   npm run bench -- crypto       only the named sections
+ *
+ * Sections print Markdown tables; docs/benchmarks.md records the figures.
+ */
+import { formatCryptoBench, runCryptoBench } from './crypto.ts';
+
+const SECTIONS: Record<string, { title: string; run: () => Promise<string> }> = {
+  crypto: { title: 'Cryptography', run: async () => formatCryptoBench(await runCryptoBench()) },
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const unknown = wanted.filter((w) => !(w in SECTIONS));
+if (unknown.length > 0) {
+  process.stderr.write(`bench: unknown section(s) ${unknown.join(', ')}; known: ${Object.keys(SECTIONS).join(', ')}\n`);
+  process.exit(2);
+}
+for (const [name, s] of Object.entries(SECTIONS)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  process.stderr.write(`bench: ${name}…\n`);
+  process.stdout.write(`\n## ${s.title}\n\n${await s.run()}\n`);
+}
