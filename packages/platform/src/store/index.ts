@@ -22,7 +22,9 @@ import type { RepoContext } from './repos/context.ts';
 import { counterRepo } from './repos/counters.ts';
 import { credentialRepo } from './repos/credentials.ts';
 import { deviceRepo } from './repos/devices.ts';
+import { enrollmentRepo } from './repos/enrollments.ts';
 import { eventRepo } from './repos/events.ts';
+import { passphraseRepo } from './repos/passphrases.ts';
 import { personRepo } from './repos/persons.ts';
 import type { Database } from './schema.ts';
 import type { PersonWriter, Store, StoreReader, StoreTx } from './types.ts';
@@ -98,6 +100,8 @@ function repositories(ctx: RepoContext & { db: Kysely<Database> }, check: () => 
     consents: guarded(consentRepo(ctx), check),
     events: guarded(eventRepo(ctx), check),
     counters: guarded(counterRepo(ctx), check),
+    enrollments: guarded(enrollmentRepo(ctx), check),
+    passphrases: guarded(passphraseRepo(ctx), check),
   };
 }
 
@@ -117,5 +121,7 @@ function readerOf(w: StoreTx): StoreReader {
     consents: pick(w.consents, ['findById', 'listByPerson', 'findActive']),
     events: pick(w.events, ['listByPerson']),
     counters: pick(w.counters, ['get']),
+    enrollments: pick(w.enrollments, ['findById', 'findByApprovalCode', 'count']),
+    passphrases: pick(w.passphrases, ['find']),
   };
 }

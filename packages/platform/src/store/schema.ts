@@ -81,6 +81,31 @@ export interface CountersTable {
   value: number;
 }
 
+/** 0002: an enrollment in progress. Nothing here is readable without the keys: see types.ts. */
+export interface EnrollmentsTable {
+  id: string;
+  token_hash: BytesColumn;
+  state: string;
+  nonce_hash: BytesColumn;
+  nonce_expires_at: number;
+  expires_at: number;
+  kek_id: string;
+  wrapped_dek: BytesColumn;
+  sealed: BytesColumn;
+  approval_code_hash: BytesColumn | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** 0002: a person's credential passphrase, as an Argon2id PHC string, and its failure counter. */
+export interface PassphrasesTable {
+  person_id: string;
+  hash: string;
+  failures: number;
+  locked_until: number | null;
+  updated_at: number;
+}
+
 export interface Database {
   persons: PersonsTable;
   blind_indexes: BlindIndexesTable;
@@ -89,4 +114,6 @@ export interface Database {
   consents: ConsentsTable;
   events: EventsTable;
   counters: CountersTable;
+  enrollments: EnrollmentsTable;
+  passphrases: PassphrasesTable;
 }

@@ -105,7 +105,7 @@ export interface PersonWriter extends PersonReader {
   setWrappedKey(id: string, expectedKekId: string, wrappedDek: Uint8Array, kekId: string): Promise<boolean>;
   /**
    * Cancellation: deletes the person's row — wrapped data key, sealed profile, netid, person
-   * index — and with it every blind index, device, consent and event of theirs; their
+   * index — and with it every blind index, device, consent, event and passphrase of theirs; their
    * credentials are revoked (reason `cancelled`) and detached, so their status-list entries
    * stay revoked while pointing at no one. Nothing left links to the person. Returns false if
    * there was no such person.
@@ -275,6 +275,136 @@ export interface CounterWriter extends CounterReader {
   increment(name: string, by?: number): Promise<number>;
 }
 
+// ---------------------------------------------------------------- enrollments (申领 in progress)
+
+/**
+ * An enrollment in progress. It holds no plaintext personal data: everything about the person
+ * is in `sealed`, encrypted by the caller under the enrollment's own data key, which is stored
+ * only wrapped under a KEK. The bearer token, the current nonce and a guardian-approval code
+ * are stored only as digests. A failed or abandoned enrollment is deleted; only a counter remains.
+ */
+export interface EnrollmentRecord {
+  /** Chosen by the caller (`newId()`): the data key's AAD binds it before the row exists. */
+  readonly id: string;
+  /** Keyed digest of the bearer token that authorises the steps. */
+  readonly tokenHash: Uint8Array;
+  /** The step the enrollment is at (`document_type`, `chip`, `face`, `phone_code`…): a code. */
+  readonly state: string;
+  /** Digest of the server nonce the next step must answer. */
+  readonly nonceHash: Uint8Array;
+  readonly nonceExpiresAt: number;
+  /** When the whole enrollment expires; `deleteExpired` removes it from then on. */
+  readonly expiresAt: number;
+  /** The enrollment's data key, sealed under the key-encryption key `kekId`. */
+  readonly kekId: string;
+  readonly wrappedDek: Uint8Array;
+  /** The enrollment's state as JSON, sealed with its data key. */
+  readonly sealed: Uint8Array;
+  /**
+   * Keyed digest of a guardian-approval code (applicants aged 14–17), or null. Unique while
+   * not null. The code is short: a plain hash of it could be brute-forced, so use a keyed one.
+   */
+  readonly approvalCodeHash: Uint8Array | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface NewEnrollment {
+  readonly id: string;
+  readonly tokenHash: Uint8Array;
+  readonly state: string;
+  readonly nonceHash: Uint8Array;
+  readonly nonceExpiresAt: number;
+  readonly expiresAt: number;
+  readonly kekId: string;
+  readonly wrappedDek: Uint8Array;
+  readonly sealed: Uint8Array;
+  /** Default null. */
+  readonly approvalCodeHash?: Uint8Array | null;
+  /** Default now; `updatedAt` starts equal to it. */
+  readonly createdAt?: number;
+}
+
+/** What one step writes. A new nonce (or state) is what lets exactly one concurrent request win. */
+export interface EnrollmentPatch {
+  readonly state: string;
+  readonly nonceHash: Uint8Array;
+  readonly nonceExpiresAt: number;
+  readonly sealed: Uint8Array;
+  /** Omitted: unchanged; null: cleared. */
+  readonly approvalCodeHash?: Uint8Array | null;
+  /** Omitted: unchanged. */
+  readonly expiresAt?: number;
+}
+
+export interface EnrollmentReader {
+  /**
+   * Expired rows are still returned until `deleteExpired` removes them: check `expiresAt` and
+   * `nonceExpiresAt` (and the token digest) yourself.
+   */
+  findById(id: string): Promise<EnrollmentRecord | undefined>;
+  /** The enrollment waiting for this guardian-approval code. Same caveat on expiry. */
+  findByApprovalCode(hash: Uint8Array): Promise<EnrollmentRecord | undefined>;
+  count(): Promise<number>;
+}
+
+export interface EnrollmentWriter extends EnrollmentReader {
+  /** A taken id or approval code → `conflict`. */
+  insert(enrollment: NewEnrollment): Promise<EnrollmentRecord>;
+  /**
+   * Compare-and-set: applies `patch` only if the row's state AND nonce digest still equal
+   * `expected`; returns whether it did. One statement, so of two concurrent requests answering
+   * the same nonce with a patch that changes the state or the nonce, exactly one wins, on either
+   * engine. A patch that keeps both (recording something without making the holder's nonce
+   * stale) is not exclusive: concurrent ones all apply, the last write's `sealed` stays. An
+   * approval code taken by another enrollment → `conflict`.
+   */
+  advance(id: string, expected: { readonly state: string; readonly nonceHash: Uint8Array }, patch: EnrollmentPatch): Promise<boolean>;
+  /** Completed, failed or abandoned: the row goes. Returns false if there was none. */
+  delete(id: string): Promise<boolean>;
+  /** Deletes up to `limit` enrollments with `expiresAt <= now` (oldest first); returns how many. */
+  deleteExpired(now: number, limit: number): Promise<number>;
+}
+
+// ---------------------------------------------------------------- passphrases (口令)
+
+/** A person's credential passphrase: its Argon2id hash and the failure counter behind lockout. */
+export interface PassphraseRecord {
+  readonly personId: string;
+  /** PHC string, `$argon2id$v=19$m=…,t=…,p=…$salt$hash`: never the passphrase. */
+  readonly hash: string;
+  /** Failed attempts since the last success or `set`. */
+  readonly failures: number;
+  /** Epoch ms until which attempts are refused, or null. Left in place after it passes. */
+  readonly lockedUntil: number | null;
+  readonly updatedAt: number;
+}
+
+export interface PassphraseReader {
+  find(personId: string): Promise<PassphraseRecord | undefined>;
+}
+
+export interface PassphraseWriter extends PassphraseReader {
+  /**
+   * Inserts or replaces; resets failures and lock. `hash` must be an Argon2id PHC string (a
+   * TypeError otherwise, so a raw passphrase cannot be stored by mistake). Unknown person →
+   * `conflict`.
+   */
+  set(personId: string, hash: string, at?: number): Promise<void>;
+  /**
+   * Atomically adds one failure (one statement: concurrent failures are all counted). When the
+   * new count is `lockAfter` or more, `lockedUntil = at + lockMs` — so every failure past the
+   * threshold (after a lock ran out) locks again. Returns the new state; unknown person →
+   * undefined.
+   */
+  recordFailure(
+    personId: string,
+    opts: { readonly lockAfter: number; readonly lockMs: number; readonly at?: number },
+  ): Promise<{ failures: number; lockedUntil: number | null } | undefined>;
+  /** After a success: failures 0, no lock. Writes nothing if there is nothing to reset. */
+  resetFailures(personId: string): Promise<void>;
+}
+
 // ---------------------------------------------------------------- the store
 
 /** Read-only repositories: what the holder side and reports get. */
@@ -285,6 +415,8 @@ export interface StoreReader {
   readonly consents: ConsentReader;
   readonly events: EventReader;
   readonly counters: CounterReader;
+  readonly enrollments: EnrollmentReader;
+  readonly passphrases: PassphraseReader;
 }
 
 /** The privileged repositories, bound to one connection or one transaction. */
@@ -295,6 +427,8 @@ export interface StoreTx {
   readonly consents: ConsentWriter;
   readonly events: EventWriter;
   readonly counters: CounterWriter;
+  readonly enrollments: EnrollmentWriter;
+  readonly passphrases: PassphraseWriter;
 }
 
 export interface Store extends StoreTx {

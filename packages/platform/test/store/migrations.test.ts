@@ -1,14 +1,18 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { MIGRATIONS, MIGRATION_TABLE } from '../../src/store/migrations/index.ts';
-import type { StoreConfig } from '../../src/store/index.ts';
+import { randomBytes } from 'node:crypto';
+import { connect } from '../../src/store/dialect.ts';
+import { MIGRATIONS, MIGRATION_TABLE, migrateUpTo } from '../../src/store/migrations/index.ts';
+import { newId, type StoreConfig } from '../../src/store/index.ts';
 import { describeEachEngine } from '../support/engines.ts';
+import { fakeNetid } from '../support/people.ts';
 
 const CHILD = fileURLToPath(new URL('../support/open-store-child.ts', import.meta.url));
 const ALL = MIGRATIONS.map(([name]) => name);
 
-const TABLES = ['blind_indexes', 'consents', 'counters', 'credentials', 'devices', 'events', 'persons'];
+const FOUNDATION_TABLES = ['blind_indexes', 'consents', 'counters', 'credentials', 'devices', 'events', 'persons'];
+const TABLES = [...FOUNDATION_TABLES, 'enrollments', 'passphrases'];
 
 function openInChild(cfg: StoreConfig): Promise<string[]> {
   return new Promise((resolve, reject) => {
@@ -53,11 +57,68 @@ describeEachEngine('migrations run at start-up, in order, once', (engine) => {
     expect(rows.map((r) => r.name)).toEqual(ALL);
   });
 
-  it('creates the foundation tables', async () => {
+  it('creates every table: 0001 foundation, 0002 enrollment', async () => {
     const cfg = await engine.freshConfig();
     await engine.open(cfg);
     const tables = await listTables(cfg);
     for (const t of TABLES) expect(tables).toContain(t);
+  });
+
+  it('0002 on a database already at 0001: applied at open, additive (the 0001 rows stay and link to the new tables)', async () => {
+    const cfg = await engine.freshConfig();
+    // The database as the previous release left it: 0001 only, with a person and a counter.
+    const conn = await connect(cfg);
+    const personId = newId();
+    try {
+      expect(await migrateUpTo(conn, '0001_foundation')).toEqual(['0001_foundation']);
+      await conn.db
+        .insertInto('persons')
+        .values({
+          id: personId,
+          netid: fakeNetid(),
+          netid_attempt: 0,
+          person_index: randomBytes(32),
+          person_index_key_id: 'bidx-1',
+          wrapped_dek: randomBytes(46),
+          kek_id: 'kek-1',
+          profile: randomBytes(80),
+          status: 'active',
+          created_at: 1,
+          updated_at: 1,
+        })
+        .execute();
+      await conn.db.insertInto('counters').values({ name: 'enrollment.abandoned', value: 7 }).execute();
+    } finally {
+      await conn.db.destroy();
+    }
+    const before = await listTables(cfg);
+    for (const t of FOUNDATION_TABLES) expect(before).toContain(t);
+    expect(before).not.toContain('enrollments');
+    expect(before).not.toContain('passphrases');
+
+    const store = await engine.open(cfg);
+    expect(store.migrationsApplied).toEqual(['0002_enrollment']);
+    expect((await store.persons.findById(personId))?.id).toBe(personId);
+    expect(await store.counters.get('enrollment.abandoned')).toBe(7);
+    await store.passphrases.set(personId, '$argon2id$v=19$m=1024,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaA');
+    expect((await store.passphrases.find(personId))?.failures).toBe(0);
+    expect(await store.enrollments.count()).toBe(0);
+    const rows = await rawSelect(cfg, `select name from ${MIGRATION_TABLE} order by name`);
+    expect(rows.map((r) => r.name)).toEqual(ALL);
+  });
+
+  it('0002 names its indexes: enrollments_expires_at_idx, and the unique approval-code constraint', async () => {
+    const cfg = await engine.freshConfig();
+    await engine.open(cfg);
+    const names = await listIndexes(cfg, 'enrollments');
+    expect(names).toContain('enrollments_expires_at_idx');
+    // SQLite implements a named UNIQUE constraint with an automatic index of its own name; the
+    // constraint's name appears in the table's SQL (and in conflict details, tested elsewhere).
+    if (cfg.engine === 'postgres') expect(names).toContain('enrollments_approval_code_hash_key');
+    else {
+      const [table] = await rawSelect(cfg, `select sql from sqlite_master where type = 'table' and name = 'enrollments'`);
+      expect(String(table?.sql)).toMatch(/constraint "enrollments_approval_code_hash_key" unique \("approval_code_hash"\)/);
+    }
   });
 
   it('two processes starting at once: one migrates, the other finds the schema current', async () => {
@@ -93,5 +154,13 @@ async function listTables(cfg: StoreConfig): Promise<string[]> {
     cfg.engine === 'sqlite'
       ? await rawSelect(cfg, `select name from sqlite_master where type = 'table'`)
       : await rawSelect(cfg, `select table_name as name from information_schema.tables where table_schema = '${cfg.schema}'`);
+  return rows.map((r) => String(r.name));
+}
+
+async function listIndexes(cfg: StoreConfig, table: string): Promise<string[]> {
+  const rows =
+    cfg.engine === 'sqlite'
+      ? await rawSelect(cfg, `select name from sqlite_master where type = 'index' and tbl_name = '${table}'`)
+      : await rawSelect(cfg, `select indexname as name from pg_indexes where schemaname = '${cfg.schema}' and tablename = '${table}'`);
   return rows.map((r) => String(r.name));
 }

@@ -1,4 +1,5 @@
 import { readFileSync, existsSync } from 'node:fs';
+import { hash } from '@node-rs/argon2';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getSuite } from '@wangzheng/core/crypto/index';
@@ -15,6 +16,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const suite = getSuite('gm');
+/** A real Argon2id PHC string, cheap parameters (the store never looks inside). */
+const phc = (passphrase: string) => hash(passphrase, { memoryCost: 1024, timeCost: 1, parallelism: 1 });
 
 describeEachEngine('cancellation shreds the person: nothing readable, nothing linkable', (engine) => {
   let store: Store;
@@ -25,11 +28,16 @@ describeEachEngine('cancellation shreds the person: nothing readable, nothing li
   let a: Enrolled;
   let b: Enrolled;
   let backup: PersonRecord;
+  let bobPassphrase: string;
 
   beforeAll(async () => {
     store = await engine.openFresh();
     a = await enrollSynthetic(store, protector, indexer, alice);
     b = await enrollSynthetic(store, protector, indexer, bob);
+    bobPassphrase = await phc('bob passphrase');
+    await store.passphrases.set(a.id, await phc('alice passphrase'));
+    await store.passphrases.set(b.id, bobPassphrase);
+    await store.passphrases.recordFailure(a.id, { lockAfter: 5, lockMs: 60_000 });
     await store.credentials.setStatus(a.credentialId, 'suspended');
     backup = (await store.persons.findById(a.id))!;
     expect(await store.persons.shred(a.id)).toBe(true);
@@ -44,7 +52,8 @@ describeEachEngine('cancellation shreds the person: nothing readable, nothing li
     expect(await store.persons.findByBlindIndex('phone', indexer.candidates('phone', alice.phone).map((c) => c.digest))).toBeUndefined();
   });
 
-  it('blind indexes, devices, consents and events of the person are deleted', async () => {
+  it('blind indexes, devices, consents, events and the passphrase of the person are deleted', async () => {
+    expect(await store.passphrases.find(a.id)).toBeUndefined();
     expect(await store.persons.listBlindIndexes(a.id)).toEqual([]);
     expect(await store.devices.listByPerson(a.id)).toEqual([]);
     expect(await store.devices.findById(a.deviceId)).toBeUndefined();
@@ -89,6 +98,7 @@ describeEachEngine('cancellation shreds the person: nothing readable, nothing li
     const row = (await store.persons.findById(b.id))!;
     expect(protector.openFor(protector.unwrapDataKey(b.id, row.wrappedDek, row.kekId), b.id, 'profile', row.profile)).toEqual(bob);
     expect((await store.credentials.findById(b.credentialId))?.status).toBe('valid');
+    expect(await store.passphrases.find(b.id)).toMatchObject({ hash: bobPassphrase, failures: 0 });
   });
 
   it('shredding again returns false; the same person can enroll anew', async () => {
@@ -111,6 +121,9 @@ describe('SQLite secure_delete: a shredded person leaves no ciphertext bytes in 
       for (const p of people) enrolled.push(await enrollSynthetic(store, protector, indexer, p));
       const victim = (await store.persons.findById(enrolled[7]!.id))!;
       const survivor = (await store.persons.findById(enrolled[8]!.id))!;
+      const [victimHash, survivorHash] = [await phc('victim passphrase'), await phc('survivor passphrase')];
+      await store.passphrases.set(victim.id, victimHash);
+      await store.passphrases.set(survivor.id, survivorHash);
       await store.persons.shred(victim.id);
       await store.close();
 
@@ -122,6 +135,8 @@ describe('SQLite secure_delete: a shredded person leaves no ciphertext bytes in 
       // The check can fail: the survivor's bytes are found the same way.
       expect(contains(survivor.wrappedDek)).toBe(true);
       expect(contains(survivor.profile)).toBe(true);
+      expect(contains(Buffer.from(survivorHash))).toBe(true);
+      expect(contains(Buffer.from(victimHash))).toBe(false);
       expect(contains(victim.wrappedDek)).toBe(false);
       expect(contains(victim.profile)).toBe(false);
       expect(contains(Buffer.from(victim.netid))).toBe(false);
@@ -138,6 +153,7 @@ describeEachEngine('shred is all or nothing', (engine) => {
     const indexer = new BlindIndexer(suite, blindKeyRing());
     const [p] = syntheticPeople(1, 3);
     const e = await enrollSynthetic(store, protector, indexer, p!);
+    await store.passphrases.set(e.id, await phc('a passphrase'));
     // Shredding inside a caller's transaction that then fails: everything comes back.
     await store
       .transaction(async (tx) => {
@@ -148,8 +164,10 @@ describeEachEngine('shred is all or nothing', (engine) => {
     expect((await store.persons.findById(e.id))?.id).toBe(e.id);
     expect((await store.credentials.findById(e.credentialId))?.status).toBe('valid');
     expect(await store.persons.listBlindIndexes(e.id)).toHaveLength(2);
+    expect((await store.passphrases.find(e.id))?.personId).toBe(e.id);
     // And outside a transaction, shred opens its own.
     expect(await store.persons.shred(e.id)).toBe(true);
     expect(await store.persons.findById(e.id)).toBeUndefined();
+    expect(await store.passphrases.find(e.id)).toBeUndefined();
   });
 });

@@ -7,16 +7,20 @@
  * To add a migration: a new file `NNNN_name.ts`, appended here with the next number. Never edit
  * or reorder an applied one.
  */
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import type { Connected, MigrationDialect } from '../dialect.ts';
 import { foundation } from './0001_foundation.ts';
+import { enrollment } from './0002_enrollment.ts';
 
 export interface StoreMigration {
   up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void>;
 }
 
 /** Name → migration; names sort in the order they must run. */
-export const MIGRATIONS: ReadonlyArray<readonly [string, StoreMigration]> = [['0001_foundation', foundation]];
+export const MIGRATIONS: ReadonlyArray<readonly [string, StoreMigration]> = [
+  ['0001_foundation', foundation],
+  ['0002_enrollment', enrollment],
+];
 
 export const MIGRATION_TABLE = 'wz_migration';
 export const MIGRATION_LOCK_TABLE = 'wz_migration_lock';
@@ -32,16 +36,31 @@ class ListProvider implements MigrationProvider {
   }
 }
 
-/** Brings the schema up to date; returns the names applied by this call (empty if none). */
-export async function migrateToLatest(conn: Connected): Promise<string[]> {
-  const migrator = new Migrator({
+function migrator(conn: Connected): Migrator {
+  return new Migrator({
     db: conn.db,
     provider: new ListProvider(conn),
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: MIGRATION_LOCK_TABLE,
     ...(conn.schema === undefined ? {} : { migrationTableSchema: conn.schema }),
   });
-  const { error, results } = await migrator.migrateToLatest();
+}
+
+/** Brings the schema up to date; returns the names applied by this call (empty if none). */
+export async function migrateToLatest(conn: Connected): Promise<string[]> {
+  return applied(await migrator(conn).migrateToLatest());
+}
+
+/**
+ * Brings the schema up to the named migration and no further: for tests and tooling that need
+ * a database as an older release left it (`openStore` always migrates to the latest).
+ */
+export async function migrateUpTo(conn: Connected, name: string): Promise<string[]> {
+  if (!MIGRATIONS.some(([n]) => n === name)) throw new TypeError('unknown migration name');
+  return applied(await migrator(conn).migrateTo(name));
+}
+
+function applied({ error, results }: MigrationResultSet): string[] {
   if (error !== undefined) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -195,8 +195,9 @@ export function personRepo({ db, now }: RepoContext): PersonWriter {
         .where('person_id', '=', key)
         .where('status', '<>', 'revoked')
         .execute();
-      // Cascades to blind_indexes, devices, consents, events. SQLite's secure_delete zeroes
-      // the freed cells; PostgreSQL leaves a dead tuple until VACUUM (see docs/store.md).
+      // Cascades to blind_indexes, devices, consents, events, passphrases. SQLite's
+      // secure_delete zeroes the freed cells; PostgreSQL leaves a dead tuple until VACUUM
+      // (see docs/store.md).
       const r = await db.deleteFrom('persons').where('id', '=', key).executeTakeFirst();
       return r.numDeletedRows > 0n;
     },
