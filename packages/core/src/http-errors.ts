@@ -7,6 +7,7 @@
  * log as `detail` and never to the client. Framework errors for malformed requests are
  * recognised by their `code` and answered as the 4xx they are.
  */
+import type { z } from 'zod';
 import { WzError, type ErrorCode } from './errors.ts';
 
 export interface ErrorResponse {
@@ -72,4 +73,11 @@ export function describeIssues(issues: unknown[]): string {
     return `${path}: ${i.message ?? i.code ?? 'invalid'}`;
   });
   return `invalid request: ${parts.join('; ')}${issues.length > 5 ? ` (+${issues.length - 5} more)` : ''}`;
+}
+
+/** Validates a request body; a failure is 400 `invalid_request` naming fields, never values. */
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  const r = schema.safeParse(body);
+  if (!r.success) throw new WzError('invalid_request', describeIssues(r.error.issues));
+  return r.data;
 }

@@ -46,6 +46,14 @@ export const CONFIG_FIELDS: ConfigField[] = [
   { key: 'secrets.blindIndex', env: 'WZ_BLIND_INDEX_KEYS', default: undefined, description: 'Key ring for the keyed digests (blind indexes) through which identity lookups happen.', secret: true },
   { key: 'signing.gmKeyFile', env: 'WZ_SIGNING_KEY_GM', default: undefined, description: 'PKCS#8 PEM file of the platform\'s SM2 signing key. Generated in development.' },
   { key: 'signing.intlKeyFile', env: 'WZ_SIGNING_KEY_INTL', default: undefined, description: 'PKCS#8 PEM file of the platform\'s ES256 signing key. Generated in development.' },
+  { key: 'enrollment.ttlSeconds', env: 'WZ_ENROLLMENT_TTL', default: 900, description: 'Longest an enrollment may take from start to issuance; after it the attempt is deleted (only a counter remains).' },
+  { key: 'enrollment.stepSeconds', env: 'WZ_ENROLLMENT_STEP_TTL', default: 300, description: 'Lifetime of each step\'s server nonce: the next step must come within it.' },
+  { key: 'enrollment.otpSeconds', env: 'WZ_OTP_TTL', default: 300, description: 'Lifetime of an SMS one-time code.' },
+  { key: 'credential.validityDays', env: 'WZ_CREDENTIAL_DAYS', default: 365, description: 'Validity of an issued 网证 in days.' },
+  { key: 'sms.sender', env: 'WZ_SMS_SENDER', default: 'outbox', description: '`outbox`: development sender that appends codes to a local file standing in for the phone (refused in production).' },
+  { key: 'sms.outboxFile', env: 'WZ_SMS_OUTBOX', default: undefined, description: 'The development SMS outbox file. Defaults to `<dataDir>/sms-outbox.jsonl`.' },
+  { key: 'passphrase.memoryKiB', env: 'WZ_ARGON2_MEMORY_KIB', default: 19456, description: 'Argon2id memory cost (KiB) for credential passphrase hashes (OWASP minimum: 19456).' },
+  { key: 'passphrase.iterations', env: 'WZ_ARGON2_ITERATIONS', default: 2, description: 'Argon2id time cost for credential passphrase hashes.' },
   { key: 'log.level', env: 'WZ_LOG_LEVEL', default: 'info', description: 'pino log level: `fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`.' },
 ];
 
@@ -86,6 +94,22 @@ export const configSchema = z.object({
     gmKeyFile: z.string().optional(),
     intlKeyFile: z.string().optional(),
   }),
+  enrollment: z.object({
+    ttlSeconds: z.coerce.number().int().min(60).max(86_400),
+    stepSeconds: z.coerce.number().int().min(30).max(3_600),
+    otpSeconds: z.coerce.number().int().min(30).max(3_600),
+  }),
+  credential: z.object({
+    validityDays: z.coerce.number().int().min(1).max(3_650),
+  }),
+  sms: z.object({
+    sender: z.enum(['outbox']),
+    outboxFile: z.string().min(1).optional(),
+  }),
+  passphrase: z.object({
+    memoryKiB: z.coerce.number().int().min(8_192).max(4_194_304),
+    iterations: z.coerce.number().int().min(1).max(20),
+  }),
   log: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   }),
@@ -119,7 +143,7 @@ export function loadConfig(
     const value = f.key in overrides ? overrides[f.key] : fromEnv !== undefined && fromEnv !== '' ? fromEnv : f.default;
     if (value !== undefined) setPath(raw, f.key, value);
   }
-  for (const group of ['http', 'store', 'registry', 'secrets', 'signing', 'log']) {
+  for (const group of ['http', 'store', 'registry', 'secrets', 'signing', 'enrollment', 'credential', 'sms', 'passphrase', 'log']) {
     if (raw[group] === undefined) raw[group] = {};
   }
   const parsed = configSchema.safeParse(raw);
@@ -151,6 +175,7 @@ function assertProductionSafe(cfg: Config): void {
   if (cfg.registry.url.startsWith('http://') && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(cfg.registry.url)) {
     problems.push('WZ_REGISTRY_URL must use https outside loopback in production');
   }
+  if (cfg.sms.sender === 'outbox') problems.push('WZ_SMS_SENDER=outbox writes one-time codes to a local file; production needs a carrier gateway');
   if (problems.length > 0) {
     throw new WzError('invalid_configuration', `unsafe production configuration: ${problems.join('; ')}`);
   }
@@ -158,6 +183,10 @@ function assertProductionSafe(cfg: Config): void {
 
 export function sqlitePath(cfg: Config, name = 'platform.db'): string {
   return cfg.store.sqlitePath ?? `${cfg.dataDir}/${name}`;
+}
+
+export function smsOutboxPath(cfg: Config): string {
+  return cfg.sms.outboxFile ?? `${cfg.dataDir}/sms-outbox.jsonl`;
 }
 
 export function publicUrl(cfg: Config): string {

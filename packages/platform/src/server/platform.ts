@@ -13,7 +13,11 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { getSuite, KeyRing, type CryptoSuite } from '@wangzheng/core/crypto/index';
 import { WzError } from '@wangzheng/core/errors';
-import { publicUrl, sqlitePath, type Config } from '../config.ts';
+import type { PassiveAuthenticator } from '@wangzheng/core/documents/passive-auth';
+import { publicUrl, smsOutboxPath, sqlitePath, type Config } from '../config.ts';
+import { createEnrollmentService, registerEnrollmentRoutes, type EnrollmentService } from '../enrollment/index.ts';
+import { PassphraseHasher } from '../passphrase/hasher.ts';
+import { OutboxSmsSender, type SmsSender } from '../sms/sender.ts';
 import { BlindIndexer, DataProtector } from '../protect/index.ts';
 import { createPlatformPassiveAuth, createRegistryClient, loadTrustAnchors, type Registry } from '../registry/index.ts';
 import type { PlatformSecrets } from '../secrets.ts';
@@ -26,6 +30,8 @@ export interface PlatformDeps {
   readonly suite: CryptoSuite;
   readonly store: Store;
   readonly registry: Registry;
+  /** Checks document chips against the registry's trust anchors (loaded at start-up). */
+  readonly passiveAuth: PassiveAuthenticator;
   readonly protector: DataProtector;
   readonly blindIndexer: BlindIndexer;
   /** Platform signing keys per suite (first signs, all verify). */
@@ -37,6 +43,7 @@ export interface PlatformDeps {
 export interface Platform {
   readonly app: FastifyInstance;
   readonly deps: PlatformDeps;
+  readonly enrollment: EnrollmentService;
   /** Starts listening on the configured host/port (or the ones given); resolves to the base URL. */
   listen(opts?: { port?: number; host?: string }): Promise<string>;
   close(): Promise<void>;
@@ -50,6 +57,10 @@ export interface CreatePlatformOptions {
   registry?: Registry;
   /** Use this store instead of opening the configured one (tests); it is closed with the platform. */
   store?: Store;
+  /** SMS sender; default from configuration (the development outbox file). */
+  sms?: SmsSender;
+  /** Clock (tests). */
+  now?: () => number;
 }
 
 export function storeConfig(cfg: Config): StoreConfig {
@@ -70,19 +81,11 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
 
   // The registry first: without its trust anchors no document can be checked, and failing
   // here is clearer than failing at the first enrollment.
-  const registry =
-    opts.registry ??
-    (await (async () => {
-      const bare = createRegistryClient({ baseUrl: config.registry.url, sharedKey: secrets.registryKey });
-      const anchors = await loadTrustAnchors(bare, {
-        onUnpinned: (kids) => logger.warn({ kids }, 'registry trust anchors are not pinned (development); accepting what the registry publishes'),
-      });
-      return createRegistryClient({
-        baseUrl: config.registry.url,
-        sharedKey: secrets.registryKey,
-        passiveAuth: createPlatformPassiveAuth({ trustAnchors: anchors }),
-      });
-    })());
+  const registry = opts.registry ?? createRegistryClient({ baseUrl: config.registry.url, sharedKey: secrets.registryKey });
+  const anchors = await loadTrustAnchors(registry, {
+    onUnpinned: (kids) => logger.warn({ kids }, 'registry trust anchors are not pinned (development); accepting what the registry publishes'),
+  });
+  const passiveAuth = createPlatformPassiveAuth({ trustAnchors: anchors });
 
   const store = opts.store ?? (await openStore(storeConfig(config)));
   if (store.migrationsApplied.length > 0) logger.info({ migrations: store.migrationsApplied }, 'store migrated');
@@ -93,6 +96,7 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
     suite,
     store,
     registry,
+    passiveAuth,
     protector: new DataProtector(suite, secrets.kek),
     blindIndexer: new BlindIndexer(suite, secrets.blindIndex),
     signing: { gm: new KeyRing(secrets.signing.gm), intl: new KeyRing(secrets.signing.intl) },
@@ -100,7 +104,16 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
     logger,
   };
 
+  const now = opts.now ?? Date.now;
+  const enrollment = createEnrollmentService(deps, {
+    sms: opts.sms ?? new OutboxSmsSender(smsOutboxPath(config)),
+    hasher: new PassphraseHasher(config.passphrase),
+    now,
+    config,
+  });
+
   const app = createHttpApp({ bodyLimit: config.http.bodyLimit, logger });
+  registerEnrollmentRoutes(app, enrollment);
 
   app.get('/healthz', async () => {
     try {
@@ -121,6 +134,7 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
   return {
     app,
     deps,
+    enrollment,
     async listen(l = {}) {
       return app.listen({ port: l.port ?? config.http.port, host: l.host ?? config.http.host });
     },

@@ -356,10 +356,15 @@ export interface EnrollmentWriter extends EnrollmentReader {
    * `expected`; returns whether it did. One statement, so of two concurrent requests answering
    * the same nonce with a patch that changes the state or the nonce, exactly one wins, on either
    * engine. A patch that keeps both (recording something without making the holder's nonce
-   * stale) is not exclusive: concurrent ones all apply, the last write's `sealed` stays. An
+   * stale) is exclusive only when `expected.sealed` is given too: then the row must also still
+   * hold exactly the sealed state the caller read, so no concurrent update is lost. An
    * approval code taken by another enrollment → `conflict`.
    */
-  advance(id: string, expected: { readonly state: string; readonly nonceHash: Uint8Array }, patch: EnrollmentPatch): Promise<boolean>;
+  advance(
+    id: string,
+    expected: { readonly state: string; readonly nonceHash: Uint8Array; readonly sealed?: Uint8Array },
+    patch: EnrollmentPatch,
+  ): Promise<boolean>;
   /** Completed, failed or abandoned: the row goes. Returns false if there was none. */
   delete(id: string): Promise<boolean>;
   /** Deletes up to `limit` enrollments with `expiresAt <= now` (oldest first); returns how many. */

@@ -2,16 +2,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { faceMatchRequestSchema, guardianCheckRequestSchema } from '@wangzheng/core/registry/schemas';
-import { WzError } from '@wangzheng/core/errors';
-import { describeIssues } from '@wangzheng/core/http-errors';
-import type { RegistryService } from '../service.ts';
+import { parseBody } from '@wangzheng/core/http-errors';
 
-/** Validates a body; a failure is 400 `code` with a message naming fields, never values. */
-export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
-  const r = schema.safeParse(body);
-  if (!r.success) throw new WzError('invalid_request', describeIssues(r.error.issues));
-  return r.data;
-}
+export { parseBody };
+import type { RegistryService } from '../service.ts';
 
 const verifyEnvelope = z.strictObject({ chip: z.record(z.string(), z.unknown()) });
 

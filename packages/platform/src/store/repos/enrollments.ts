@@ -57,15 +57,12 @@ export function enrollmentRepo({ db, now }: RepoContext): EnrollmentWriter {
       const expectedState = assertCode(expected?.state, 'expected state');
       const expectedNonce = toDbBytes(assertBytes(expected?.nonceHash, 'expected nonceHash'));
       const set = patchRow(patch, now());
+      const expectedSealed = expected.sealed === undefined ? undefined : toDbBytes(assertBytes(expected.sealed, 'expected sealed'));
       const key = lookupId(id);
       if (key === undefined) return false;
-      const r = await db
-        .updateTable('enrollments')
-        .set(set)
-        .where('id', '=', key)
-        .where('state', '=', expectedState)
-        .where('nonce_hash', '=', expectedNonce)
-        .executeTakeFirst();
+      let q = db.updateTable('enrollments').set(set).where('id', '=', key).where('state', '=', expectedState).where('nonce_hash', '=', expectedNonce);
+      if (expectedSealed !== undefined) q = q.where('sealed', '=', expectedSealed);
+      const r = await q.executeTakeFirst();
       return r.numUpdatedRows > 0n;
     },
 

@@ -1,0 +1,66 @@
+/**
+ * Sending one-time codes by SMS. The platform depends on `SmsSender` only; an operator
+ * plugs in their carrier's gateway. Two senders ship:
+ *
+ * - `OutboxSmsSender` (development): appends each message as one JSON line to a local file
+ *   (mode 0600) that stands in for the person's phone; the CLI wallet and the tests read the
+ *   code back with `readOutbox`. The file holds phone numbers and codes in clear — it is the
+ *   simulated phone, not the platform's store — so production refuses it (config.ts).
+ * - `MemorySmsSender` (tests).
+ *
+ * The platform's log never sees the number or the code: callers log a message id at most.
+ */
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export interface SmsMessage {
+  /** Canonical 11-digit mainland mobile number. */
+  readonly to: string;
+  readonly text: string;
+  /** The one-time code, separately, so a simulated phone can read it without parsing text. */
+  readonly code: string;
+  readonly purpose: 'enrollment';
+  readonly sentAt: number;
+}
+
+export interface SmsSender {
+  send(message: SmsMessage): Promise<void>;
+}
+
+export class OutboxSmsSender implements SmsSender {
+  constructor(readonly file: string) {}
+
+  async send(message: SmsMessage): Promise<void> {
+    mkdirSync(dirname(this.file), { recursive: true });
+    const fresh = !existsSync(this.file);
+    appendFileSync(this.file, `${JSON.stringify(message)}\n`, { mode: 0o600 });
+    if (fresh) chmodSync(this.file, 0o600);
+  }
+}
+
+export class MemorySmsSender implements SmsSender {
+  readonly sent: SmsMessage[] = [];
+  async send(message: SmsMessage): Promise<void> {
+    this.sent.push(message);
+  }
+  /** The newest code sent to `to`. */
+  lastCode(to: string): string | undefined {
+    return this.sent.filter((m) => m.to === to).at(-1)?.code;
+  }
+}
+
+/** The newest message in an outbox file for `to` (canonical number), if any. */
+export function readOutbox(file: string, to: string): SmsMessage | undefined {
+  if (!existsSync(file)) return undefined;
+  let last: SmsMessage | undefined;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line) continue;
+    try {
+      const m = JSON.parse(line) as SmsMessage;
+      if (m.to === to) last = m;
+    } catch {
+      // a torn last line from a concurrent append: skip it
+    }
+  }
+  return last;
+}
