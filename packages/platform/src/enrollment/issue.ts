@@ -20,6 +20,7 @@ import { WzError } from '@wangzheng/core/errors';
 import { allocateNetid, type SecretRing } from '@wangzheng/core/identifiers/index';
 import type { BlindIndexer, DataProtector } from '../protect/index.ts';
 import { newId, type PersonRecord, type Store, type StoreTx } from '../store/index.ts';
+import { allocateStatus, statusListUri } from '../credential/status-list.ts';
 import { consentSubjects } from './notice.ts';
 import type { EnrollmentSessions, Opened } from './session.ts';
 import type { EnrolleeData, EnrollmentState } from './state.ts';
@@ -57,7 +58,6 @@ export interface IssuerDeps {
   readonly now: () => number;
 }
 
-export const STATUS_LIST = '1';
 const AGE_BOUNDARIES = [14, 16, 18, 60] as const;
 const DAY = 86_400_000;
 
@@ -125,8 +125,8 @@ export class Issuer {
         label: device.label ? protector.sealFor(dek, person.id, 'device_label', device.label) : null,
         createdAt: now,
       });
-      const statusIndex = (await tx.counters.increment(`status_list.${STATUS_LIST}`)) - 1;
-      await tx.credentials.insert({ id: credentialId, personId: person.id, deviceId: dev.id, statusList: STATUS_LIST, statusIndex, issuedAt: now, expiresAt });
+      const status = await allocateStatus(tx);
+      await tx.credentials.insert({ id: credentialId, personId: person.id, deviceId: dev.id, statusList: status.list, statusIndex: status.idx, issuedAt: now, expiresAt });
       await tx.passphrases.set(person.id, state.passphraseHash!, now);
       const subjects = consentSubjects(state.consent!.noticeVersion);
       await tx.consents.insert({ personId: person.id, subject: subjects.processing, scope: 'enrollment', grantedAt: state.consent!.at });
@@ -165,7 +165,7 @@ export class Issuer {
         netid: person.netid,
         issuedAt: Math.floor(now / 1000),
         expiresAt: Math.floor(expiresAt / 1000),
-        status: { idx: statusIndex, uri: `${this.deps.issuerUrl}/status-lists/${STATUS_LIST}` },
+        status: { idx: status.idx, uri: statusListUri(this.deps.issuerUrl, status.list) },
         cnf: device.jwk as unknown as PublicJwk,
         claims: netidClaims(e, chinaDate(now)),
       });

@@ -22,6 +22,7 @@ import { BlindIndexer, DataProtector } from '../protect/index.ts';
 import { createPlatformPassiveAuth, createRegistryClient, loadTrustAnchors, type Registry } from '../registry/index.ts';
 import type { PlatformSecrets } from '../secrets.ts';
 import { openStore, type Store, type StoreConfig } from '../store/index.ts';
+import { statusListToken, STATUS_LIST_TTL } from '../credential/status-list.ts';
 import { createHttpApp } from './http.ts';
 
 export interface PlatformDeps {
@@ -128,6 +129,14 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
   app.get('/.well-known/jwks.json', async (_req, reply) => {
     void reply.header('cache-control', 'public, max-age=300');
     return { keys: [...deps.signing.gm.jwks().keys, ...deps.signing.intl.jwks().keys] };
+  });
+
+  // Token Status Lists, signed with the key of the platform's default suite.
+  app.get('/status-lists/:list', async (req, reply) => {
+    const { list } = req.params as { list: string };
+    const token = await statusListToken(store.reader, config.suite === 'gm' ? deps.signing.gm : deps.signing.intl, deps.issuer, list, now());
+    void reply.header('content-type', 'application/statuslist+jwt').header('cache-control', `public, max-age=${STATUS_LIST_TTL}`);
+    return token;
   });
 
   let closed = false;

@@ -19,6 +19,7 @@ import { createRegistryServer, type RegistryServer } from '@wangzheng/registry-s
 import { PlatformClient } from '@wangzheng/wallet/enroll/client';
 import { enroll, type EnrollOptions } from '@wangzheng/wallet/enroll/enroll';
 import type { DeviceHardware } from '@wangzheng/wallet/enroll/simulator';
+import type { StoreConfig } from '../../src/store/index.ts';
 import type { TestEngine } from '../support/engines.ts';
 
 export interface RegistryPerson {
@@ -47,12 +48,12 @@ export const AGE_14_17 = `p.birth_date <= '${yearsAgo(15)}' AND p.birth_date > '
 export const UNDER_14 = `p.birth_date > '${yearsAgo(13)}'`;
 
 /** One registry simulator per test file, shared by both engines' platforms. */
-export async function startRegistry(population = 600): Promise<SharedRegistry> {
+export async function startRegistry(population = 600, seed = 'enrollment-tests'): Promise<SharedRegistry> {
   const dir = mkdtempSync(join(tmpdir(), 'wz-enroll-'));
   // The development secrets file makes the shared key both sides use.
   const cfg = loadConfig({}, { dataDir: dir });
   const secrets = resolveSecrets(cfg);
-  const server = await createRegistryServer({ dbPath: join(dir, 'registry.db'), sharedKeys: [secrets.registryKey], population: { count: population, seed: 'enrollment-tests' } });
+  const server = await createRegistryServer({ dbPath: join(dir, 'registry.db'), sharedKeys: [secrets.registryKey], population: { count: population, seed } });
   const url = await server.listen({ port: 0, host: '127.0.0.1' });
   return {
     server,
@@ -76,6 +77,7 @@ export async function startRegistry(population = 600): Promise<SharedRegistry> {
 
 export interface Harness {
   platform: Platform;
+  storeConfig: StoreConfig;
   client: PlatformClient;
   url: string;
   sms: MemorySmsSender;
@@ -124,12 +126,14 @@ export async function startPlatform(
   });
   const logger = pino({ level: 'debug' }, sink);
   const sms = new MemorySmsSender();
-  const store = await engine.openFresh();
+  const storeConfig = await engine.freshConfig();
+  const store = await engine.open(storeConfig);
   const platform = await createPlatform({ config, secrets, logger, store, sms, ...(opts.now ? { now: opts.now } : {}) });
   const url = await platform.listen({ port: 0, host: '127.0.0.1' });
   const client = new PlatformClient(url);
   const h: Harness = {
     platform,
+    storeConfig,
     client,
     url,
     sms,
