@@ -8,9 +8,11 @@
  * Sections print Markdown tables; docs/benchmarks.md records the figures.
  */
 import { formatCryptoBench, runCryptoBench } from './crypto.ts';
+import { formatRows, runEnrollmentBench } from './enrollment.ts';
 
 const SECTIONS: Record<string, { title: string; run: () => Promise<string> }> = {
   crypto: { title: 'Cryptography', run: async () => formatCryptoBench(await runCryptoBench()) },
+  enrollment: { title: 'Enrollment (end to end, in-process)', run: async () => formatRows(await runEnrollmentBench()) },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
