@@ -9,3 +9,13 @@ export function errorCode(f: () => unknown): string | undefined {
   }
   return undefined;
 }
+
+/** The WzError code a promise rejects with, `not a WzError: …` for another rejection, `no error` when it resolves. */
+export async function rejectionCode(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    return isWzError(e) ? e.code : `not a WzError: ${String(e)}`;
+  }
+  return 'no error';
+}

@@ -69,6 +69,7 @@ export const ERROR_CODES = {
   keystore_missing: 404,
   // our own faults
   registry_unavailable: 502,
+  sms_unavailable: 503,
   invalid_configuration: 500,
   store_unavailable: 503,
   internal_error: 500,

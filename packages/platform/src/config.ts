@@ -50,7 +50,7 @@ export const CONFIG_FIELDS: ConfigField[] = [
   { key: 'enrollment.stepSeconds', env: 'WZ_ENROLLMENT_STEP_TTL', default: 300, description: 'Lifetime of each step\'s server nonce: the next step must come within it.' },
   { key: 'enrollment.otpSeconds', env: 'WZ_OTP_TTL', default: 300, description: 'Lifetime of an SMS one-time code.' },
   { key: 'credential.validityDays', env: 'WZ_CREDENTIAL_DAYS', default: 365, description: 'Validity of an issued 网证 in days.' },
-  { key: 'sms.sender', env: 'WZ_SMS_SENDER', default: 'outbox', description: '`outbox`: development sender that appends codes to a local file standing in for the phone (refused in production).' },
+  { key: 'sms.sender', env: 'WZ_SMS_SENDER', default: 'outbox', description: '`outbox`: development sender that appends codes to a local file standing in for the phone (refused in production). `disabled`: no SMS; the phone step answers 503 `sms_unavailable` (until a carrier gateway adapter is configured).' },
   { key: 'sms.outboxFile', env: 'WZ_SMS_OUTBOX', default: undefined, description: 'The development SMS outbox file. Defaults to `<dataDir>/sms-outbox.jsonl`.' },
   { key: 'passphrase.memoryKiB', env: 'WZ_ARGON2_MEMORY_KIB', default: 19456, description: 'Argon2id memory cost (KiB) for credential passphrase hashes (OWASP minimum: 19456).' },
   { key: 'passphrase.iterations', env: 'WZ_ARGON2_ITERATIONS', default: 2, description: 'Argon2id time cost for credential passphrase hashes.' },
@@ -103,7 +103,7 @@ export const configSchema = z.object({
     validityDays: z.coerce.number().int().min(1).max(3_650),
   }),
   sms: z.object({
-    sender: z.enum(['outbox']),
+    sender: z.enum(['outbox', 'disabled']),
     outboxFile: z.string().min(1).optional(),
   }),
   passphrase: z.object({
@@ -175,7 +175,7 @@ function assertProductionSafe(cfg: Config): void {
   if (cfg.registry.url.startsWith('http://') && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(cfg.registry.url)) {
     problems.push('WZ_REGISTRY_URL must use https outside loopback in production');
   }
-  if (cfg.sms.sender === 'outbox') problems.push('WZ_SMS_SENDER=outbox writes one-time codes to a local file; production needs a carrier gateway');
+  if (cfg.sms.sender === 'outbox') problems.push('WZ_SMS_SENDER=outbox writes one-time codes to a local file; production needs a carrier gateway (or WZ_SMS_SENDER=disabled)');
   if (problems.length > 0) {
     throw new WzError('invalid_configuration', `unsafe production configuration: ${problems.join('; ')}`);
   }

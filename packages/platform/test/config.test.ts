@@ -54,9 +54,16 @@ describe('configuration', () => {
 
   it('production refuses a plain-HTTP registry off loopback', () => {
     const secrets = Object.fromEntries(CONFIG_FIELDS.filter((f) => f.secret).map((f) => [f.env, 'k1:AAAA']));
-    const env = { ...secrets, WZ_MODE: 'production', WZ_SIGNING_KEY_GM: 'gm.pem', WZ_SIGNING_KEY_INTL: 'intl.pem' };
+    const env = { ...secrets, WZ_MODE: 'production', WZ_SIGNING_KEY_GM: 'gm.pem', WZ_SIGNING_KEY_INTL: 'intl.pem', WZ_SMS_SENDER: 'disabled' };
     expect(codeOf(() => loadConfig({ ...env, WZ_REGISTRY_URL: 'http://registry.example:8081' }))).toBe('invalid_configuration');
     expect(codeOf(() => loadConfig({ ...env, WZ_REGISTRY_URL: 'https://registry.example' }))).toBeUndefined();
+  });
+
+  it('production refuses the development SMS outbox', () => {
+    const secrets = Object.fromEntries(CONFIG_FIELDS.filter((f) => f.secret).map((f) => [f.env, 'k1:AAAA']));
+    const env = { ...secrets, WZ_MODE: 'production', WZ_SIGNING_KEY_GM: 'gm.pem', WZ_SIGNING_KEY_INTL: 'intl.pem', WZ_REGISTRY_URL: 'https://registry.example' };
+    expect(codeOf(() => loadConfig(env))).toBe('invalid_configuration');
+    expect(codeOf(() => loadConfig({ ...env, WZ_SMS_SENDER: 'disabled' }))).toBeUndefined();
   });
 
   it('docs/configuration.md is generated from the schema and up to date', () => {

@@ -10,6 +10,7 @@ import { AAD_DESCRIPTOR } from '../src/format.ts';
 import { DEFAULT_KDF, deriveKek } from '../src/kdf.ts';
 import { KEYSTORE_FILE, createKeystore, keystoreExists, openKeystore, type Wallet } from '../src/keystore.ts';
 import type { KdfCost, StoredCredential } from '../src/types.ts';
+import { rejectionCode as codeOf } from '../../../test/support/errors.ts';
 
 // Cheap Argon2id for every test but the one with the defaults: ~1 ms instead of ~100 ms.
 const CHEAP: KdfCost = { memoryKiB: 1024, iterations: 1, parallelism: 1 };
@@ -44,15 +45,6 @@ function credential(over: Partial<StoredCredential> = {}): StoredCredential {
     holder: 'self',
     ...over,
   };
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return isWzError(e) ? e.code : `not a WzError: ${String(e)}`;
-  }
-  return 'no error';
 }
 
 async function errorOf(p: Promise<unknown>): Promise<unknown> {

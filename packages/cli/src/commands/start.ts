@@ -128,6 +128,15 @@ export async function startCommand(args: string[], io: Io): Promise<number> {
     for (const s of samples.slice(0, 8)) {
       io.out(`  ${s.label.padEnd(20)} ${s.documentType.padEnd(31)} ${s.documentNumber.padEnd(20)} ${s.status.padEnd(8)} ${s.description}`);
     }
+    const adult = samples.find((s) => s.label === 'adult');
+    if (adult) {
+      const env = cfg.dataDir === '.wangzheng' ? '' : `WZ_DATA_DIR=${cfg.dataDir} `;
+      io.out('');
+      io.out('Enroll the sample adult from the CLI wallet (in another terminal):');
+      io.out(`  ${env}npx wangzheng wallet enroll --document-type ${adult.documentType} --document-number ${adult.documentNumber} --phone 13800138000 --platform ${started.platformUrl} --registry ${started.registryUrl}`);
+      io.out(`  ${env}npx wangzheng wallet show`);
+      io.out('  (the SMS code is read from the development outbox; docs/enrollment.md explains every step)');
+    }
   }
   io.out('');
   io.out('Press Ctrl-C to stop.');

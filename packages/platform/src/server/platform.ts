@@ -17,7 +17,7 @@ import type { PassiveAuthenticator } from '@wangzheng/core/documents/passive-aut
 import { publicUrl, smsOutboxPath, sqlitePath, type Config } from '../config.ts';
 import { createEnrollmentService, registerEnrollmentRoutes, type EnrollmentService } from '../enrollment/index.ts';
 import { PassphraseHasher } from '../passphrase/hasher.ts';
-import { OutboxSmsSender, type SmsSender } from '../sms/sender.ts';
+import { DisabledSmsSender, OutboxSmsSender, type SmsSender } from '../sms/sender.ts';
 import { BlindIndexer, DataProtector } from '../protect/index.ts';
 import { createPlatformPassiveAuth, createRegistryClient, loadTrustAnchors, type Registry } from '../registry/index.ts';
 import type { PlatformSecrets } from '../secrets.ts';
@@ -107,7 +107,7 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
 
   const now = opts.now ?? Date.now;
   const enrollment = createEnrollmentService(deps, {
-    sms: opts.sms ?? new OutboxSmsSender(smsOutboxPath(config)),
+    sms: opts.sms ?? (config.sms.sender === 'outbox' ? new OutboxSmsSender(smsOutboxPath(config)) : new DisabledSmsSender()),
     hasher: new PassphraseHasher(config.passphrase),
     now,
     config,

@@ -12,6 +12,7 @@
  */
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { WzError } from '@wangzheng/core/errors';
 
 export interface SmsMessage {
   /** Canonical 11-digit mainland mobile number. */
@@ -35,6 +36,13 @@ export class OutboxSmsSender implements SmsSender {
     const fresh = !existsSync(this.file);
     appendFileSync(this.file, `${JSON.stringify(message)}\n`, { mode: 0o600 });
     if (fresh) chmodSync(this.file, 0o600);
+  }
+}
+
+/** No SMS gateway: every send fails, so enrollment stops at the phone step with a clear code. */
+export class DisabledSmsSender implements SmsSender {
+  async send(): Promise<void> {
+    throw new WzError('sms_unavailable', 'Text messages cannot be sent by this deployment; enrollment is unavailable.');
   }
 }
 

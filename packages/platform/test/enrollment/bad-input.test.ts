@@ -8,6 +8,7 @@ import type { WzError } from '@wangzheng/core/errors';
 import { NOTICE } from '../../src/enrollment/notice.ts';
 import { describeEachEngine } from '../support/engines.ts';
 import { ADULT, freshPhone, startPlatform, startRegistry, VALID_DOC, type Harness, type RegistryPerson, type SharedRegistry } from './harness.ts';
+import { rejectionCode as codeOf } from '../../../../test/support/errors.ts';
 
 let reg: SharedRegistry;
 beforeAll(async () => {
@@ -24,15 +25,6 @@ interface Flow {
   next: string;
   faceChallenge?: string;
   phone?: string;
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return (e as WzError).code;
-  }
-  return 'resolved';
 }
 
 const STEPS = ['chip', 'face', 'phone', 'phone_code', 'consent', 'passphrase', 'device'] as const;

@@ -10,21 +10,13 @@ import { collect, approveAsGuardian, type AwaitingGuardian, type Issued } from '
 import { NOTICE, consentSubjects } from '../../src/enrollment/notice.ts';
 import { describeEachEngine } from '../support/engines.ts';
 import { ADULT, AGE_14_17, deviceKey, startPlatform, startRegistry, UNDER_14, VALID_DOC, type Harness, type RegistryPerson, type SharedRegistry } from './harness.ts';
+import { rejectionCode as codeOf } from '../../../../test/support/errors.ts';
 
 let reg: SharedRegistry;
 beforeAll(async () => {
   reg = await startRegistry();
 });
 afterAll(async () => reg?.close());
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return (e as WzError).code;
-  }
-  return 'resolved';
-}
 
 async function counter(h: Harness, name: string): Promise<number> {
   return h.platform.deps.store.counters.get(name);

@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { isWzError } from '@wangzheng/core/errors';
 import { newId, openStore, type EnrollmentPatch, type NewEnrollment, type Store } from '../../src/store/index.ts';
 import { describeEachEngine, type TestEngine } from '../support/engines.ts';
+import { rejectionCode as codeOf } from '../../../../test/support/errors.ts';
 
 const T0 = 1_770_000_000_000;
 const MINUTE = 60_000;
@@ -39,15 +40,6 @@ function nextStep(state: string, over: Partial<EnrollmentPatch> = {}): Enrollmen
 function same(a: Uint8Array | null | undefined, b: Uint8Array | null | undefined): boolean {
   if (a == null || b == null) return a === b;
   return Buffer.from(a).equals(Buffer.from(b));
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return isWzError(e) ? e.code : `not a WzError: ${String(e)}`;
-  }
-  return 'no error';
 }
 
 /** Stores that write to one database concurrently: two pools on PostgreSQL (two "processes"). */

@@ -5,17 +5,9 @@ import { newId, type Store } from '../../src/store/index.ts';
 import { describeEachEngine } from '../support/engines.ts';
 import { fakeNetid } from '../support/people.ts';
 import { fakePerson } from '../support/rows.ts';
+import { rejectionCode as codeOf } from '../../../../test/support/errors.ts';
 
 const person = fakePerson;
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return isWzError(e) ? e.code : `not a WzError: ${String(e)}`;
-  }
-  return 'no error';
-}
 
 describeEachEngine('persons: create, read, update', (engine) => {
   let store: Store;
