@@ -30,6 +30,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'generate a synthetic population or serve the registry simulator',
     load: async () => (await import('./commands/registry.ts')).registryCommand,
   },
+  wallet: { summary: 'the CLI wallet: enroll, approve or collect a minor’s enrollment, show your 网证', load: async () => (await import('./commands/wallet.ts')).walletCommand },
   config: {
     summary: 'print the configuration reference (docs) or check the current environment (check)',
     load: async () => (await import('./commands/config.ts')).configCommand,

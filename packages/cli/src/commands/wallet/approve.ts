@@ -1,0 +1,93 @@
+/**
+ * `wangzheng wallet approve` (guardian side) and `wangzheng wallet collect` (the minor's side)
+ * of a 14–17-year-old's enrollment.
+ *
+ *   minor:    wallet enroll …            → awaiting_guardian, prints the approval code
+ *   guardian: wallet approve --code C    → presents the guardian's own 网证 over a fresh nonce
+ *   minor:    wallet collect             → the 网证, checked and stored; the pending file removed
+ */
+import { parseArgs } from 'node:util';
+import { DOCUMENT_TYPE_INFO, isDocumentType } from '@wangzheng/core/documents/document-types';
+import { WzError, isWzError } from '@wangzheng/core/errors';
+import { openKeystore } from '@wangzheng/wallet';
+import { approveAsGuardian, collect } from '@wangzheng/wallet/enroll/enroll';
+import { InputError, defaultPlatformUrl, defaultWalletDir, passphraseOrAsk, serviceUrl, type Ctx } from './context.ts';
+import { printIssued } from './enroll.ts';
+import { ObservedClient, PENDING_FILE, checkIssued, payloadOf, readPending, removePending } from './holder.ts';
+
+export const APPROVE_USAGE = 'usage: wangzheng wallet approve --code CODE [--decline] [--passphrase X] [--wallet DIR] [--platform URL]';
+export const COLLECT_USAGE = 'usage: wangzheng wallet collect [--passphrase X] [--wallet DIR] [--platform URL]';
+
+const AGE_BANDS: Record<string, string> = { under_14: 'under 14', age_14_17: '14–17', adult: 'adult' };
+
+/** `ABCD-EFGH`, `abcd efgh` → `ABCDEFGH`; the platform's alphabet has no 0, 1, I or O. */
+function approvalCode(raw: string | undefined): string {
+  if (raw === undefined || raw === '') throw new InputError('missing --code', undefined, true);
+  const code = raw.replace(/[\s-]/g, '').toUpperCase();
+  if (!/^[2-9A-HJ-NP-Z]{8}$/.test(code)) throw new InputError('--code must be the 8-character approval code the minor’s wallet showed (e.g. ABCD-EFGH)');
+  return code;
+}
+
+export async function approveCommand(args: string[], ctx: Ctx): Promise<number> {
+  const { values: v } = parseArgs({
+    args,
+    options: { code: { type: 'string' }, decline: { type: 'boolean', default: false }, passphrase: { type: 'string' }, wallet: { type: 'string' }, platform: { type: 'string' } },
+    strict: true,
+  });
+  const code = approvalCode(v.code);
+  const platformUrl = serviceUrl(v.platform ?? defaultPlatformUrl(ctx.env), 'platform');
+  const dir = v.wallet ?? defaultWalletDir(ctx.env);
+  const wallet = await openKeystore(dir, await passphraseOrAsk(ctx, v.passphrase));
+  const own = wallet.credentials.find((c) => c.holder === 'self');
+  if (!own) throw new WzError('invalid_credential', 'This wallet holds no 网证 of its own; a guardian approves from their own enrolled wallet.');
+
+  const r = await approveAsGuardian(new ObservedClient(platformUrl), {
+    approvalCode: code,
+    credential: own.sdJwt,
+    deviceKey: wallet.deviceKey,
+    approve: !v.decline,
+    issuer: payloadOf(own.sdJwt).iss,
+  });
+  const t = r.child.documentType;
+  const docName = isDocumentType(t) ? `${DOCUMENT_TYPE_INFO[t].zh} (${t})` : t;
+  ctx.io.out(`enrollment of ${r.child.name}, ${docName}, age ${AGE_BANDS[r.child.ageBand] ?? r.child.ageBand}`);
+  if (r.status === 'approved') {
+    ctx.io.out('approved: the 网证 is issued; the minor now runs `wangzheng wallet collect` on their own wallet');
+  } else {
+    ctx.io.out('declined: that enrollment has ended');
+  }
+  return 0;
+}
+
+export async function collectCommand(args: string[], ctx: Ctx): Promise<number> {
+  const { values: v } = parseArgs({
+    args,
+    options: { passphrase: { type: 'string' }, wallet: { type: 'string' }, platform: { type: 'string' } },
+    strict: true,
+  });
+  const dir = v.wallet ?? defaultWalletDir(ctx.env);
+  const pending = await readPending(dir);
+  if (!pending) throw new WzError('enrollment_not_found', `No enrollment waits in ${dir} (${PENDING_FILE}); run \`wangzheng wallet enroll\` first.`);
+  const platformUrl = serviceUrl(v.platform ?? pending.platform, 'platform');
+  const wallet = await openKeystore(dir, await passphraseOrAsk(ctx, v.passphrase));
+  if (wallet.deviceKey.publicKey.thumbprint !== pending.deviceKid) {
+    throw new WzError('invalid_request', `${PENDING_FILE} belongs to another device key than this wallet’s; enroll again.`);
+  }
+  const client = new ObservedClient(platformUrl);
+  let issued;
+  try {
+    issued = await collect(client, pending.pending);
+  } catch (e) {
+    if (isWzError(e, 'enrollment_not_found') || isWzError(e, 'enrollment_expired')) {
+      await removePending(dir); // the platform no longer knows it: nothing left to collect
+      ctx.io.err(`the pending enrollment is gone from the platform; removed ${PENDING_FILE}`);
+    }
+    throw e;
+  }
+  const stored = await checkIssued(client, issued, { issuer: pending.issuer, device: wallet.deviceKey.publicKey }, 'self');
+  wallet.addCredential(stored);
+  await wallet.save();
+  await removePending(dir);
+  printIssued(ctx, stored, wallet, wallet.path);
+  return 0;
+}
