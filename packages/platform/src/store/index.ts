@@ -17,6 +17,7 @@ import type { Kysely } from 'kysely';
 import { connect, type StoreConfig } from './dialect.ts';
 import { guarded, pick, toStoreError } from './errors.ts';
 import { migrateToLatest } from './migrations/index.ts';
+import { assertionJtiRepo } from './repos/assertion-jtis.ts';
 import { consentRepo } from './repos/consents.ts';
 import type { RepoContext } from './repos/context.ts';
 import { counterRepo } from './repos/counters.ts';
@@ -26,6 +27,7 @@ import { enrollmentRepo } from './repos/enrollments.ts';
 import { eventRepo } from './repos/events.ts';
 import { passphraseRepo } from './repos/passphrases.ts';
 import { personRepo } from './repos/persons.ts';
+import { relyingPartyRepo } from './repos/relying-parties.ts';
 import type { Database } from './schema.ts';
 import type { PersonWriter, Store, StoreReader, StoreTx } from './types.ts';
 
@@ -102,6 +104,8 @@ function repositories(ctx: RepoContext & { db: Kysely<Database> }, check: () => 
     counters: guarded(counterRepo(ctx), check),
     enrollments: guarded(enrollmentRepo(ctx), check),
     passphrases: guarded(passphraseRepo(ctx), check),
+    relyingParties: guarded(relyingPartyRepo(ctx), check),
+    assertionJtis: guarded(assertionJtiRepo(ctx), check),
   };
 }
 
@@ -123,5 +127,6 @@ function readerOf(w: StoreTx): StoreReader {
     counters: pick(w.counters, ['get']),
     enrollments: pick(w.enrollments, ['findById', 'findByApprovalCode', 'count']),
     passphrases: pick(w.passphrases, ['find']),
+    relyingParties: pick(w.relyingParties, ['findByClientId', 'list', 'listClientIdsBySector', 'listEvents']),
   };
 }

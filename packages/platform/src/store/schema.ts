@@ -106,6 +106,55 @@ export interface PassphrasesTable {
   updated_at: number;
 }
 
+/**
+ * 0003: a relying party's registration. Organisation data in clear (not personal information);
+ * lists as JSON text; a client secret only as its digest.
+ */
+export interface RelyingPartiesTable {
+  client_id: string;
+  name: string;
+  uscc: string | null;
+  contact_email: string | null;
+  category: string;
+  purpose: string;
+  sector_identifier: string;
+  /** JSON array of strings. */
+  redirect_uris: string;
+  token_endpoint_auth_method: string;
+  /** JSON JWK Set of public keys, or NULL. */
+  jwks: string | null;
+  secret_hash: BytesColumn | null;
+  id_token_alg: string;
+  /** JSON array of { scope, legalBasis }. */
+  requested_scopes: string;
+  /** JSON array of { scope, legalBasisRef }. */
+  approved_scopes: string;
+  status: string;
+  status_reason: string | null;
+  /** 1 for a development sandbox RP, else 0 (no booleans: see above). */
+  sandbox: ColumnType<number, number | undefined, number>;
+  created_at: number;
+  updated_at: number;
+}
+
+/** 0003: the operator's decisions on relying parties (audit trail). */
+export interface RpEventsTable {
+  id: string;
+  client_id: string;
+  type: string;
+  actor: string;
+  created_at: number;
+  /** JSON object, or NULL. */
+  data: string | null;
+}
+
+/** 0003: client-assertion ids seen, until the assertion expires (RFC 7523 §3 replay protection). */
+export interface RpAssertionJtisTable {
+  client_id: string;
+  jti: string;
+  expires_at: number;
+}
+
 export interface Database {
   persons: PersonsTable;
   blind_indexes: BlindIndexesTable;
@@ -116,4 +165,7 @@ export interface Database {
   counters: CountersTable;
   enrollments: EnrollmentsTable;
   passphrases: PassphrasesTable;
+  relying_parties: RelyingPartiesTable;
+  rp_events: RpEventsTable;
+  rp_assertion_jtis: RpAssertionJtisTable;
 }

@@ -11,6 +11,7 @@
  * foreign-key violation is `conflict` on both engines; an unreachable database is
  * `store_unavailable`.
  */
+import type { ApprovedScope, RelyingParty, RpStatus } from '@wangzheng/core/rp/types';
 
 // ---------------------------------------------------------------- persons
 
@@ -410,6 +411,96 @@ export interface PassphraseWriter extends PassphraseReader {
   resetFailures(personId: string): Promise<void>;
 }
 
+// ---------------------------------------------------------------- relying parties
+
+/**
+ * A relying party as stored: the domain record (`@wangzheng/core/rp/types`) plus the digest of
+ * its client secret (`client_secret_basic`), which never leaves the platform.
+ */
+export interface RelyingPartyRecord extends RelyingParty {
+  /** SM3 digest of the client secret (see rp/client-secret.ts), or null for `private_key_jwt`. */
+  readonly secretHash: Uint8Array | null;
+}
+
+export interface NewRelyingParty extends Omit<RelyingPartyRecord, 'createdAt' | 'updatedAt' | 'sandbox'> {
+  readonly sandbox?: boolean;
+  /** Default now; `updatedAt` starts equal to it. */
+  readonly createdAt?: number;
+}
+
+/** What a status change writes (besides `status`). Omitted: unchanged. */
+export interface RelyingPartyTransition {
+  readonly status: RpStatus;
+  readonly approvedScopes?: readonly ApprovedScope[];
+  /** null clears it. */
+  readonly statusReason?: string | null;
+  readonly at?: number;
+}
+
+/** One operator decision (or the application itself) in an RP's audit trail. No personal data. */
+export interface RpEventRecord {
+  readonly id: string;
+  readonly clientId: string;
+  /** `rp.applied`, `rp.sandbox_created`, `rp.approved`, `rp.rejected`, `rp.suspended`, `rp.reinstated`. */
+  readonly type: string;
+  /** Who: `admin:<token id>`, `applicant`, `developer`. */
+  readonly actor: string;
+  readonly createdAt: number;
+  /** Approved scopes and legal-basis references, a reason… as a JSON object, or null. */
+  readonly data: Readonly<Record<string, unknown>> | null;
+}
+
+export interface NewRpEvent {
+  readonly clientId: string;
+  readonly type: string;
+  readonly actor: string;
+  readonly data?: Readonly<Record<string, unknown>> | null;
+  readonly createdAt?: number;
+}
+
+export interface RelyingPartyListOptions {
+  readonly status?: RpStatus;
+  /** 1..500, default 100. */
+  readonly limit?: number;
+  /** Keyset cursor: the last row of the previous page. Order is (createdAt, clientId) ascending. */
+  readonly after?: { readonly createdAt: number; readonly clientId: string };
+}
+
+export interface RelyingPartyReader {
+  /** A string that is not a client id finds nothing. */
+  findByClientId(clientId: string): Promise<RelyingPartyRecord | undefined>;
+  /** Oldest first (the operator's queue order). */
+  list(opts?: RelyingPartyListOptions): Promise<RelyingPartyRecord[]>;
+  /** Client ids of every RP registered with this sector identifier. */
+  listClientIdsBySector(sector: string): Promise<string[]>;
+  /** The RP's audit trail, oldest first. */
+  listEvents(clientId: string, opts?: { limit?: number }): Promise<RpEventRecord[]>;
+}
+
+export interface RelyingPartyWriter extends RelyingPartyReader {
+  /** A taken client id → `conflict`. */
+  insert(rp: NewRelyingParty): Promise<RelyingPartyRecord>;
+  /**
+   * Compare-and-set on the status: applies only if the RP is still `expected` (of two operators
+   * deciding at once, one wins). Returns whether it did.
+   */
+  transition(clientId: string, expected: RpStatus, patch: RelyingPartyTransition): Promise<boolean>;
+  /** An unknown client id → `conflict` (foreign key). */
+  appendEvent(event: NewRpEvent): Promise<RpEventRecord>;
+}
+
+/** Used client-assertion ids (RFC 7523 §3): single use until expiry. */
+export interface AssertionJtiWriter {
+  /**
+   * Records (clientId, jti) until `expiresAt`; returns true the first time, false when the pair
+   * is already recorded (a replay). One statement (INSERT … ON CONFLICT DO NOTHING): of two
+   * concurrent uses exactly one gets true, on either engine.
+   */
+  use(clientId: string, jti: string, expiresAt: number): Promise<boolean>;
+  /** Deletes up to `limit` pairs with `expiresAt <= now`; returns how many. */
+  deleteExpired(now: number, limit: number): Promise<number>;
+}
+
 // ---------------------------------------------------------------- the store
 
 /** Read-only repositories: what the holder side and reports get. */
@@ -422,6 +513,7 @@ export interface StoreReader {
   readonly counters: CounterReader;
   readonly enrollments: EnrollmentReader;
   readonly passphrases: PassphraseReader;
+  readonly relyingParties: RelyingPartyReader;
 }
 
 /** The privileged repositories, bound to one connection or one transaction. */
@@ -434,6 +526,8 @@ export interface StoreTx {
   readonly counters: CounterWriter;
   readonly enrollments: EnrollmentWriter;
   readonly passphrases: PassphraseWriter;
+  readonly relyingParties: RelyingPartyWriter;
+  readonly assertionJtis: AssertionJtiWriter;
 }
 
 export interface Store extends StoreTx {

@@ -12,7 +12,7 @@ const CHILD = fileURLToPath(new URL('../support/open-store-child.ts', import.met
 const ALL = MIGRATIONS.map(([name]) => name);
 
 const FOUNDATION_TABLES = ['blind_indexes', 'consents', 'counters', 'credentials', 'devices', 'events', 'persons'];
-const TABLES = [...FOUNDATION_TABLES, 'enrollments', 'passphrases'];
+const TABLES = [...FOUNDATION_TABLES, 'enrollments', 'passphrases', 'relying_parties', 'rp_events', 'rp_assertion_jtis'];
 
 function openInChild(cfg: StoreConfig): Promise<string[]> {
   return new Promise((resolve, reject) => {
@@ -57,7 +57,7 @@ describeEachEngine('migrations run at start-up, in order, once', (engine) => {
     expect(rows.map((r) => r.name)).toEqual(ALL);
   });
 
-  it('creates every table: 0001 foundation, 0002 enrollment', async () => {
+  it('creates every table: 0001 foundation, 0002 enrollment, 0003 relying parties', async () => {
     const cfg = await engine.freshConfig();
     await engine.open(cfg);
     const tables = await listTables(cfg);
@@ -97,7 +97,7 @@ describeEachEngine('migrations run at start-up, in order, once', (engine) => {
     expect(before).not.toContain('passphrases');
 
     const store = await engine.open(cfg);
-    expect(store.migrationsApplied).toEqual(['0002_enrollment']);
+    expect(store.migrationsApplied).toEqual(ALL.slice(1));
     expect((await store.persons.findById(personId))?.id).toBe(personId);
     expect(await store.counters.get('enrollment.abandoned')).toBe(7);
     await store.passphrases.set(personId, '$argon2id$v=19$m=1024,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaA');
@@ -119,6 +119,49 @@ describeEachEngine('migrations run at start-up, in order, once', (engine) => {
       const [table] = await rawSelect(cfg, `select sql from sqlite_master where type = 'table' and name = 'enrollments'`);
       expect(String(table?.sql)).toMatch(/constraint "enrollments_approval_code_hash_key" unique \("approval_code_hash"\)/);
     }
+  });
+
+  it('0003 on a database already at 0002: applied at open, additive (the 0002 rows stay)', async () => {
+    const cfg = await engine.freshConfig();
+    const conn = await connect(cfg);
+    const enrollmentId = newId();
+    try {
+      expect(await migrateUpTo(conn, '0002_enrollment')).toEqual(['0001_foundation', '0002_enrollment']);
+      await conn.db
+        .insertInto('enrollments')
+        .values({
+          id: enrollmentId,
+          token_hash: randomBytes(32),
+          state: 'chip',
+          nonce_hash: randomBytes(32),
+          nonce_expires_at: 1,
+          expires_at: 2,
+          kek_id: 'kek-1',
+          wrapped_dek: randomBytes(46),
+          sealed: randomBytes(64),
+          approval_code_hash: null,
+          created_at: 1,
+          updated_at: 1,
+        })
+        .execute();
+    } finally {
+      await conn.db.destroy();
+    }
+    expect(await listTables(cfg)).not.toContain('relying_parties');
+    const store = await engine.open(cfg);
+    expect(store.migrationsApplied).toEqual(['0003_relying_parties']);
+    expect((await store.enrollments.findById(enrollmentId))?.state).toBe('chip');
+    expect(await store.relyingParties.list()).toEqual([]);
+    const tables = await listTables(cfg);
+    for (const t of ['relying_parties', 'rp_events', 'rp_assertion_jtis']) expect(tables).toContain(t);
+  });
+
+  it('0003 names its indexes', async () => {
+    const cfg = await engine.freshConfig();
+    await engine.open(cfg);
+    expect(await listIndexes(cfg, 'relying_parties')).toEqual(expect.arrayContaining(['relying_parties_status_created_idx', 'relying_parties_sector_idx']));
+    expect(await listIndexes(cfg, 'rp_events')).toContain('rp_events_client_created_idx');
+    expect(await listIndexes(cfg, 'rp_assertion_jtis')).toContain('rp_assertion_jtis_expires_at_idx');
   });
 
   it('two processes starting at once: one migrates, the other finds the schema current', async () => {

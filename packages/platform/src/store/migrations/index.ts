@@ -11,6 +11,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider, type Mig
 import type { Connected, MigrationDialect } from '../dialect.ts';
 import { foundation } from './0001_foundation.ts';
 import { enrollment } from './0002_enrollment.ts';
+import { relyingParties } from './0003_relying_parties.ts';
 
 export interface StoreMigration {
   up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void>;
@@ -20,6 +21,7 @@ export interface StoreMigration {
 export const MIGRATIONS: ReadonlyArray<readonly [string, StoreMigration]> = [
   ['0001_foundation', foundation],
   ['0002_enrollment', enrollment],
+  ['0003_relying_parties', relyingParties],
 ];
 
 export const MIGRATION_TABLE = 'wz_migration';
