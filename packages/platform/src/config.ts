@@ -44,6 +44,7 @@ export const CONFIG_FIELDS: ConfigField[] = [
   { key: 'secrets.appid', env: 'WZ_APPID_KEYS', default: undefined, description: 'Key ring for per-relying-party application identifiers.', secret: true },
   { key: 'secrets.kek', env: 'WZ_KEK_KEYS', default: undefined, description: 'Key-encryption keys that wrap each person\'s data key (first wraps, all unwrap). 16 bytes for gm (SM4), 32 for intl (AES-256).', secret: true },
   { key: 'secrets.blindIndex', env: 'WZ_BLIND_INDEX_KEYS', default: undefined, description: 'Key ring for the keyed digests (blind indexes) through which identity lookups happen.', secret: true },
+  { key: 'secrets.admin', env: 'WZ_ADMIN_TOKENS', default: undefined, description: 'Operator (admin API) bearer tokens: comma-separated `id:base64url` (≥32 bytes each). An operator sends `Authorization: Bearer <base64url part>`; the id names them in the audit trail. Only digests are kept in memory and compared. Generated in development (see `dev-secrets.json`).', secret: true },
   { key: 'signing.gmKeyFile', env: 'WZ_SIGNING_KEY_GM', default: undefined, description: 'PKCS#8 PEM file of the platform\'s SM2 signing key. Generated in development.' },
   { key: 'signing.intlKeyFile', env: 'WZ_SIGNING_KEY_INTL', default: undefined, description: 'PKCS#8 PEM file of the platform\'s ES256 signing key. Generated in development.' },
   { key: 'enrollment.ttlSeconds', env: 'WZ_ENROLLMENT_TTL', default: 900, description: 'Longest an enrollment may take from start to issuance; after it the attempt is deleted (only a counter remains).' },
@@ -89,6 +90,7 @@ export const configSchema = z.object({
     appid: z.string().optional(),
     kek: z.string().optional(),
     blindIndex: z.string().optional(),
+    admin: z.string().optional(),
   }),
   signing: z.object({
     gmKeyFile: z.string().optional(),

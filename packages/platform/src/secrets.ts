@@ -8,6 +8,10 @@
  * on first start with fresh random keys (mode 0600) and reused afterwards, so 网号 and stored
  * data stay readable across restarts. A loud warning names the file: these keys protect
  * nothing once the file is copied around.
+ *
+ * The file grows compatibly: a field added by a later release (`adminTokens`, the operator API
+ * tokens) is generated and written into an existing file on the next start — the other fields
+ * untouched — so the token stays the same across restarts and can be read from the file.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +26,8 @@ export interface PlatformSecrets {
   readonly appid: SecretRing;
   readonly kek: SecretRing;
   readonly blindIndex: SecretRing;
+  /** Operator (admin API) bearer tokens; the id names the operator in audit events. */
+  readonly admin: SecretRing;
   /** `keyId:base64url` shared with the registry for HMAC-SM3 request signatures. */
   readonly registryKey: string;
   /** The platform's signing keys: SM2 (gm) and ES256 (intl). */
@@ -38,6 +44,8 @@ interface DevSecretsFile {
   blindIndex: string;
   registryKey: string;
   signing: { gm: string; intl: string };
+  /** Added after version 1 first shipped: older files lack it until the next start adds it. */
+  adminTokens: string;
 }
 
 export const DEV_SECRETS_FILE = 'dev-secrets.json';
@@ -51,7 +59,33 @@ function newDevSecrets(): DevSecretsFile {
     blindIndex: generateSecretEntry('dev-bidx-1'),
     registryKey: generateSharedKey('dev'),
     signing: { gm: generateKey('SM2').toPem(), intl: generateKey('ES256').toPem() },
+    adminTokens: generateSecretEntry('dev-admin-1'),
   };
+}
+
+/** Write-then-rename so a crash never leaves half a file that later starts would reject. */
+function writeSecretsFile(file: string, secrets: DevSecretsFile): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, file);
+}
+
+function readSecretsFile(file: string): DevSecretsFile {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    throw new WzError('invalid_configuration', `${file} is not valid JSON; delete it to generate new development secrets`);
+  }
+  const s = parsed as Partial<DevSecretsFile>;
+  if (s?.version !== 1 || typeof s.netid !== 'string' || typeof s.registryKey !== 'string' || typeof s.signing?.gm !== 'string' || typeof s.kek?.gm !== 'string') {
+    throw new WzError('invalid_configuration', `${file} is not a development secrets file of this version; delete it to generate new ones`);
+  }
+  if (s.adminTokens !== undefined && typeof s.adminTokens !== 'string') {
+    throw new WzError('invalid_configuration', `${file}: adminTokens is not a string; delete the field to generate a new one`);
+  }
+  return s as DevSecretsFile;
 }
 
 /**
@@ -61,25 +95,17 @@ function newDevSecrets(): DevSecretsFile {
 export function developmentSecretsFile(dataDir: string, onCreate?: (file: string) => void): { file: string; secrets: DevSecretsFile } {
   const file = join(dataDir, DEV_SECRETS_FILE);
   if (existsSync(file)) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(readFileSync(file, 'utf8'));
-    } catch {
-      throw new WzError('invalid_configuration', `${file} is not valid JSON; delete it to generate new development secrets`);
-    }
-    const s = parsed as Partial<DevSecretsFile>;
-    if (s?.version !== 1 || typeof s.netid !== 'string' || typeof s.registryKey !== 'string' || typeof s.signing?.gm !== 'string' || typeof s.kek?.gm !== 'string') {
-      throw new WzError('invalid_configuration', `${file} is not a development secrets file of this version; delete it to generate new ones`);
-    }
-    return { file, secrets: s as DevSecretsFile };
+    const existing = readSecretsFile(file);
+    if (existing.adminTokens !== undefined) return { file, secrets: existing };
+    // A file from before the admin API: add the field, keep everything else, and use what is
+    // on disk afterwards (of two processes upgrading at the same moment, the later rename wins
+    // the file; restart the other — a development-only race).
+    writeSecretsFile(file, { ...existing, adminTokens: generateSecretEntry('dev-admin-1') });
+    return { file, secrets: readSecretsFile(file) };
   }
   mkdirSync(dataDir, { recursive: true });
   const secrets = newDevSecrets();
-  // Write-then-rename so a crash never leaves half a file that later starts would reject.
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(tmp, 0o600);
-  renameSync(tmp, file);
+  writeSecretsFile(file, secrets);
   onCreate?.(file);
   return { file, secrets };
 }
@@ -98,7 +124,7 @@ function readKeyFile(path: string, what: string): PrivateKey {
 export function resolveSecrets(cfg: Config, opts: { onDevelopmentFile?: (file: string, created: boolean) => void } = {}): PlatformSecrets {
   const s = cfg.secrets;
   const complete =
-    s.netid && s.appid && s.kek && s.blindIndex && cfg.registry.sharedKey && cfg.signing.gmKeyFile && cfg.signing.intlKeyFile;
+    s.netid && s.appid && s.kek && s.blindIndex && s.admin && cfg.registry.sharedKey && cfg.signing.gmKeyFile && cfg.signing.intlKeyFile;
   let dev: DevSecretsFile | undefined;
   let devFile: string | undefined;
   if (!complete) {
@@ -121,6 +147,7 @@ export function resolveSecrets(cfg: Config, opts: { onDevelopmentFile?: (file: s
     appid: parseSecretRing(s.appid ?? dev!.appid),
     kek,
     blindIndex: parseSecretRing(s.blindIndex ?? dev!.blindIndex),
+    admin: parseSecretRing(s.admin ?? dev!.adminTokens),
     registryKey: cfg.registry.sharedKey ?? dev!.registryKey,
     signing: {
       gm: cfg.signing.gmKeyFile ? readKeyFile(cfg.signing.gmKeyFile, 'WZ_SIGNING_KEY_GM') : importPrivateKeyPem(dev!.signing.gm),

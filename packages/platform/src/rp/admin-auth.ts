@@ -1,0 +1,55 @@
+/**
+ * Operator authentication for the admin API: `Authorization: Bearer <token>`, where the token
+ * is the base64url part of one entry of `WZ_ADMIN_TOKENS` (`id:base64url,…`, a ring like the
+ * platform's other secrets; several operators or a rotation each have their own entry).
+ *
+ * Only digests are kept: at start-up each token is replaced by SM3(token), and a presented
+ * token is hashed and compared against every digest in constant time (no early exit, so the
+ * time says nothing about which entry, if any, matched). The matching entry's id is the actor
+ * recorded in the audit trail (`admin:<id>`); the token itself is never logged or stored.
+ *
+ * Answers: no `Authorization` header, or not a Bearer one → 401 `unauthenticated` (with a
+ * `WWW-Authenticate: Bearer` challenge); a Bearer token that is not an operator's → 403
+ * `forbidden`.
+ *
+ * (This lives with the RP API, its first user; the operator's other APIs will share it.)
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { WzError } from '@wangzheng/core/errors';
+import type { SecretRing } from '@wangzheng/core/identifiers/index';
+
+export const ADMIN_REALM = 'wangzheng-admin';
+const MAX_TOKEN = 512;
+
+function sm3(text: string): Buffer {
+  return createHash('sm3').update(text, 'utf8').digest();
+}
+
+export interface AdminActor {
+  /** The id of the token's ring entry. */
+  readonly tokenId: string;
+  /** What audit events record: `admin:<token id>`. */
+  readonly actor: string;
+}
+
+export class AdminAuthenticator {
+  readonly #digests: readonly { readonly id: string; readonly digest: Buffer }[];
+
+  constructor(ring: SecretRing) {
+    this.#digests = ring.map((e) => ({ id: e.id, digest: sm3(Buffer.from(e.key).toString('base64url')) }));
+  }
+
+  /** @throws WzError `unauthenticated` (401) or `forbidden` (403). */
+  authenticate(authorization: string | undefined): AdminActor {
+    const m = typeof authorization === 'string' ? /^Bearer +(\S+)\s*$/i.exec(authorization) : null;
+    if (!m) throw new WzError('unauthenticated', 'The admin API needs an operator token: Authorization: Bearer <token>.');
+    const token = m[1]!;
+    const presented = sm3(token.length > MAX_TOKEN ? '' : token);
+    let match: string | undefined;
+    for (const { id, digest } of this.#digests) {
+      if (timingSafeEqual(presented, digest) && match === undefined) match = id;
+    }
+    if (match === undefined || token.length > MAX_TOKEN) throw new WzError('forbidden', 'This token does not authorise the admin API.');
+    return { tokenId: match, actor: `admin:${match}` };
+  }
+}
