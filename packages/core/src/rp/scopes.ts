@@ -103,8 +103,9 @@ export function approveScopes(
       out.push({ scope, legalBasisRef: null });
       continue;
     }
-    if (!requested.has(scope)) throw new WzError('scope_not_requested', `The RP did not request ${scope}; approve only what it applied for.`);
+    // The category rule first: it holds whatever was requested.
     assertScopeAllowedForCategory(rp.category, scope);
+    if (!requested.has(scope)) throw new WzError('scope_not_requested', `The RP did not request ${scope}; approve only what it applied for.`);
     const ref = text(legalBasis[scope], LEGAL_BASIS_REF_MAX);
     if (ref === undefined) {
       throw new WzError('legal_basis_required', `Approving ${scope} needs a legal-basis reference (1–${LEGAL_BASIS_REF_MAX} characters).`);

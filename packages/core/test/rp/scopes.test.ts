@@ -106,3 +106,10 @@ describe('RP status: pending → approved | rejected; approved ⇄ suspended', (
     expect(thrown(() => assertRpActive({ status: 'rejected' })).code).toBe('rp_not_approved');
   });
 });
+
+describe('approval order of checks', () => {
+  it('full_name_and_id_number for an internet_service RP is scope_not_allowed_for_category even when it was never requested', () => {
+    const rp = { category: 'internet_service' as RpCategory, requestedScopes: requestScopes('internet_service', { age_band: 'x' }) };
+    expect(thrown(() => approveScopes(rp, ['full_name_and_id_number'], { full_name_and_id_number: 'ref' })).code).toBe('scope_not_allowed_for_category');
+  });
+});
