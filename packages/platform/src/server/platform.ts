@@ -1,6 +1,6 @@
 /**
  * The platform process: configuration + secrets → store, registry client, protect layer,
- * signing keys → one Fastify app. Later capabilities (enrollment, OIDC, receipts) mount their
+ * signing keys → one Fastify app. Capabilities (enrollment, relying parties, OIDC, receipts) mount their
  * routes on `platform.app` from their own folders, using `platform.deps`.
  *
  * ```ts
@@ -17,6 +17,7 @@ import type { PassiveAuthenticator } from '@wangzheng/core/documents/passive-aut
 import { publicUrl, smsOutboxPath, sqlitePath, type Config } from '../config.ts';
 import { createEnrollmentService, registerEnrollmentRoutes, type EnrollmentService } from '../enrollment/index.ts';
 import { PassphraseHasher } from '../passphrase/hasher.ts';
+import { createRelyingParties, registerRpRoutes, type RelyingParties } from '../rp/index.ts';
 import { DisabledSmsSender, OutboxSmsSender, type SmsSender } from '../sms/sender.ts';
 import { BlindIndexer, DataProtector } from '../protect/index.ts';
 import { createPlatformPassiveAuth, createRegistryClient, loadTrustAnchors, type Registry } from '../registry/index.ts';
@@ -45,6 +46,8 @@ export interface Platform {
   readonly app: FastifyInstance;
   readonly deps: PlatformDeps;
   readonly enrollment: EnrollmentService;
+  /** Relying parties: registration service, client authentication, operator authentication. */
+  readonly rp: RelyingParties;
   /** Starts listening on the configured host/port (or the ones given); resolves to the base URL. */
   listen(opts?: { port?: number; host?: string }): Promise<string>;
   close(): Promise<void>;
@@ -115,6 +118,8 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
 
   const app = createHttpApp({ bodyLimit: config.http.bodyLimit, logger });
   registerEnrollmentRoutes(app, enrollment);
+  const rp = createRelyingParties(deps, { now });
+  registerRpRoutes(app, rp);
 
   app.get('/healthz', async () => {
     try {
@@ -144,6 +149,7 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
     app,
     deps,
     enrollment,
+    rp,
     async listen(l = {}) {
       return app.listen({ port: l.port ?? config.http.port, host: l.host ?? config.http.host });
     },

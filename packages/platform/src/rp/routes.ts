@@ -1,0 +1,200 @@
+/**
+ * Relying parties over HTTP (docs/relying-parties.md):
+ *
+ *   POST /v1/rp/applications                 public: apply → 201 { clientId, status: pending, clientSecret? }
+ *   GET  /v1/rp/clients/:clientId            the RP itself (client authentication): its own record
+ *   POST /v1/rp/sandbox                      development mode only: an approved sandbox RP (404 otherwise)
+ *   GET  /v1/admin/rps?status=&limit=&after= operator: the queue / the list
+ *   GET  /v1/admin/rps/:clientId             operator: one RP, RPs sharing its sector, its audit trail
+ *   POST /v1/admin/rps/:clientId/approve     { scopes, legalBasis }
+ *   POST /v1/admin/rps/:clientId/reject      { reason }
+ *   POST /v1/admin/rps/:clientId/suspend     { reason? }
+ *   POST /v1/admin/rps/:clientId/reinstate   {}
+ *
+ * Bodies are strict schemas (unknown fields refused) checked for types and sizes here; the
+ * registration rules, with their own error codes, are the service's. Every answer is
+ * `no-store` (a client secret appears in exactly one of them). Nothing from a body is logged.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { isWzError, WzError } from '@wangzheng/core/errors';
+import { parseBody } from '@wangzheng/core/http-errors';
+import { CLIENT_AUTH_METHODS, ID_TOKEN_ALGS, RP_CATEGORIES, RP_STATUSES, type RelyingParty } from '@wangzheng/core/rp/types';
+import { ADMIN_REALM, type AdminAuthenticator } from './admin-auth.ts';
+import { clientCredentialsFrom, type ClientAuthenticator } from './client-auth.ts';
+import { publicRecord, type RelyingPartyService } from './service.ts';
+
+export const CLIENT_REALM = 'wangzheng';
+
+/** Free text shown to people or operators: NFC, trimmed, 1..max characters, no control characters. */
+const text = (max: number) =>
+  z
+    .string()
+    .max(max * 2)
+    .transform((s) => s.normalize('NFC').trim())
+    .pipe(z.string().min(1).max(max).regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters'));
+
+const common = {
+  name: text(200),
+  redirectUris: z.array(z.unknown()).max(100),
+  sectorIdentifier: z.string().max(300).optional(),
+  tokenEndpointAuthMethod: z.enum(CLIENT_AUTH_METHODS),
+  jwks: z.unknown().optional(),
+  idTokenSigningAlg: z.enum(ID_TOKEN_ALGS).optional(),
+};
+
+export const rpSchemas = {
+  application: z.strictObject({
+    ...common,
+    uscc: z.string().max(64),
+    contactEmail: z.email().max(254),
+    category: z.enum(RP_CATEGORIES),
+    purpose: text(1000),
+    scopes: z
+      .record(z.string().max(64), z.unknown())
+      .refine((o) => Object.keys(o).length <= 16, 'at most 16 entries')
+      .optional(),
+  }),
+  sandbox: z.strictObject({ ...common, category: z.enum(RP_CATEGORIES).optional(), purpose: text(1000).optional() }),
+  approve: z.strictObject({
+    scopes: z.array(z.string().max(64)).max(16),
+    legalBasis: z
+      .record(z.string().max(64), z.string().max(400))
+      .refine((o) => Object.keys(o).length <= 16, 'at most 16 entries')
+      .optional(),
+  }),
+  reject: z.strictObject({ reason: text(500) }),
+  suspend: z.strictObject({ reason: text(500).optional() }),
+  reinstate: z.strictObject({}),
+  list: z.strictObject({
+    status: z.enum(RP_STATUSES).optional(),
+    limit: z.coerce.number().int().min(1).max(100).optional(),
+    after: z
+      .string()
+      .regex(/^\d{1,16}\.rp_[A-Za-z0-9_-]{22}$/)
+      .optional(),
+  }),
+  clientIdParam: z.strictObject({ clientId: z.string().max(64) }),
+};
+
+/** An RP as JSON: times as ISO 8601. */
+export function rpView(rp: RelyingParty): Record<string, unknown> {
+  return { ...rp, createdAt: new Date(rp.createdAt).toISOString(), updatedAt: new Date(rp.updatedAt).toISOString() };
+}
+
+/** The body, or `{}` for a POST without one (no content type). */
+function bodyOf(req: FastifyRequest): unknown {
+  return req.body === undefined || req.body === null ? {} : req.body;
+}
+
+function clientIdOf(req: FastifyRequest): string {
+  return parseBody(rpSchemas.clientIdParam, req.params).clientId;
+}
+
+export interface RpRoutesDeps {
+  readonly service: RelyingPartyService;
+  readonly clientAuth: ClientAuthenticator;
+  readonly adminAuth: AdminAuthenticator;
+}
+
+export function registerRpRoutes(app: FastifyInstance, deps: RpRoutesDeps): void {
+  const { service, clientAuth, adminAuth } = deps;
+  const s = rpSchemas;
+
+  app.addHook('onSend', async (req, reply) => {
+    if (req.url.startsWith('/v1/rp/') || req.url.startsWith('/v1/admin/')) void reply.header('cache-control', 'no-store');
+  });
+
+  // ---------------------------------------------------------------- the RP's side
+
+  app.post('/v1/rp/applications', async (req, reply) => {
+    const b = parseBody(s.application, bodyOf(req));
+    const r = await service.apply(b);
+    void reply.status(201);
+    return r;
+  });
+
+  app.get('/v1/rp/clients/:clientId', async (req, reply) => {
+    const clientId = clientIdOf(req);
+    const { rp } = await challengeOnFailure(reply, req, () => clientAuth.authenticate(clientCredentialsFrom(req), { allowInactive: true }));
+    if (rp.clientId !== clientId) throw new WzError('forbidden', 'A relying party may read only its own record.');
+    return rpView(publicRecord(rp));
+  });
+
+  if (service.developmentMode) {
+    app.post('/v1/rp/sandbox', async (req, reply) => {
+      const r = await service.createSandbox(parseBody(s.sandbox, bodyOf(req)));
+      void reply.status(201);
+      return r;
+    });
+  }
+
+  // ---------------------------------------------------------------- the operator's side
+
+  const operator = (req: FastifyRequest, reply: FastifyReply): string => {
+    try {
+      return adminAuth.authenticate(req.headers.authorization).actor;
+    } catch (e) {
+      if (isWzError(e, 'unauthenticated')) void reply.header('www-authenticate', `Bearer realm="${ADMIN_REALM}"`);
+      throw e;
+    }
+  };
+
+  app.get('/v1/admin/rps', async (req, reply) => {
+    operator(req, reply);
+    const q = parseBody(s.list, req.query);
+    const limit = q.limit ?? 50;
+    const after = q.after === undefined ? undefined : { createdAt: Number(q.after.slice(0, q.after.indexOf('.'))), clientId: q.after.slice(q.after.indexOf('.') + 1) };
+    const items = await service.list({ ...(q.status ? { status: q.status } : {}), limit, ...(after ? { after } : {}) });
+    const last = items.at(-1);
+    return { items: items.map(rpView), ...(items.length === limit && last ? { next: `${last.createdAt}.${last.clientId}` } : {}) };
+  });
+
+  app.get('/v1/admin/rps/:clientId', async (req, reply) => {
+    operator(req, reply);
+    const v = await service.adminView(clientIdOf(req));
+    return {
+      ...rpView(v.rp),
+      sectorSharedWith: v.sectorSharedWith,
+      events: v.events.map((e) => ({ type: e.type, actor: e.actor, at: new Date(e.createdAt).toISOString(), data: e.data })),
+    };
+  });
+
+  app.post('/v1/admin/rps/:clientId/approve', async (req, reply) => {
+    const actor = operator(req, reply);
+    const b = parseBody(s.approve, bodyOf(req));
+    return rpView(await service.approve(clientIdOf(req), actor, { scopes: b.scopes, ...(b.legalBasis ? { legalBasis: b.legalBasis } : {}) }));
+  });
+
+  app.post('/v1/admin/rps/:clientId/reject', async (req, reply) => {
+    const actor = operator(req, reply);
+    return rpView(await service.reject(clientIdOf(req), actor, parseBody(s.reject, bodyOf(req))));
+  });
+
+  app.post('/v1/admin/rps/:clientId/suspend', async (req, reply) => {
+    const actor = operator(req, reply);
+    return rpView(await service.suspend(clientIdOf(req), actor, parseBody(s.suspend, bodyOf(req))));
+  });
+
+  app.post('/v1/admin/rps/:clientId/reinstate', async (req, reply) => {
+    const actor = operator(req, reply);
+    parseBody(s.reinstate, bodyOf(req));
+    return rpView(await service.reinstate(clientIdOf(req), actor));
+  });
+}
+
+/**
+ * RFC 6749 §5.2: a 401 `invalid_client` carries a `WWW-Authenticate` challenge for the scheme
+ * the client tried (Basic when it sent none).
+ */
+export async function challengeOnFailure<T>(reply: FastifyReply, req: FastifyRequest, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (isWzError(e, 'invalid_client')) {
+      const scheme = /^Bearer /i.test(req.headers.authorization ?? '') ? 'Bearer' : 'Basic';
+      void reply.header('www-authenticate', `${scheme} realm="${CLIENT_REALM}"`);
+    }
+    throw e;
+  }
+}
