@@ -8,7 +8,7 @@ import { Issuer } from './issue.ts';
 import { EnrollmentService } from './service.ts';
 import { EnrollmentSessions } from './session.ts';
 
-export { EnrollmentService, maskName, OTP_MAX_SENDS, OTP_MAX_WRONG, type StepAnswer } from './service.ts';
+export { EnrollmentService, OTP_MAX_SENDS, OTP_MAX_WRONG, type StepAnswer } from './service.ts';
 export { credentialExpiry, Issuer, netidClaims, type IssuedCredential, type PersonProfile } from './issue.ts';
 export { NOTICE, noticeDigest, consentSubjects, type Notice } from './notice.ts';
 export { registerEnrollmentRoutes, enrollmentSchemas } from './routes.ts';

@@ -23,6 +23,7 @@ import { parseDocumentType, type DocumentType } from '@wangzheng/core/documents/
 import { WzError, isWzError } from '@wangzheng/core/errors';
 import { DEVICE_PROOF_TYP } from '@wangzheng/core/enrollment/device-proof';
 import { checkPassphrase, PASSPHRASE_PROBLEM_MESSAGES } from '@wangzheng/core/passphrase/policy';
+import { maskName } from '@wangzheng/core/verification/disclosure';
 import type { PassiveAuthenticator } from '@wangzheng/core/documents/passive-auth';
 import { assertDocumentUsable, type Registry } from '../registry/index.ts';
 import type { PassphraseHasher } from '../passphrase/hasher.ts';
@@ -374,14 +375,3 @@ export class EnrollmentService {
 
 /** Registry answers that end an attempt (the person cannot fix them by retrying the step). */
 const ENDING_CODES = new Set(['invalid_document', 'document_expired', 'document_lost', 'unknown_person', 'face_mismatch', 'challenge_expired']);
-
-/** `张*`, `欧阳**`, `J*** S****`: enough for a guardian to recognise their child. */
-export function maskName(name: string): string {
-  const chars = [...name];
-  if (/^[\p{Script=Han}·]+$/u.test(name)) return chars[0] + '*'.repeat(Math.max(1, chars.length - 1));
-  return name
-    .split(/\s+/)
-    .map((w) => (w ? [...w][0] + '*'.repeat(Math.max(1, [...w].length - 1)) : w))
-    .join(' ');
-}
-
