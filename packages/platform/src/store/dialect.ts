@@ -25,9 +25,13 @@ import {
   SqliteDialect,
   SqliteDriver,
   type DatabaseConnection,
+  type DatabaseIntrospector,
   type DialectAdapter,
   type Driver,
+  PostgresIntrospector,
+  type SchemaMetadata,
   type SqliteDatabase,
+  type TableMetadata,
 } from 'kysely';
 import { WzError } from '@wangzheng/core/errors';
 import type { Database } from './schema.ts';
@@ -173,6 +177,59 @@ const pgTypes = {
     oid === PG_INT8 && format !== 'binary' ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
+/**
+ * Kysely's PostgreSQL introspector reads every table of the whole database and, for each
+ * column, calls `pg_get_serial_sequence('schema.table', …)` — which raises 3F000 ("schema does
+ * not exist") when another process drops some other schema meanwhile (parallel test files drop
+ * theirs; a shared database may hold other applications'). The Migrator only asks whether its
+ * own two tables exist, so this introspector looks at the connection's current schema alone.
+ */
+class CurrentSchemaIntrospector implements DatabaseIntrospector {
+  readonly #db: Kysely<unknown>;
+  readonly #schemas: PostgresIntrospector;
+
+  constructor(db: Kysely<unknown>) {
+    this.#db = db;
+    this.#schemas = new PostgresIntrospector(db);
+  }
+
+  getSchemas(): Promise<SchemaMetadata[]> {
+    return this.#schemas.getSchemas();
+  }
+
+  async getTables(): Promise<TableMetadata[]> {
+    const { rows } = await sql<{ table: string; schema: string; column: string; type: string; not_null: boolean; has_default: boolean; is_view: boolean }>`
+      select c.relname as "table", ns.nspname as "schema", a.attname as "column", t.typname as "type",
+             a.attnotnull as not_null, a.atthasdef as has_default, c.relkind = 'v' as is_view
+      from pg_catalog.pg_class c
+      join pg_catalog.pg_namespace ns on ns.oid = c.relnamespace
+      join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+      join pg_catalog.pg_type t on t.oid = a.atttypid
+      where ns.nspname = current_schema() and c.relkind in ('r', 'v', 'p')
+      order by c.relname, a.attnum`.execute(this.#db);
+    const tables = new Map<string, { name: string; schema: string; isView: boolean; columns: TableMetadata['columns'][number][] }>();
+    for (const r of rows) {
+      let table = tables.get(r.table);
+      if (!table) {
+        table = { name: r.table, schema: r.schema, isView: r.is_view, columns: [] };
+        tables.set(r.table, table);
+      }
+      table.columns.push({ name: r.column, dataType: r.type, isAutoIncrementing: false, isNullable: !r.not_null, hasDefaultValue: r.has_default });
+    }
+    return [...tables.values()];
+  }
+
+  async getMetadata(): Promise<{ tables: TableMetadata[] }> {
+    return { tables: await this.getTables() };
+  }
+}
+
+class WangzhengPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new CurrentSchemaIntrospector(db);
+  }
+}
+
 async function connectPostgres(cfg: { url: string; schema?: string; poolSize?: number }): Promise<Connected> {
   if (typeof cfg.url !== 'string' || cfg.url.length === 0) throw new TypeError('postgres store needs a url');
   const schema = cfg.schema;
@@ -200,7 +257,7 @@ async function connectPostgres(cfg: { url: string; schema?: string; poolSize?: n
     // Never echo the URL: it may carry a password.
     throw new WzError('store_unavailable', 'the database is unreachable', { detail: errorCode(cause), cause });
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new WangzhengPostgresDialect({ pool }) });
   return { engine: 'postgres', db, migration: MIGRATION_DIALECTS.postgres, schema };
 }
 

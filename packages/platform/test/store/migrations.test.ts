@@ -164,6 +164,19 @@ describeEachEngine('migrations run at start-up, in order, once', (engine) => {
     expect(await listIndexes(cfg, 'rp_assertion_jtis')).toContain('rp_assertion_jtis_expires_at_idx');
   });
 
+  it('the migrator looks only at its own schema: another schema dropped meanwhile (a parallel test, another application) cannot fail start-up', async () => {
+    const cfg = await engine.freshConfig();
+    await engine.open(cfg);
+    const conn = await connect(cfg);
+    try {
+      const tables = await conn.db.introspection.getTables({ withInternalKyselyTables: true });
+      expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining([MIGRATION_TABLE, 'persons', 'relying_parties']));
+      if (cfg.engine === 'postgres') expect(new Set(tables.map((t) => t.schema))).toEqual(new Set([cfg.schema]));
+    } finally {
+      await conn.db.destroy();
+    }
+  });
+
   it('two processes starting at once: one migrates, the other finds the schema current', async () => {
     const cfg = await engine.freshConfig();
     const [a, b] = await Promise.all([openInChild(cfg), openInChild(cfg)]);
