@@ -77,6 +77,14 @@ export const ERROR_CODES = {
   rp_not_approved: 403,
   rp_suspended: 403,
   rp_state_conflict: 409,
+  // verification requests and receipts
+  verification_not_found: 404,
+  verification_expired: 410,
+  verification_answered: 409,
+  verification_pending: 409,
+  receipt_already_fetched: 409,
+  biz_seq_reused: 409,
+  passphrase_locked: 423,
   // wallet (holder side)
   wrong_passphrase: 401,
   keystore_corrupt: 400,

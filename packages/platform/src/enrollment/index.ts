@@ -1,5 +1,6 @@
 /** Enrollment (申领): service, sessions, issuance, guardian checks, HTTP routes. */
 import type { Config } from '../config.ts';
+import type { HolderVerifier } from '../credential/holder.ts';
 import type { PassphraseHasher } from '../passphrase/hasher.ts';
 import type { PlatformDeps } from '../server/platform.ts';
 import type { SmsSender } from '../sms/sender.ts';
@@ -15,7 +16,10 @@ export { registerEnrollmentRoutes, enrollmentSchemas } from './routes.ts';
 export type { EnrollmentState, Step } from './state.ts';
 
 /** Wires the enrollment service from the platform's dependencies. */
-export function createEnrollmentService(deps: PlatformDeps, extra: { sms: SmsSender; hasher: PassphraseHasher; now: () => number; config: Config }): EnrollmentService {
+export function createEnrollmentService(
+  deps: PlatformDeps,
+  extra: { sms: SmsSender; hasher: PassphraseHasher; now: () => number; config: Config; holders: HolderVerifier },
+): EnrollmentService {
   const { config, now } = extra;
   const sessions = new EnrollmentSessions({
     store: deps.store,
@@ -37,13 +41,7 @@ export function createEnrollmentService(deps: PlatformDeps, extra: { sms: SmsSen
     validityDays: config.credential.validityDays,
     now,
   });
-  const guardians = new PresentationGuardianCheck({
-    store: deps.store,
-    protector: deps.protector,
-    signing: [deps.signing.gm, deps.signing.intl],
-    issuerUrl: deps.issuer,
-    now,
-  });
+  const guardians = new PresentationGuardianCheck({ holders: extra.holders, now });
   return new EnrollmentService({
     sessions,
     registry: deps.registry,

@@ -23,7 +23,9 @@ import { BlindIndexer, DataProtector } from '../protect/index.ts';
 import { createPlatformPassiveAuth, createRegistryClient, loadTrustAnchors, type Registry } from '../registry/index.ts';
 import type { PlatformSecrets } from '../secrets.ts';
 import { openStore, type Store, type StoreConfig } from '../store/index.ts';
+import { HolderVerifier } from '../credential/holder.ts';
 import { statusListToken, STATUS_LIST_TTL } from '../credential/status-list.ts';
+import { registerVerificationRoutes, VerificationService } from '../verification/index.ts';
 import { createHttpApp } from './http.ts';
 
 export interface PlatformDeps {
@@ -48,6 +50,7 @@ export interface Platform {
   readonly enrollment: EnrollmentService;
   /** Relying parties: registration service, client authentication, operator authentication. */
   readonly rp: RelyingParties;
+  readonly verification: VerificationService;
   /** Starts listening on the configured host/port (or the ones given); resolves to the base URL. */
   listen(opts?: { port?: number; host?: string }): Promise<string>;
   close(): Promise<void>;
@@ -109,17 +112,32 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
   };
 
   const now = opts.now ?? Date.now;
+  const hasher = new PassphraseHasher(config.passphrase);
+  const holders = new HolderVerifier({ store, protector: deps.protector, signing: [deps.signing.gm, deps.signing.intl], issuerUrl: deps.issuer, now });
   const enrollment = createEnrollmentService(deps, {
     sms: opts.sms ?? (config.sms.sender === 'outbox' ? new OutboxSmsSender(smsOutboxPath(config)) : new DisabledSmsSender()),
-    hasher: new PassphraseHasher(config.passphrase),
+    hasher,
     now,
     config,
+    holders,
   });
 
   const app = createHttpApp({ bodyLimit: config.http.bodyLimit, logger });
   registerEnrollmentRoutes(app, enrollment);
   const rp = createRelyingParties(deps, { now });
   registerRpRoutes(app, rp);
+  const verification = new VerificationService({
+    store,
+    protector: deps.protector,
+    registry,
+    hasher,
+    holders,
+    signing: deps.signing,
+    appidKeys: secrets.appid,
+    issuer: deps.issuer,
+    now,
+  });
+  registerVerificationRoutes(app, verification, rp.clientAuth, `${deps.issuer}/oauth/token`);
 
   app.get('/healthz', async () => {
     try {
@@ -150,6 +168,7 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
     deps,
     enrollment,
     rp,
+    verification,
     async listen(l = {}) {
       return app.listen({ port: l.port ?? config.http.port, host: l.host ?? config.http.host });
     },

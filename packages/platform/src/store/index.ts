@@ -24,6 +24,7 @@ import { counterRepo } from './repos/counters.ts';
 import { credentialRepo } from './repos/credentials.ts';
 import { deviceRepo } from './repos/devices.ts';
 import { enrollmentRepo } from './repos/enrollments.ts';
+import { verificationRepo } from './repos/verifications.ts';
 import { eventRepo } from './repos/events.ts';
 import { passphraseRepo } from './repos/passphrases.ts';
 import { personRepo } from './repos/persons.ts';
@@ -106,6 +107,7 @@ function repositories(ctx: RepoContext & { db: Kysely<Database> }, check: () => 
     passphrases: guarded(passphraseRepo(ctx), check),
     relyingParties: guarded(relyingPartyRepo(ctx), check),
     assertionJtis: guarded(assertionJtiRepo(ctx), check),
+    verifications: guarded(verificationRepo(ctx), check),
   };
 }
 
@@ -128,5 +130,6 @@ function readerOf(w: StoreTx): StoreReader {
     enrollments: pick(w.enrollments, ['findById', 'findByApprovalCode', 'count']),
     passphrases: pick(w.passphrases, ['find']),
     relyingParties: pick(w.relyingParties, ['findByClientId', 'list', 'listClientIdsBySector', 'listEvents']),
+    verifications: pick(w.verifications, ['findById', 'findByRef', 'listByPerson']),
   };
 }

@@ -155,6 +155,27 @@ export interface RpAssertionJtisTable {
   expires_at: number;
 }
 
+/** 0004: a verification request (receipt flow, later OIDC). Outcome sealed under the person's data key. */
+export interface VerificationRequestsTable {
+  id: string;
+  ref_hash: BytesColumn;
+  client_id: string;
+  kind: string;
+  biz_seq: string | null;
+  mode: string;
+  scopes: string;
+  nonce: string;
+  face_challenge: string | null;
+  status: string;
+  failure: string | null;
+  person_id: string | null;
+  result: BytesColumn | null;
+  approved_at: number | null;
+  expires_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   persons: PersonsTable;
   blind_indexes: BlindIndexesTable;
@@ -168,4 +189,5 @@ export interface Database {
   relying_parties: RelyingPartiesTable;
   rp_events: RpEventsTable;
   rp_assertion_jtis: RpAssertionJtisTable;
+  verification_requests: VerificationRequestsTable;
 }

@@ -514,6 +514,7 @@ export interface StoreReader {
   readonly enrollments: EnrollmentReader;
   readonly passphrases: PassphraseReader;
   readonly relyingParties: RelyingPartyReader;
+  readonly verifications: VerificationReader;
 }
 
 /** The privileged repositories, bound to one connection or one transaction. */
@@ -528,6 +529,7 @@ export interface StoreTx {
   readonly passphrases: PassphraseWriter;
   readonly relyingParties: RelyingPartyWriter;
   readonly assertionJtis: AssertionJtiWriter;
+  readonly verifications: VerificationWriter;
 }
 
 export interface Store extends StoreTx {
@@ -542,4 +544,70 @@ export interface Store extends StoreTx {
    */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- verification requests
+
+export const VERIFICATION_STATUSES = ['pending', 'approved', 'failed', 'declined', 'consumed'] as const;
+export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
+
+export interface VerificationRequestRecord {
+  readonly id: string;
+  /** Digest of the reference the wallet scans (QR) or follows (app link). */
+  readonly refHash: Uint8Array;
+  readonly clientId: string;
+  /** `receipt` (back-end pull), later `oidc`, `reverify`. */
+  readonly kind: string;
+  readonly bizSeq: string | null;
+  readonly mode: string;
+  readonly scopes: readonly string[];
+  /** The challenge the wallet's key-binding JWT must carry (not secret). */
+  readonly nonce: string;
+  readonly faceChallenge: string | null;
+  readonly status: VerificationStatus;
+  /** A failure code (`face_mismatch`, `passphrase_locked`…) when `failed`. */
+  readonly failure: string | null;
+  readonly personId: string | null;
+  /** The outcome for the person, sealed under their data key. */
+  readonly result: Uint8Array | null;
+  readonly approvedAt: number | null;
+  readonly expiresAt: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface NewVerificationRequest {
+  readonly id: string;
+  readonly refHash: Uint8Array;
+  readonly clientId: string;
+  readonly kind: string;
+  readonly bizSeq: string | null;
+  readonly mode: string;
+  readonly scopes: readonly string[];
+  readonly nonce: string;
+  readonly expiresAt: number;
+  readonly createdAt?: number;
+}
+
+export interface VerificationPatch {
+  readonly status?: VerificationStatus;
+  readonly failure?: string | null;
+  readonly personId?: string | null;
+  readonly result?: Uint8Array | null;
+  readonly approvedAt?: number | null;
+  readonly faceChallenge?: string | null;
+}
+
+export interface VerificationReader {
+  findById(id: string): Promise<VerificationRequestRecord | undefined>;
+  findByRef(refHash: Uint8Array): Promise<VerificationRequestRecord | undefined>;
+  /** A person's verifications, newest first: who verified them, when. */
+  listByPerson(personId: string, limit?: number): Promise<VerificationRequestRecord[]>;
+}
+
+export interface VerificationWriter extends VerificationReader {
+  /** A taken reference, or a `bizSeq` the relying party used before → `conflict`. */
+  insert(r: NewVerificationRequest): Promise<VerificationRequestRecord>;
+  /** Compare-and-set on the status: applies `patch` only if the request is still `from`. */
+  transition(id: string, from: VerificationStatus, patch: VerificationPatch): Promise<boolean>;
 }

@@ -12,6 +12,7 @@ import type { Connected, MigrationDialect } from '../dialect.ts';
 import { foundation } from './0001_foundation.ts';
 import { enrollment } from './0002_enrollment.ts';
 import { relyingParties } from './0003_relying_parties.ts';
+import { verifications } from './0004_verifications.ts';
 
 export interface StoreMigration {
   up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void>;
@@ -22,6 +23,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, StoreMigration]> = [
   ['0001_foundation', foundation],
   ['0002_enrollment', enrollment],
   ['0003_relying_parties', relyingParties],
+  ['0004_verifications', verifications],
 ];
 
 export const MIGRATION_TABLE = 'wz_migration';

@@ -1,0 +1,105 @@
+/**
+ * Verification requests. Status changes are one compare-and-set statement, so of two
+ * concurrent approvals (or receipt fetches) exactly one takes effect, on both engines.
+ */
+import type { Selectable } from 'kysely';
+import { toDbBytes } from '../dialect.ts';
+import type { VerificationRequestsTable } from '../schema.ts';
+import { VERIFICATION_STATUSES, type VerificationRequestRecord, type VerificationStatus, type VerificationWriter } from '../types.ts';
+import { assertBytes, assertCode, assertEpochMs, assertText, lookupId, writeId, type RepoContext } from './context.ts';
+
+function status(v: unknown): VerificationStatus {
+  if (!(VERIFICATION_STATUSES as readonly unknown[]).includes(v)) throw new TypeError('unknown verification status');
+  return v as VerificationStatus;
+}
+
+export function verificationRepo({ db, now }: RepoContext): VerificationWriter {
+  return {
+    async findById(id) {
+      const key = lookupId(id);
+      if (key === undefined) return undefined;
+      const row = await db.selectFrom('verification_requests').selectAll().where('id', '=', key).executeTakeFirst();
+      return row && toRecord(row);
+    },
+
+    async findByRef(refHash) {
+      const row = await db.selectFrom('verification_requests').selectAll().where('ref_hash', '=', toDbBytes(assertBytes(refHash, 'ref hash'))).executeTakeFirst();
+      return row && toRecord(row);
+    },
+
+    async listByPerson(personId, limit = 50) {
+      const key = lookupId(personId);
+      if (key === undefined) return [];
+      const rows = await db
+        .selectFrom('verification_requests')
+        .selectAll()
+        .where('person_id', '=', key)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(Math.max(1, Math.min(500, limit)))
+        .execute();
+      return rows.map(toRecord);
+    },
+
+    async insert(r) {
+      const at = r.createdAt === undefined ? now() : assertEpochMs(r.createdAt, 'createdAt');
+      const row = {
+        id: writeId(r.id, 'verification id'),
+        ref_hash: toDbBytes(assertBytes(r.refHash, 'ref hash')),
+        client_id: assertText(r.clientId, 'client id', 64),
+        kind: assertCode(r.kind, 'kind'),
+        biz_seq: r.bizSeq === null ? null : assertText(r.bizSeq, 'bizSeq', 64),
+        mode: assertCode(r.mode, 'mode'),
+        scopes: JSON.stringify(r.scopes.map((s) => assertCode(s, 'scope'))),
+        nonce: assertText(r.nonce, 'nonce', 128),
+        face_challenge: null,
+        status: 'pending',
+        failure: null,
+        person_id: null,
+        result: null,
+        approved_at: null,
+        expires_at: assertEpochMs(r.expiresAt, 'expiresAt'),
+        created_at: at,
+        updated_at: at,
+      };
+      await db.insertInto('verification_requests').values(row).execute();
+      return toRecord(row as unknown as Selectable<VerificationRequestsTable>);
+    },
+
+    async transition(id, from, patch) {
+      const key = lookupId(id);
+      if (key === undefined) return false;
+      const set: Record<string, unknown> = { updated_at: now() };
+      if (patch.status !== undefined) set.status = status(patch.status);
+      if (patch.failure !== undefined) set.failure = patch.failure === null ? null : assertCode(patch.failure, 'failure');
+      if (patch.personId !== undefined) set.person_id = patch.personId === null ? null : writeId(patch.personId, 'person id');
+      if (patch.result !== undefined) set.result = patch.result === null ? null : toDbBytes(assertBytes(patch.result, 'result'));
+      if (patch.approvedAt !== undefined) set.approved_at = patch.approvedAt === null ? null : assertEpochMs(patch.approvedAt, 'approvedAt');
+      if (patch.faceChallenge !== undefined) set.face_challenge = patch.faceChallenge === null ? null : assertText(patch.faceChallenge, 'face challenge', 128);
+      const r = await db.updateTable('verification_requests').set(set).where('id', '=', key).where('status', '=', status(from)).executeTakeFirst();
+      return r.numUpdatedRows > 0n;
+    },
+  };
+}
+
+function toRecord(r: Selectable<VerificationRequestsTable>): VerificationRequestRecord {
+  return {
+    id: r.id,
+    refHash: r.ref_hash,
+    clientId: r.client_id,
+    kind: r.kind,
+    bizSeq: r.biz_seq,
+    mode: r.mode,
+    scopes: JSON.parse(r.scopes) as string[],
+    nonce: r.nonce,
+    faceChallenge: r.face_challenge,
+    status: r.status as VerificationStatus,
+    failure: r.failure,
+    personId: r.person_id,
+    result: r.result,
+    approvedAt: r.approved_at === null ? null : Number(r.approved_at),
+    expiresAt: Number(r.expires_at),
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+}

@@ -1,0 +1,333 @@
+/**
+ * Verification requests and receipts (凭据) — the real system's back-end pattern:
+ *
+ *   RP back end ──POST /v1/receipt-requests {bizSeq, mode, scopes}──▶ request id + reference
+ *   person's wallet ──GET /v1/verifications/{ref}──▶ who asks, why, which mode and fields
+ *   wallet ──POST …/{ref}/approve {presentation, passphrase?, probe?, consent}──▶ checked here
+ *   RP back end ──POST /v1/receipt-requests/{id}/receipt──▶ platform-signed receipt, once
+ *
+ * By default (scope `result`) the RP learns only pass/fail, the mode, the time and its own
+ * application identifier for the person. Extra fields only within the RP's approved scopes
+ * and with the person's consent for this RP, recorded. An RP never gets a weaker mode than it
+ * asked for: the factors the mode needs are all checked, or the request fails.
+ *
+ * Trusted: the relying party after client authentication; the person after HolderVerifier
+ * (their 网证 + device key binding over this request's nonce); the passphrase against the
+ * Argon2id hash (lockout after 5 failures); the face as the registry's 1:1 match on a
+ * liveness nonce it issued for this request.
+ */
+import { ageOn, chinaDate } from '@wangzheng/core/calendar';
+import { b64u, randomBytes, type KeyRing } from '@wangzheng/core/crypto/index';
+import { WzError, isWzError } from '@wangzheng/core/errors';
+import { deriveAppId, type SecretRing } from '@wangzheng/core/identifiers/index';
+import { assertRpActive } from '@wangzheng/core/rp/status';
+import { assertScopesApproved, SENSITIVE_SCOPES } from '@wangzheng/core/rp/scopes';
+import type { DisclosureScope, RelyingParty } from '@wangzheng/core/rp/types';
+import { disclosedClaims } from '@wangzheng/core/verification/disclosure';
+import { ACR_VALUES, MODE_NAMES, modeFactors, parseMode, type Mode } from '@wangzheng/core/verification/modes';
+import { signReceipt } from '@wangzheng/core/verification/receipt';
+import type { HolderVerifier } from '../credential/holder.ts';
+import type { PassphraseHasher } from '../passphrase/hasher.ts';
+import type { DataProtector } from '../protect/index.ts';
+import type { Registry } from '../registry/index.ts';
+import { newId, type Store, type VerificationRequestRecord } from '../store/index.ts';
+
+export const REQUEST_TTL_MS = 5 * 60_000;
+export const PASSPHRASE_LOCK_AFTER = 5;
+export const PASSPHRASE_LOCK_MS = 15 * 60_000;
+
+export interface VerificationDeps {
+  readonly store: Store;
+  readonly protector: DataProtector;
+  readonly registry: Registry;
+  readonly hasher: PassphraseHasher;
+  readonly holders: HolderVerifier;
+  readonly signing: { readonly gm: KeyRing; readonly intl: KeyRing };
+  readonly appidKeys: SecretRing;
+  readonly issuer: string;
+  readonly now: () => number;
+}
+
+interface SealedOutcome {
+  appId: string;
+  faceSimilarity?: number;
+  claims: Record<string, string>;
+}
+
+export interface ApproveRequest {
+  approve: boolean;
+  presentation?: string;
+  passphrase?: string;
+  probe?: unknown;
+  consent?: { scopes: string[] };
+}
+
+/** The application identifier of a person at a relying party: one per RP, never shared. */
+export function applicationIdentifier(keys: SecretRing, netid: string, rp: Pick<RelyingParty, 'sectorIdentifier' | 'clientId'>): string {
+  // The client id is part of the derivation input, so two RPs — even registered with the same
+  // sector — never see the same identifier for one person (docs/relying-parties.md).
+  return deriveAppId({ key: keys[0].key, netid, sector: `${rp.sectorIdentifier}#${rp.clientId}` });
+}
+
+export class VerificationService {
+  constructor(private readonly deps: VerificationDeps) {}
+
+  // ---------------------------------------------------------------- relying party side
+
+  async createReceiptRequest(rp: RelyingParty, req: { bizSeq: string; mode: string; scopes?: string[] }): Promise<{
+    requestId: string;
+    ref: string;
+    link: string;
+    mode: Mode;
+    acr: string;
+    expiresAt: string;
+  }> {
+    assertRpActive(rp);
+    const mode = parseMode(req.mode);
+    const scopes = [...new Set(['result', ...(req.scopes ?? [])])];
+    assertScopesApproved(rp, scopes);
+    const ref = b64u(randomBytes(16));
+    const id = newId();
+    const now = this.deps.now();
+    try {
+      await this.deps.store.verifications.insert({
+        id,
+        refHash: this.#refHash(ref),
+        clientId: rp.clientId,
+        kind: 'receipt',
+        bizSeq: req.bizSeq,
+        mode,
+        scopes,
+        nonce: b64u(randomBytes(24)),
+        expiresAt: now + REQUEST_TTL_MS,
+        createdAt: now,
+      });
+    } catch (e) {
+      if (isWzError(e, 'conflict')) throw new WzError('biz_seq_reused', 'This bizSeq was used for an earlier request; every request needs its own.');
+      throw e;
+    }
+    return {
+      requestId: id,
+      ref,
+      link: `wangzheng://verify?ref=${ref}&iss=${encodeURIComponent(this.deps.issuer)}`,
+      mode,
+      acr: ACR_VALUES[mode],
+      expiresAt: new Date(now + REQUEST_TTL_MS).toISOString(),
+    };
+  }
+
+  async status(rp: RelyingParty, id: string): Promise<{ requestId: string; status: string; expiresAt: string }> {
+    const r = await this.#own(rp, id);
+    return { requestId: r.id, status: this.#visibleStatus(r), expiresAt: new Date(r.expiresAt).toISOString() };
+  }
+
+  /** The platform-signed receipt, once. Pending → `verification_pending`; fetched before → `receipt_already_fetched`. */
+  async fetchReceipt(rp: RelyingParty, id: string): Promise<{ receipt: string }> {
+    const r = await this.#own(rp, id);
+    const visible = this.#visibleStatus(r);
+    if (visible === 'pending') throw new WzError('verification_pending', 'The person has not answered yet; try again shortly.');
+    if (visible === 'consumed') throw new WzError('receipt_already_fetched', 'This request’s receipt was already fetched; create a new request.');
+    const base = {
+      iss: this.deps.issuer,
+      aud: rp.clientId,
+      jti: r.id,
+      biz_seq: r.bizSeq ?? '',
+      iat: Math.floor(this.deps.now() / 1000),
+      service_time: Math.floor((r.approvedAt ?? r.updatedAt) / 1000),
+      mode: r.mode as Mode,
+    };
+    let receipt: string;
+    const key = (rp.idTokenSigningAlg === 'SM2' ? this.deps.signing.gm : this.deps.signing.intl).signer;
+    if (visible === 'approved' || (visible === 'failed' && r.result)) {
+      const o = await this.#outcome(r);
+      receipt = signReceipt(key, {
+        ...base,
+        result: visible === 'approved' ? 'pass' : 'fail',
+        ...(visible === 'approved' ? { sub: o.appId } : { failure: r.failure ?? 'failed' }),
+        ...(o.faceSimilarity !== undefined ? { face_similarity: o.faceSimilarity } : {}),
+        ...(visible === 'approved' && Object.keys(o.claims).length > 0 ? { claims: o.claims } : {}),
+      });
+    } else {
+      receipt = signReceipt(key, { ...base, result: 'fail', failure: visible === 'expired' ? 'expired' : (r.failure ?? visible) });
+    }
+    const from = r.status;
+    if (!(await this.deps.store.verifications.transition(r.id, from, { status: 'consumed' }))) {
+      throw new WzError('receipt_already_fetched', 'This request’s receipt was already fetched; create a new request.');
+    }
+    return { receipt };
+  }
+
+  // ---------------------------------------------------------------- wallet side
+
+  /** What the wallet shows before the person decides. */
+  async describe(ref: string): Promise<{
+    rp: { name: string; category: string; purpose: string };
+    mode: Mode;
+    modeName: { zh: string; en: string };
+    requires: { passphrase: boolean; face: boolean };
+    scopes: { scope: string; legalBasisRef: string | null; sensitive: boolean }[];
+    nonce: string;
+    audience: string;
+    expiresAt: string;
+  }> {
+    const { r, rp } = await this.#pending(ref);
+    const mode = r.mode as Mode;
+    return {
+      rp: { name: rp.name, category: rp.category, purpose: rp.purpose },
+      mode,
+      modeName: MODE_NAMES[mode],
+      requires: modeFactors(mode),
+      scopes: r.scopes.map((s) => ({
+        scope: s,
+        legalBasisRef: rp.approvedScopes.find((a) => a.scope === s)?.legalBasisRef ?? null,
+        sensitive: (SENSITIVE_SCOPES as readonly string[]).includes(s),
+      })),
+      nonce: r.nonce,
+      audience: this.deps.issuer,
+      expiresAt: new Date(r.expiresAt).toISOString(),
+    };
+  }
+
+  /** A face mode: the registry's liveness nonce for this request's camera capture. */
+  async faceChallenge(ref: string): Promise<{ nonce: string; expiresAt: string }> {
+    const { r } = await this.#pending(ref);
+    if (!modeFactors(r.mode as Mode).face) throw new WzError('invalid_request', 'This request does not use face verification.');
+    const c = await this.deps.registry.faceChallenge();
+    await this.deps.store.verifications.transition(r.id, 'pending', { faceChallenge: c.nonce });
+    return c;
+  }
+
+  async answer(ref: string, a: ApproveRequest): Promise<{ status: 'approved' | 'failed' | 'declined'; failure?: string; rp: string }> {
+    const { r, rp } = await this.#pending(ref);
+    const now = this.deps.now();
+    if (!a.approve) {
+      await this.#settle(r, { status: 'declined', failure: 'declined' });
+      return { status: 'declined', rp: rp.name };
+    }
+    const holder = await this.deps.holders.authenticate(a.presentation, r.nonce);
+    const { person, profile, dek } = holder;
+    const today = chinaDate(now);
+    if (ageOn(profile.birthDate, today) < 14) {
+      // Art. 5: each use of a child's credential needs the guardian's consent. Guardian approval
+      // at relying parties is not built yet, so the platform refuses rather than skip it.
+      throw new WzError('guardian_required', 'A child under 14 can use the 网证 at a relying party only with a guardian’s approval, which is not available yet.');
+    }
+
+    // Fields beyond the result: the person consents to exactly these, for this RP.
+    const extra = r.scopes.filter((s) => s !== 'result');
+    if (extra.length > 0) {
+      const consented = new Set(a.consent?.scopes ?? []);
+      if (!extra.every((s) => consented.has(s))) {
+        throw new WzError('consent_required', 'This relying party asks for more than the result: consent to each field, separately for the sensitive ones.');
+      }
+    }
+
+    const factors = modeFactors(r.mode as Mode);
+    if (factors.passphrase) await this.#checkPassphrase(r, person.id, a.passphrase, now);
+
+    let faceSimilarity: number | undefined;
+    if (factors.face) {
+      if (!r.faceChallenge) throw new WzError('challenge_expired', 'Ask for a face challenge first.');
+      const m = await this.deps.registry.faceMatch({ personRef: profile.personRef, nonce: r.faceChallenge, probe: a.probe as number[] });
+      faceSimilarity = Math.round(m.similarity * 10_000) / 10_000;
+      if (!m.match) {
+        const sealed = this.#seal(dek, person.id, r, { appId: '', faceSimilarity, claims: {} });
+        await this.#settle(r, { status: 'failed', failure: 'face_mismatch', personId: person.id, result: sealed, approvedAt: now });
+        return { status: 'failed', failure: 'face_mismatch', rp: rp.name };
+      }
+    }
+
+    const appId = applicationIdentifier(this.deps.appidKeys, person.netid, rp);
+    const claims = disclosedClaims(
+      { name: profile.name, sex: profile.sex, birthDate: profile.birthDate, documentType: profile.documents.at(-1)?.type ?? '', documentNumber: profile.documents.at(-1)?.number ?? '', phone: profile.phone },
+      r.scopes as DisclosureScope[],
+      today,
+    );
+    await this.deps.store.transaction(async (tx) => {
+      const ok = await tx.verifications.transition(r.id, 'pending', {
+        status: 'approved',
+        personId: person.id,
+        result: this.#seal(dek, person.id, r, { appId, ...(faceSimilarity !== undefined ? { faceSimilarity } : {}), claims }),
+        approvedAt: now,
+      });
+      if (!ok) throw new WzError('verification_answered', 'This request has already been answered.');
+      if (extra.length > 0) {
+        await tx.consents.insert({ personId: person.id, subject: `rp:${rp.clientId}`, scope: extra.join(','), grantedAt: now });
+      }
+      // The person's own history: who verified them, when, how, and what they learned.
+      await tx.events.append({
+        personId: person.id,
+        type: 'verified',
+        createdAt: now,
+        data: this.deps.protector.sealFor(dek, person.id, 'event', { clientId: rp.clientId, rp: rp.name, mode: r.mode, scopes: r.scopes, requestId: r.id }),
+      });
+    });
+    return { status: 'approved', rp: rp.name };
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  async #checkPassphrase(r: VerificationRequestRecord, personId: string, passphrase: string | undefined, now: number): Promise<void> {
+    const store = this.deps.store;
+    const rec = await store.passphrases.find(personId);
+    if (!rec) throw new WzError('invalid_credential', 'No passphrase is set for this 网证.');
+    if (rec.lockedUntil !== null && rec.lockedUntil > now) {
+      throw new WzError('passphrase_locked', 'Too many wrong passphrases: the passphrase is locked for a while.');
+    }
+    if (typeof passphrase !== 'string' || !(await this.deps.hasher.verify(rec.hash, passphrase))) {
+      const f = await store.passphrases.recordFailure(personId, { lockAfter: PASSPHRASE_LOCK_AFTER, lockMs: PASSPHRASE_LOCK_MS, at: now });
+      if (f?.lockedUntil !== null && f !== undefined && f.lockedUntil > now) {
+        await this.#settle(r, { status: 'failed', failure: 'passphrase_locked', personId });
+        throw new WzError('passphrase_locked', 'Too many wrong passphrases: the passphrase is locked for a while.');
+      }
+      throw new WzError('wrong_passphrase', `Wrong passphrase; ${PASSPHRASE_LOCK_AFTER - (f?.failures ?? 0)} tries left before it locks.`);
+    }
+    await store.passphrases.resetFailures(personId);
+  }
+
+  async #settle(r: VerificationRequestRecord, patch: Parameters<Store['verifications']['transition']>[2]): Promise<void> {
+    if (!(await this.deps.store.verifications.transition(r.id, 'pending', patch))) {
+      throw new WzError('verification_answered', 'This request has already been answered.');
+    }
+  }
+
+  #seal(dek: Uint8Array, personId: string, r: VerificationRequestRecord, o: SealedOutcome): Uint8Array {
+    return this.deps.protector.sealFor(dek, personId, `verification`, { ...o, requestId: r.id });
+  }
+
+  async #outcome(r: VerificationRequestRecord): Promise<SealedOutcome> {
+    const person = r.personId ? await this.deps.store.persons.findById(r.personId) : undefined;
+    if (!person || !r.result) throw new WzError('verification_not_found', 'The outcome of this request no longer exists.');
+    const dek = this.deps.protector.unwrapDataKey(person.id, person.wrappedDek, person.kekId);
+    const o = this.deps.protector.openFor(dek, person.id, 'verification', r.result) as SealedOutcome & { requestId: string };
+    if (o.requestId !== r.id) throw new WzError('verification_not_found', 'The outcome of this request no longer exists.');
+    return o;
+  }
+
+  #visibleStatus(r: VerificationRequestRecord): string {
+    return r.status === 'pending' && r.expiresAt <= this.deps.now() ? 'expired' : r.status;
+  }
+
+  async #own(rp: RelyingParty, id: string): Promise<VerificationRequestRecord> {
+    const r = typeof id === 'string' ? await this.deps.store.verifications.findById(id) : undefined;
+    // Another RP's request is indistinguishable from none.
+    if (!r || r.clientId !== rp.clientId) throw new WzError('verification_not_found', 'No such verification request.');
+    return r;
+  }
+
+  async #pending(ref: string): Promise<{ r: VerificationRequestRecord; rp: RelyingParty }> {
+    if (typeof ref !== 'string' || !/^[A-Za-z0-9_-]{22}$/.test(ref)) throw new WzError('verification_not_found', 'No such verification request.');
+    const r = await this.deps.store.verifications.findByRef(this.#refHash(ref));
+    if (!r) throw new WzError('verification_not_found', 'No such verification request.');
+    if (r.status !== 'pending') throw new WzError('verification_answered', 'This request has already been answered.');
+    if (r.expiresAt <= this.deps.now()) throw new WzError('verification_expired', 'This request has expired; ask the service to start again.');
+    const rp = await this.deps.store.relyingParties.findByClientId(r.clientId);
+    if (!rp) throw new WzError('verification_not_found', 'No such verification request.');
+    assertRpActive(rp);
+    return { r, rp };
+  }
+
+  #refHash(ref: string): Uint8Array {
+    return this.deps.protector.suite.hash(new TextEncoder().encode(`verification-ref\u0000${ref}`));
+  }
+}

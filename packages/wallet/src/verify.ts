@@ -1,0 +1,58 @@
+/**
+ * Answering a verification request, wallet side: read who asks and for what, then approve
+ * with what the mode demands — a key-binding presentation of the 网证 over the request's
+ * nonce (always; no identity fields are disclosed to the platform by it), the passphrase
+ * (modes with 口令), a live face capture against the registry's liveness nonce (modes with
+ * 人脸) — and consent to each extra field the relying party is approved for.
+ */
+import { createPresentation } from '@wangzheng/core/credential/index';
+import type { PrivateKey } from '@wangzheng/core/crypto/index';
+import type { PlatformClient } from './enroll/client.ts';
+
+export interface VerificationView {
+  rp: { name: string; category: string; purpose: string };
+  mode: string;
+  modeName: { zh: string; en: string };
+  requires: { passphrase: boolean; face: boolean };
+  scopes: { scope: string; legalBasisRef: string | null; sensitive: boolean }[];
+  nonce: string;
+  audience: string;
+  expiresAt: string;
+}
+
+export interface AnswerOptions {
+  ref: string;
+  credential: string;
+  deviceKey: PrivateKey;
+  approve?: boolean;
+  passphrase?: string;
+  /** Captures a face probe for the registry's liveness nonce (face modes). */
+  captureFace?: (nonce: string) => Promise<number[]>;
+  /** Decides which extra fields to consent to, having seen them; default: none. */
+  consent?: (view: VerificationView) => string[] | Promise<string[]>;
+}
+
+export async function describeVerification(platform: PlatformClient, ref: string): Promise<VerificationView> {
+  return platform.get<VerificationView>(`/v1/verifications/${encodeURIComponent(ref)}`);
+}
+
+export async function answerVerification(platform: PlatformClient, o: AnswerOptions): Promise<{ status: string; failure?: string; rp: string }> {
+  const path = `/v1/verifications/${encodeURIComponent(o.ref)}`;
+  const view = await describeVerification(platform, o.ref);
+  if (o.approve === false) return platform.post(`${path}/answer`, { approve: false });
+  let probe: number[] | undefined;
+  if (view.requires.face) {
+    if (!o.captureFace) throw new TypeError('this request needs a face capture');
+    const ch = await platform.post<{ nonce: string }>(`${path}/face-challenge`, {});
+    probe = await o.captureFace(ch.nonce);
+  }
+  const presentation = createPresentation(o.credential, { disclose: [], holderKey: o.deviceKey, audience: view.audience, nonce: view.nonce });
+  const scopes = o.consent ? await o.consent(view) : [];
+  return platform.post(`${path}/answer`, {
+    approve: true,
+    presentation,
+    ...(o.passphrase !== undefined ? { passphrase: o.passphrase } : {}),
+    ...(probe ? { probe } : {}),
+    ...(scopes.length > 0 ? { consent: { scopes } } : {}),
+  });
+}
