@@ -130,6 +130,6 @@ function readerOf(w: StoreTx): StoreReader {
     enrollments: pick(w.enrollments, ['findById', 'findByApprovalCode', 'count']),
     passphrases: pick(w.passphrases, ['find']),
     relyingParties: pick(w.relyingParties, ['findByClientId', 'list', 'listClientIdsBySector', 'listEvents']),
-    verifications: pick(w.verifications, ['findById', 'findByRef', 'listByPerson']),
+    verifications: pick(w.verifications, ['findById', 'findByRef', 'listByPerson', 'listPendingForPerson']),
   };
 }

@@ -166,6 +166,7 @@ export interface VerificationRequestsTable {
   scopes: string;
   nonce: string;
   face_challenge: string | null;
+  binding_message: string | null;
   status: string;
   failure: string | null;
   person_id: string | null;

@@ -564,6 +564,8 @@ export interface VerificationRequestRecord {
   /** The challenge the wallet's key-binding JWT must carry (not secret). */
   readonly nonce: string;
   readonly faceChallenge: string | null;
+  /** Re-verification: the RP's message shown to the person (not personal data). */
+  readonly bindingMessage: string | null;
   readonly status: VerificationStatus;
   /** A failure code (`face_mismatch`, `passphrase_locked`…) when `failed`. */
   readonly failure: string | null;
@@ -587,6 +589,9 @@ export interface NewVerificationRequest {
   readonly nonce: string;
   readonly expiresAt: number;
   readonly createdAt?: number;
+  /** Re-verification: the person the request is for (only they can answer it). */
+  readonly personId?: string | null;
+  readonly bindingMessage?: string | null;
 }
 
 export interface VerificationPatch {
@@ -603,6 +608,8 @@ export interface VerificationReader {
   findByRef(refHash: Uint8Array): Promise<VerificationRequestRecord | undefined>;
   /** A person's verifications, newest first: who verified them, when. */
   listByPerson(personId: string, limit?: number): Promise<VerificationRequestRecord[]>;
+  /** Requests addressed to a person that are still pending (re-verification), newest first. */
+  listPendingForPerson(personId: string, now: number): Promise<VerificationRequestRecord[]>;
 }
 
 export interface VerificationWriter extends VerificationReader {

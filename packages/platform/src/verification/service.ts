@@ -54,6 +54,16 @@ interface SealedOutcome {
   claims: Record<string, string>;
 }
 
+export interface CreatedRequest {
+  requestId: string;
+  /** What the wallet scans (QR) or follows (app link): a capability to see and answer the request. */
+  ref: string;
+  link: string;
+  mode: Mode;
+  acr: string;
+  expiresAt: string;
+}
+
 export interface ApproveRequest {
   approve: boolean;
   presentation?: string;
@@ -74,14 +84,19 @@ export class VerificationService {
 
   // ---------------------------------------------------------------- relying party side
 
-  async createReceiptRequest(rp: RelyingParty, req: { bizSeq: string; mode: string; scopes?: string[] }): Promise<{
-    requestId: string;
-    ref: string;
-    link: string;
-    mode: Mode;
-    acr: string;
-    expiresAt: string;
-  }> {
+  async createReceiptRequest(rp: RelyingParty, req: { bizSeq: string; mode: string; scopes?: string[] }): Promise<CreatedRequest> {
+    return this.createRequest(rp, { kind: 'receipt', bizSeq: req.bizSeq, mode: req.mode, ...(req.scopes ? { scopes: req.scopes } : {}) });
+  }
+
+  /**
+   * A verification request of any kind (`receipt`, `oidc`, `reverify`): checks the RP is
+   * approved, the mode is known, the scopes are within the RP's approval. `personId` addresses
+   * it to one person (re-verification): only they can answer it.
+   */
+  async createRequest(
+    rp: RelyingParty,
+    req: { kind: string; bizSeq?: string | null; mode: string; scopes?: string[]; personId?: string; bindingMessage?: string; ttlMs?: number },
+  ): Promise<CreatedRequest> {
     assertRpActive(rp);
     const mode = parseMode(req.mode);
     const scopes = [...new Set(['result', ...(req.scopes ?? [])])];
@@ -89,18 +104,21 @@ export class VerificationService {
     const ref = b64u(randomBytes(16));
     const id = newId();
     const now = this.deps.now();
+    const ttl = req.ttlMs ?? REQUEST_TTL_MS;
     try {
       await this.deps.store.verifications.insert({
         id,
         refHash: this.#refHash(ref),
         clientId: rp.clientId,
-        kind: 'receipt',
-        bizSeq: req.bizSeq,
+        kind: req.kind,
+        bizSeq: req.bizSeq ?? null,
         mode,
         scopes,
         nonce: b64u(randomBytes(24)),
-        expiresAt: now + REQUEST_TTL_MS,
+        expiresAt: now + ttl,
         createdAt: now,
+        ...(req.personId ? { personId: req.personId } : {}),
+        ...(req.bindingMessage ? { bindingMessage: req.bindingMessage } : {}),
       });
     } catch (e) {
       if (isWzError(e, 'conflict')) throw new WzError('biz_seq_reused', 'This bizSeq was used for an earlier request; every request needs its own.');
@@ -112,8 +130,18 @@ export class VerificationService {
       link: `wangzheng://verify?ref=${ref}&iss=${encodeURIComponent(this.deps.issuer)}`,
       mode,
       acr: ACR_VALUES[mode],
-      expiresAt: new Date(now + REQUEST_TTL_MS).toISOString(),
+      expiresAt: new Date(now + ttl).toISOString(),
     };
+  }
+
+  /** A request by id (any kind), for the modules built on this service (OIDC, re-verification). */
+  async findRequest(id: string): Promise<VerificationRequestRecord | undefined> {
+    return typeof id === 'string' ? this.deps.store.verifications.findById(id) : undefined;
+  }
+
+  /** The sealed outcome of an answered request: application identifier, face score, consented claims. */
+  async outcomeOf(r: VerificationRequestRecord): Promise<{ appId: string; faceSimilarity?: number; claims: Record<string, string> }> {
+    return this.#outcome(r);
   }
 
   async status(rp: RelyingParty, id: string): Promise<{ requestId: string; status: string; expiresAt: string }> {
@@ -161,6 +189,8 @@ export class VerificationService {
 
   /** What the wallet shows before the person decides. */
   async describe(ref: string): Promise<{
+    kind: string;
+    bindingMessage: string | null;
     rp: { name: string; category: string; purpose: string };
     mode: Mode;
     modeName: { zh: string; en: string };
@@ -173,6 +203,8 @@ export class VerificationService {
     const { r, rp } = await this.#pending(ref);
     const mode = r.mode as Mode;
     return {
+      kind: r.kind,
+      bindingMessage: r.bindingMessage,
       rp: { name: rp.name, category: rp.category, purpose: rp.purpose },
       mode,
       modeName: MODE_NAMES[mode],
@@ -206,6 +238,8 @@ export class VerificationService {
     }
     const holder = await this.deps.holders.authenticate(a.presentation, r.nonce);
     const { person, profile, dek } = holder;
+    // A request addressed to one person (re-verification) can be answered only by them.
+    if (r.personId !== null && r.personId !== person.id) throw new WzError('verification_not_found', 'No such verification request.');
     const today = chinaDate(now);
     if (ageOn(profile.birthDate, today) < 14) {
       // Art. 5: each use of a child's credential needs the guardian's consent. Guardian approval

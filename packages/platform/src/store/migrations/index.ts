@@ -13,6 +13,7 @@ import { foundation } from './0001_foundation.ts';
 import { enrollment } from './0002_enrollment.ts';
 import { relyingParties } from './0003_relying_parties.ts';
 import { verifications } from './0004_verifications.ts';
+import { reverification } from './0005_reverification.ts';
 
 export interface StoreMigration {
   up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void>;
@@ -24,6 +25,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, StoreMigration]> = [
   ['0002_enrollment', enrollment],
   ['0003_relying_parties', relyingParties],
   ['0004_verifications', verifications],
+  ['0005_reverification', reverification],
 ];
 
 export const MIGRATION_TABLE = 'wz_migration';

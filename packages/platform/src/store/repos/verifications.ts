@@ -41,6 +41,21 @@ export function verificationRepo({ db, now }: RepoContext): VerificationWriter {
       return rows.map(toRecord);
     },
 
+    async listPendingForPerson(personId, at) {
+      const key = lookupId(personId);
+      if (key === undefined) return [];
+      const rows = await db
+        .selectFrom('verification_requests')
+        .selectAll()
+        .where('person_id', '=', key)
+        .where('status', '=', 'pending')
+        .where('expires_at', '>', assertEpochMs(at, 'now'))
+        .orderBy('created_at', 'desc')
+        .limit(50)
+        .execute();
+      return rows.map(toRecord);
+    },
+
     async insert(r) {
       const at = r.createdAt === undefined ? now() : assertEpochMs(r.createdAt, 'createdAt');
       const row = {
@@ -53,9 +68,10 @@ export function verificationRepo({ db, now }: RepoContext): VerificationWriter {
         scopes: JSON.stringify(r.scopes.map((s) => assertCode(s, 'scope'))),
         nonce: assertText(r.nonce, 'nonce', 128),
         face_challenge: null,
+        binding_message: r.bindingMessage ? assertText(r.bindingMessage, 'binding message', 128) : null,
         status: 'pending',
         failure: null,
-        person_id: null,
+        person_id: r.personId ? writeId(r.personId, 'person id') : null,
         result: null,
         approved_at: null,
         expires_at: assertEpochMs(r.expiresAt, 'expiresAt'),
@@ -93,6 +109,7 @@ function toRecord(r: Selectable<VerificationRequestsTable>): VerificationRequest
     scopes: JSON.parse(r.scopes) as string[],
     nonce: r.nonce,
     faceChallenge: r.face_challenge,
+    bindingMessage: r.binding_message,
     status: r.status as VerificationStatus,
     failure: r.failure,
     personId: r.person_id,
