@@ -85,6 +85,8 @@ export const ERROR_CODES = {
   receipt_already_fetched: 409,
   biz_seq_reused: 409,
   passphrase_locked: 423,
+  reverification_not_allowed: 403,
+  unknown_subject: 404,
   // wallet (holder side)
   wrong_passphrase: 401,
   keystore_corrupt: 400,

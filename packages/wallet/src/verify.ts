@@ -56,3 +56,23 @@ export async function answerVerification(platform: PlatformClient, o: AnswerOpti
     ...(scopes.length > 0 ? { consent: { scopes } } : {}),
   });
 }
+
+export interface PendingRequest {
+  ref: string;
+  kind: string;
+  rp: { name: string; category: string; purpose: string };
+  bindingMessage: string | null;
+  mode: string;
+  expiresAt: string;
+}
+
+/**
+ * Requests addressed to this wallet's person (re-verification of a flagged account): the
+ * wallet proves who it is with a presentation over a fresh platform nonce.
+ */
+export async function listPendingRequests(platform: PlatformClient, o: { credential: string; deviceKey: PrivateKey }): Promise<PendingRequest[]> {
+  const { nonce } = await platform.get<{ nonce: string }>('/v1/wallet/nonce');
+  const iss = JSON.parse(Buffer.from(o.credential.split('.')[1] ?? '', 'base64url').toString('utf8')).iss as string;
+  const presentation = createPresentation(o.credential, { disclose: [], holderKey: o.deviceKey, audience: iss, nonce });
+  return (await platform.post<{ requests: PendingRequest[] }>('/v1/wallet/pending', { nonce, presentation })).requests;
+}

@@ -26,9 +26,15 @@ export interface BlindDigest {
 }
 
 /** `person_ref`, `phone`, or `document:<document type>` (e.g. `document:resident_id`). */
-export type BlindIndexKind = 'person_ref' | 'phone' | `document:${string}`;
+export type BlindIndexKind = 'person_ref' | 'phone' | `document:${string}` | `rp:${string}`;
 
-const KIND = /^(person_ref|phone|document:[a-z0-9_]{1,32})$/;
+/** The blind-index kind for application identifiers at one relying party (`rp_` + 22 base64url → 32 hex). */
+export function rpKind(clientId: string): `rp:${string}` {
+  return `rp:${Buffer.from(clientId.slice(3), 'base64url').toString('hex')}`;
+}
+
+/** `rp:<client id as hex>`: the application identifier a relying party knows a person by (re-verification finds them by it). */
+const KIND = /^(person_ref|phone|document:[a-z0-9_]{1,32}|rp:[0-9a-f]{32})$/;
 const MAX_VALUE = 256;
 /** HMAC keys shorter than the hash output weaken it (RFC 2104 §3). */
 const MIN_KEY_BYTES = 32;

@@ -25,7 +25,7 @@ import type { PlatformSecrets } from '../secrets.ts';
 import { openStore, type Store, type StoreConfig } from '../store/index.ts';
 import { HolderVerifier } from '../credential/holder.ts';
 import { statusListToken, STATUS_LIST_TTL } from '../credential/status-list.ts';
-import { registerVerificationRoutes, VerificationService } from '../verification/index.ts';
+import { registerVerificationRoutes, Reverification, VerificationService } from '../verification/index.ts';
 import { createHttpApp } from './http.ts';
 
 export interface PlatformDeps {
@@ -129,6 +129,7 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
   const verification = new VerificationService({
     store,
     protector: deps.protector,
+    blindIndexer: deps.blindIndexer,
     registry,
     hasher,
     holders,
@@ -137,7 +138,16 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
     issuer: deps.issuer,
     now,
   });
-  registerVerificationRoutes(app, verification, rp.clientAuth, `${deps.issuer}/oauth/token`);
+  const reverification = new Reverification({
+    store,
+    service: verification,
+    blindIndexer: deps.blindIndexer,
+    holders,
+    suite,
+    nonceKeys: secrets.blindIndex,
+    now,
+  });
+  registerVerificationRoutes(app, verification, reverification, rp.clientAuth, `${deps.issuer}/oauth/token`);
 
   app.get('/healthz', async () => {
     try {

@@ -5,11 +5,13 @@
  * `Bearer` RFC 7523 client assertion):
  *   POST /v1/receipt-requests                  { bizSeq, mode, scopes? } → request id, reference, link
  *   GET  /v1/receipt-requests/:id              status
- *   POST /v1/receipt-requests/:id/receipt      the signed receipt, once
+ *   POST /v1/receipt-requests/:id/receipt      the signed receipt, once (any request of the RP)
+ *   POST /v1/reverifications                   { sub, bindingMessage, bizSeq } → a face-mode request for that person
  * Wallet (the reference is the capability; the person proves who they are in the body):
  *   GET  /v1/verifications/:ref                who asks, why, mode, fields and legal basis, nonce
  *   POST /v1/verifications/:ref/face-challenge the registry's liveness nonce (face modes)
  *   POST /v1/verifications/:ref/answer         { approve, presentation, passphrase?, probe?, consent? }
+ *   GET  /v1/wallet/nonce, POST /v1/wallet/pending { nonce, presentation } → requests addressed to the person
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -17,6 +19,7 @@ import { parseBody } from '@wangzheng/core/http-errors';
 import type { RelyingParty } from '@wangzheng/core/rp/types';
 import { clientCredentialsFrom, type ClientAuthenticator } from '../rp/client-auth.ts';
 import { challengeOnFailure } from '../rp/routes.ts';
+import type { Reverification } from './reverify.ts';
 import type { VerificationService } from './service.ts';
 
 export const verificationSchemas = {
@@ -32,11 +35,23 @@ export const verificationSchemas = {
     probe: z.unknown().optional(),
     consent: z.strictObject({ scopes: z.array(z.string().max(64)).max(8) }).optional(),
   }),
+  reverify: z.strictObject({
+    sub: z.string().max(64),
+    bindingMessage: z.string().min(1).max(64),
+    bizSeq: z.string().min(1).max(64).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces'),
+  }),
+  pending: z.strictObject({ nonce: z.string().max(128), presentation: z.string().max(16_384) }),
   id: z.strictObject({ id: z.string().max(64) }),
   ref: z.strictObject({ ref: z.string().max(64) }),
 };
 
-export function registerVerificationRoutes(app: FastifyInstance, service: VerificationService, clientAuth: ClientAuthenticator, tokenAudience: string): void {
+export function registerVerificationRoutes(
+  app: FastifyInstance,
+  service: VerificationService,
+  reverification: Reverification,
+  clientAuth: ClientAuthenticator,
+  tokenAudience: string,
+): void {
   const s = verificationSchemas;
   const rpOf = async (req: FastifyRequest): Promise<RelyingParty> => (await clientAuth.authenticate(clientCredentialsFrom(req), { audience: tokenAudience })).rp;
 
@@ -58,6 +73,27 @@ export function registerVerificationRoutes(app: FastifyInstance, service: Verifi
       return service.fetchReceipt(rp, parseBody(s.id, req.params).id);
     }),
   );
+
+  // Re-verification of a flagged account (telecom, bank, payment, internet service only).
+  app.post('/v1/reverifications', async (req, reply) =>
+    challengeOnFailure(reply, req, async () => {
+      const rp = await rpOf(req);
+      const b = parseBody(s.reverify, req.body);
+      void reply.status(201).header('cache-control', 'no-store');
+      return reverification.request(rp, b);
+    }),
+  );
+
+  // The wallet's list of requests addressed to its person.
+  app.get('/v1/wallet/nonce', async (_req, reply) => {
+    void reply.header('cache-control', 'no-store');
+    return reverification.walletNonce();
+  });
+  app.post('/v1/wallet/pending', async (req, reply) => {
+    const b = parseBody(s.pending, req.body);
+    void reply.header('cache-control', 'no-store');
+    return reverification.pending(b.presentation, b.nonce);
+  });
 
   app.get('/v1/verifications/:ref', async (req, reply) => {
     void reply.header('cache-control', 'no-store');

@@ -28,7 +28,7 @@ import { ACR_VALUES, MODE_NAMES, modeFactors, parseMode, type Mode } from '@wang
 import { signReceipt } from '@wangzheng/core/verification/receipt';
 import type { HolderVerifier } from '../credential/holder.ts';
 import type { PassphraseHasher } from '../passphrase/hasher.ts';
-import type { DataProtector } from '../protect/index.ts';
+import { rpKind, type BlindIndexer, type DataProtector } from '../protect/index.ts';
 import type { Registry } from '../registry/index.ts';
 import { newId, type Store, type VerificationRequestRecord } from '../store/index.ts';
 
@@ -39,6 +39,7 @@ export const PASSPHRASE_LOCK_MS = 15 * 60_000;
 export interface VerificationDeps {
   readonly store: Store;
   readonly protector: DataProtector;
+  readonly blindIndexer: BlindIndexer;
   readonly registry: Registry;
   readonly hasher: PassphraseHasher;
   readonly holders: HolderVerifier;
@@ -95,14 +96,24 @@ export class VerificationService {
    */
   async createRequest(
     rp: RelyingParty,
-    req: { kind: string; bizSeq?: string | null; mode: string; scopes?: string[]; personId?: string; bindingMessage?: string; ttlMs?: number },
+    req: {
+      kind: string;
+      bizSeq?: string | null;
+      mode: string;
+      scopes?: string[];
+      personId?: string;
+      bindingMessage?: string;
+      ttlMs?: number;
+      /** Derive the reference from the request id (re-verification re-derives it for the wallet's list). */
+      refFor?: (id: string) => string;
+    },
   ): Promise<CreatedRequest> {
     assertRpActive(rp);
     const mode = parseMode(req.mode);
     const scopes = [...new Set(['result', ...(req.scopes ?? [])])];
     assertScopesApproved(rp, scopes);
-    const ref = b64u(randomBytes(16));
     const id = newId();
+    const ref = req.refFor ? req.refFor(id) : b64u(randomBytes(16));
     const now = this.deps.now();
     const ttl = req.ttlMs ?? REQUEST_TTL_MS;
     try {
@@ -288,6 +299,10 @@ export class VerificationService {
       if (extra.length > 0) {
         await tx.consents.insert({ personId: person.id, subject: `rp:${rp.clientId}`, scope: extra.join(','), grantedAt: now });
       }
+      // So the RP can later ask to re-verify "its" person by the identifier it knows (keyed digest only).
+      const kind = rpKind(rp.clientId);
+      const known = await tx.persons.findByBlindIndex(kind, this.deps.blindIndexer.candidates(kind, appId).map((c) => c.digest));
+      if (!known) await tx.persons.addBlindIndexes(person.id, [this.deps.blindIndexer.digest(kind, appId)]);
       // The person's own history: who verified them, when, how, and what they learned.
       await tx.events.append({
         personId: person.id,
