@@ -9,10 +9,12 @@
  */
 import { formatCryptoBench, runCryptoBench } from './crypto.ts';
 import { formatRows, runEnrollmentBench } from './enrollment.ts';
+import { runVerificationBench } from './verification.ts';
 
 const SECTIONS: Record<string, { title: string; run: () => Promise<string> }> = {
   crypto: { title: 'Cryptography', run: async () => formatCryptoBench(await runCryptoBench()) },
   enrollment: { title: 'Enrollment (end to end, in-process)', run: async () => formatRows(await runEnrollmentBench()) },
+  verification: { title: 'Verification (receipt flow, platform in its own process)', run: async () => formatRows(await runVerificationBench()) },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
