@@ -25,6 +25,7 @@ import { credentialRepo } from './repos/credentials.ts';
 import { deviceRepo } from './repos/devices.ts';
 import { enrollmentRepo } from './repos/enrollments.ts';
 import { verificationRepo } from './repos/verifications.ts';
+import { oidcRepo } from './repos/oidc.ts';
 import { eventRepo } from './repos/events.ts';
 import { passphraseRepo } from './repos/passphrases.ts';
 import { personRepo } from './repos/persons.ts';
@@ -108,6 +109,7 @@ function repositories(ctx: RepoContext & { db: Kysely<Database> }, check: () => 
     relyingParties: guarded(relyingPartyRepo(ctx), check),
     assertionJtis: guarded(assertionJtiRepo(ctx), check),
     verifications: guarded(verificationRepo(ctx), check),
+    oidc: guarded(oidcRepo(ctx), check),
   };
 }
 
@@ -131,5 +133,6 @@ function readerOf(w: StoreTx): StoreReader {
     passphrases: pick(w.passphrases, ['find']),
     relyingParties: pick(w.relyingParties, ['findByClientId', 'list', 'listClientIdsBySector', 'listEvents']),
     verifications: pick(w.verifications, ['findById', 'findByRef', 'listByPerson', 'listPendingForPerson']),
+    oidc: pick(w.oidc, ['findAuthorization', 'findAuthorizationByRef', 'findAuthorizationByCode', 'findAccessToken']),
   };
 }

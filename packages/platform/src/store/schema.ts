@@ -177,6 +177,51 @@ export interface VerificationRequestsTable {
   updated_at: number;
 }
 
+/** 0006: a pushed authorization request (RFC 9126), single use. The request_uri only as a digest. */
+export interface OidcParRequestsTable {
+  uri_hash: BytesColumn;
+  client_id: string;
+  /** JSON object of the authorization request's parameters (strings). */
+  params: string;
+  expires_at: number;
+  used_at: number | null;
+  created_at: number;
+}
+
+/** 0006: an OpenID Connect authorization, one per verification request. Bearer values as digests. */
+export interface OidcAuthorizationsTable {
+  id: string;
+  request_id: string;
+  ref_hash: BytesColumn;
+  browser_hash: BytesColumn;
+  client_id: string;
+  redirect_uri: string;
+  state: string | null;
+  nonce: string;
+  code_challenge: string;
+  mode: string;
+  /** JSON array of disclosure scopes. */
+  scopes: string;
+  status: string;
+  code_hash: BytesColumn | null;
+  code_expires_at: number | null;
+  auth_time: number | null;
+  redeemed_at: number | null;
+  expires_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** 0006: an access token (opaque) issued from an authorization; stored as a digest. */
+export interface OidcAccessTokensTable {
+  token_hash: BytesColumn;
+  authorization_id: string;
+  client_id: string;
+  expires_at: number;
+  revoked_at: number | null;
+  created_at: number;
+}
+
 export interface Database {
   persons: PersonsTable;
   blind_indexes: BlindIndexesTable;
@@ -191,4 +236,7 @@ export interface Database {
   rp_events: RpEventsTable;
   rp_assertion_jtis: RpAssertionJtisTable;
   verification_requests: VerificationRequestsTable;
+  oidc_par_requests: OidcParRequestsTable;
+  oidc_authorizations: OidcAuthorizationsTable;
+  oidc_access_tokens: OidcAccessTokensTable;
 }

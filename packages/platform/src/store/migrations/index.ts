@@ -14,6 +14,7 @@ import { enrollment } from './0002_enrollment.ts';
 import { relyingParties } from './0003_relying_parties.ts';
 import { verifications } from './0004_verifications.ts';
 import { reverification } from './0005_reverification.ts';
+import { oidc } from './0006_oidc.ts';
 
 export interface StoreMigration {
   up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void>;
@@ -26,6 +27,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, StoreMigration]> = [
   ['0003_relying_parties', relyingParties],
   ['0004_verifications', verifications],
   ['0005_reverification', reverification],
+  ['0006_oidc', oidc],
 ];
 
 export const MIGRATION_TABLE = 'wz_migration';

@@ -1,0 +1,135 @@
+/**
+ * The OpenID Connect provider's rows (migration 0006), on SQLite and PostgreSQL: a pushed
+ * authorization request is single use (RFC 9126 §2.2) even when two processes race for it, and
+ * refused once expired; an authorization's status is a compare-and-set (an authorization code
+ * is minted and redeemed once, RFC 6749 §4.1.2); access tokens issued from an authorization
+ * are revoked together; expired rows are swept.
+ */
+import { randomBytes } from 'node:crypto';
+import { beforeAll, expect, it } from 'vitest';
+import { generateClientId } from '@wangzheng/core/rp/client-id';
+import { newId, type NewOidcAuthorization, type Store } from '../../src/store/index.ts';
+import { describeEachEngine, type TestEngine } from '../support/engines.ts';
+
+const T0 = 1_770_000_000_000;
+
+async function stores(engine: TestEngine): Promise<Store[]> {
+  const cfg = await engine.freshConfig();
+  const first = await engine.open(cfg, { now: () => T0 });
+  return engine.name === 'postgres' ? [first, await engine.open(cfg, { now: () => T0 })] : [first];
+}
+
+describeEachEngine('OIDC store (0006)', (engine) => {
+  let store: Store;
+  let all: Store[];
+  let clientId: string;
+
+  async function authorization(over: Partial<NewOidcAuthorization> = {}): Promise<NewOidcAuthorization> {
+    const requestId = newId();
+    await store.verifications.insert({
+      id: requestId,
+      refHash: randomBytes(32),
+      clientId,
+      kind: 'oidc',
+      bizSeq: null,
+      mode: 'wz',
+      scopes: ['result'],
+      nonce: 'n',
+      expiresAt: T0 + 300_000,
+    });
+    const a: NewOidcAuthorization = {
+      id: newId(),
+      requestId,
+      refHash: randomBytes(32),
+      browserHash: randomBytes(32),
+      clientId,
+      redirectUri: 'https://app.example.cn/cb',
+      state: 'st',
+      nonce: 'no',
+      codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      mode: 'wz',
+      scopes: ['result'],
+      expiresAt: T0 + 600_000,
+      ...over,
+    };
+    await store.oidc.insertAuthorization(a);
+    return a;
+  }
+
+  beforeAll(async () => {
+    all = await stores(engine);
+    store = all[0]!;
+    clientId = generateClientId();
+    await store.relyingParties.insert({
+      clientId,
+      name: '示例网络科技有限公司',
+      uscc: null,
+      contactEmail: null,
+      category: 'internet_service',
+      purpose: '登录',
+      sectorIdentifier: 'app.example.cn',
+      redirectUris: ['https://app.example.cn/cb'],
+      tokenEndpointAuthMethod: 'client_secret_basic',
+      jwks: null,
+      secretHash: randomBytes(32),
+      idTokenSigningAlg: 'ES256',
+      requestedScopes: [{ scope: 'result', legalBasis: null }],
+      approvedScopes: [{ scope: 'result', legalBasisRef: null }],
+      status: 'approved',
+      statusReason: null,
+    });
+  });
+
+  it('RFC 9126 §2.2: a pushed request is used once, even by two processes at once; never after it expires', async () => {
+    const uriHash = randomBytes(32);
+    await store.oidc.insertPar({ uriHash, clientId, params: { scope: 'openid', state: 'x' }, expiresAt: T0 + 60_000 });
+    const results = await Promise.all([...all, ...all].map((s) => s.oidc.consumePar(uriHash, T0 + 1)));
+    const won = results.filter((r) => r !== undefined);
+    expect(won).toHaveLength(1);
+    expect(won[0]).toMatchObject({ clientId, params: { scope: 'openid', state: 'x' }, usedAt: T0 + 1 });
+    const late = randomBytes(32);
+    await store.oidc.insertPar({ uriHash: late, clientId, params: {}, expiresAt: T0 + 60_000 });
+    expect(await store.oidc.consumePar(late, T0 + 60_000)).toBeUndefined();
+    expect(await store.oidc.consumePar(randomBytes(32), T0)).toBeUndefined();
+  });
+
+  it('an authorization round-trips; the code is minted once and redeemed once (compare-and-set)', async () => {
+    const a = await authorization();
+    expect(await store.oidc.findAuthorizationByRef(a.refHash)).toMatchObject({ id: a.id, requestId: a.requestId, status: 'pending', scopes: ['result'], codeHash: null, state: 'st' });
+    const codeHash = randomBytes(32);
+    const mint = await Promise.all(all.map(() => store.oidc.transitionAuthorization(a.id, 'pending', { status: 'code_issued', codeHash, codeExpiresAt: T0 + 60_000, authTime: T0 })));
+    expect(mint.filter(Boolean)).toHaveLength(1);
+    expect(await store.oidc.findAuthorizationByCode(codeHash)).toMatchObject({ id: a.id, status: 'code_issued', codeExpiresAt: T0 + 60_000, authTime: T0 });
+    const redeem = await Promise.all([...all, ...all].map((s) => s.oidc.transitionAuthorization(a.id, 'code_issued', { status: 'redeemed', redeemedAt: T0 + 5 })));
+    expect(redeem.filter(Boolean)).toHaveLength(1);
+    expect((await store.reader.oidc.findAuthorization(a.id))?.status).toBe('redeemed');
+  });
+
+  it('two authorizations cannot share a code digest or a verification request (conflict)', async () => {
+    const a = await authorization();
+    const b = await authorization();
+    const codeHash = randomBytes(32);
+    expect(await store.oidc.transitionAuthorization(a.id, 'pending', { status: 'code_issued', codeHash })).toBe(true);
+    await expect(store.oidc.transitionAuthorization(b.id, 'pending', { status: 'code_issued', codeHash })).rejects.toMatchObject({ code: 'conflict' });
+    await expect(store.oidc.insertAuthorization({ ...b, id: newId(), refHash: randomBytes(32) })).rejects.toMatchObject({ code: 'conflict' });
+  });
+
+  it('RFC 6749 §4.1.2: every access token of an authorization is revoked at once; expired rows are swept', async () => {
+    const a = await authorization();
+    const t1 = randomBytes(32);
+    const t2 = randomBytes(32);
+    await store.oidc.insertAccessToken({ tokenHash: t1, authorizationId: a.id, clientId, expiresAt: T0 + 600_000 });
+    await store.oidc.insertAccessToken({ tokenHash: t2, authorizationId: a.id, clientId, expiresAt: T0 + 10 });
+    expect(await store.oidc.revokeAccessTokens(a.id, T0 + 1)).toBe(2);
+    expect(await store.oidc.revokeAccessTokens(a.id, T0 + 2)).toBe(0);
+    expect(await store.oidc.findAccessToken(t1)).toMatchObject({ authorizationId: a.id, revokedAt: T0 + 1 });
+    await store.oidc.insertPar({ uriHash: randomBytes(32), clientId, params: {}, expiresAt: T0 + 10 });
+    expect(await store.oidc.deleteExpired(T0 + 60_000, 100)).toBeGreaterThanOrEqual(2);
+    expect(await store.oidc.findAccessToken(t2)).toBeUndefined();
+    expect(await store.oidc.findAccessToken(t1)).toBeDefined();
+  });
+
+  it('the reader carries no write method', () => {
+    expect(Object.keys(store.reader.oidc).sort()).toEqual(['findAccessToken', 'findAuthorization', 'findAuthorizationByCode', 'findAuthorizationByRef']);
+  });
+});
