@@ -64,6 +64,8 @@ export interface PendingRequest {
   bindingMessage: string | null;
   mode: string;
   expiresAt: string;
+  /** A child's first use at this RP waiting for this guardian: the child's masked name. */
+  ward?: { name: string };
 }
 
 /**

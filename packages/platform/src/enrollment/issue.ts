@@ -44,6 +44,8 @@ export interface PersonProfile {
   nationality: string;
   documents: { type: string; number: string; validUntil: string | null }[];
   phone: string;
+  /** Platform person ids of guardians who enrolled this child (under 14): they approve the child's first use at each relying party. */
+  guardians?: string[];
 }
 
 export interface IssuerDeps {
@@ -112,7 +114,7 @@ export class Issuer {
       if (await tx.devices.findByThumbprint(device.thumbprint)) {
         throw new WzError('invalid_device_proof', 'This device key is already bound to a credential; generate a new key.');
       }
-      const { person, dek } = await this.#person(tx, e, state.phone!.number);
+      const { person, dek } = await this.#person(tx, e, state.phone!.number, state.guardianLed ? state.guardian?.personId : undefined);
 
       // Re-enrollment: the earlier credentials and devices stop working now.
       await tx.credentials.revokeAllOfPerson(person.id, 'reenrolled', now);
@@ -183,7 +185,7 @@ export class Issuer {
   }
 
   /** The enrolling person's record and data key: found by person reference, or created. */
-  async #person(tx: StoreTx, e: EnrolleeData, phone: string): Promise<{ person: PersonRecord; dek: Uint8Array }> {
+  async #person(tx: StoreTx, e: EnrolleeData, phone: string, guardianId?: string): Promise<{ person: PersonRecord; dek: Uint8Array }> {
     const { protector, blindIndexer: bi } = this.deps;
     const doc = { type: e.documentType, number: e.documentNumber, validUntil: e.documentValidUntil };
     const existing = await tx.persons.findByPersonIndex(bi.candidates('person_ref', e.personRef).map((c) => c.digest));
@@ -196,6 +198,7 @@ export class Issuer {
       profile.documents = [...profile.documents.filter((d) => d.type !== doc.type), doc];
       profile.phone = phone;
       profile.name = e.name;
+      if (guardianId) profile.guardians = [...new Set([...(profile.guardians ?? []), guardianId])];
       await tx.persons.updateProfile(existing.id, protector.sealFor(dek, existing.id, 'profile', profile));
       await tx.persons.replaceBlindIndexes(existing.id, docKind, [bi.digest(docKind, e.documentNumber)]);
       if (!phoneOwner || phoneOwner.id === existing.id) await tx.persons.replaceBlindIndexes(existing.id, 'phone', [bi.digest('phone', phone)]);
@@ -216,6 +219,7 @@ export class Issuer {
       nationality: e.nationality,
       documents: [doc],
       phone,
+      ...(guardianId ? { guardians: [guardianId] } : {}),
     };
     const personIndex = bi.digest('person_ref', e.personRef);
     const person = await tx.persons.insert({

@@ -135,6 +135,7 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
     holders,
     signing: deps.signing,
     appidKeys: secrets.appid,
+    refKeys: secrets.blindIndex,
     issuer: deps.issuer,
     now,
   });
@@ -143,6 +144,7 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
     service: verification,
     blindIndexer: deps.blindIndexer,
     holders,
+    protector: deps.protector,
     suite,
     nonceKeys: secrets.blindIndex,
     now,

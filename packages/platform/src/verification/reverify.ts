@@ -17,9 +17,9 @@ import type { SecretRing } from '@wangzheng/core/identifiers/index';
 import type { RelyingParty, RpCategory } from '@wangzheng/core/rp/types';
 import type { CryptoSuite } from '@wangzheng/core/crypto/types';
 import type { HolderVerifier } from '../credential/holder.ts';
-import { rpKind, type BlindIndexer } from '../protect/index.ts';
+import { rpKind, type BlindIndexer, type DataProtector } from '../protect/index.ts';
 import type { Store } from '../store/index.ts';
-import type { CreatedRequest, VerificationService } from './service.ts';
+import { AWAITING_GUARDIAN, type CreatedRequest, type VerificationService } from './service.ts';
 
 export const REVERIFY_CATEGORIES: readonly RpCategory[] = ['telecom_operator', 'bank', 'payment_institution', 'internet_service'];
 /** Longer than an interactive request: the person may not have the phone at hand. */
@@ -31,6 +31,7 @@ export interface ReverifyDeps {
   readonly service: VerificationService;
   readonly blindIndexer: BlindIndexer;
   readonly holders: HolderVerifier;
+  readonly protector: DataProtector;
   readonly suite: CryptoSuite;
   /** Key material for the stateless wallet nonces (derived, never used for anything else). */
   readonly nonceKeys: SecretRing;
@@ -44,6 +45,8 @@ export interface PendingForWallet {
   bindingMessage: string | null;
   mode: string;
   expiresAt: string;
+  /** A child's first use at this RP, waiting for this guardian's approval: the child's masked name. */
+  ward?: { name: string };
 }
 
 const enc = new TextEncoder();
@@ -67,7 +70,6 @@ export class Reverification {
       personId: person.id,
       bindingMessage: req.bindingMessage,
       ttlMs: REVERIFY_TTL_MS,
-      refFor: (id) => this.#refFor(id),
     });
     // The reference reaches the person only through their own wallet's pending list.
     const { ref: _ref, link: _link, ...forRp } = created;
@@ -91,13 +93,19 @@ export class Reverification {
     for (const r of rows) {
       const rp = await this.deps.store.relyingParties.findByClientId(r.clientId);
       if (!rp) continue;
+      let ward: { name: string } | undefined;
+      if (r.failure === AWAITING_GUARDIAN && r.result) {
+        const held = this.deps.protector.openFor(holder.dek, holder.person.id, 'verification', r.result) as { childName?: string };
+        ward = { name: held.childName ?? '' };
+      }
       out.push({
-        ref: this.#refFor(r.id),
+        ref: this.deps.service.refFor(r.id),
         kind: r.kind,
         rp: { name: rp.name, category: rp.category, purpose: rp.purpose },
         bindingMessage: r.bindingMessage,
         mode: r.mode,
         expiresAt: new Date(r.expiresAt).toISOString(),
+        ...(ward ? { ward } : {}),
       });
     }
     return { requests: out };
@@ -117,10 +125,5 @@ export class Reverification {
 
   #mac(data: Uint8Array): Buffer {
     return Buffer.from(this.deps.suite.hmac(this.deps.nonceKeys[0].key, Buffer.concat([enc.encode('wangzheng-wallet\u0000'), data])));
-  }
-
-  /** References are stored only as digests; a re-verification's is derived from its id under a platform key, so the wallet's list can show it again. */
-  #refFor(id: string): string {
-    return b64u(this.#mac(enc.encode(`reverify-ref\u0000${id}`)).subarray(0, 16));
   }
 }

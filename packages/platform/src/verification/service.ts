@@ -23,7 +23,7 @@ import { deriveAppId, type SecretRing } from '@wangzheng/core/identifiers/index'
 import { assertRpActive } from '@wangzheng/core/rp/status';
 import { assertScopesApproved, SENSITIVE_SCOPES } from '@wangzheng/core/rp/scopes';
 import type { DisclosureScope, RelyingParty } from '@wangzheng/core/rp/types';
-import { disclosedClaims } from '@wangzheng/core/verification/disclosure';
+import { disclosedClaims, maskName } from '@wangzheng/core/verification/disclosure';
 import { ACR_VALUES, MODE_NAMES, modeFactors, parseMode, type Mode } from '@wangzheng/core/verification/modes';
 import { signReceipt } from '@wangzheng/core/verification/receipt';
 import type { HolderVerifier } from '../credential/holder.ts';
@@ -33,6 +33,8 @@ import type { Registry } from '../registry/index.ts';
 import { newId, type Store, type VerificationRequestRecord } from '../store/index.ts';
 
 export const REQUEST_TTL_MS = 5 * 60_000;
+/** `failure` marker while a child's request waits for the guardian (status stays `pending`). */
+export const AWAITING_GUARDIAN = 'awaiting_guardian';
 export const PASSPHRASE_LOCK_AFTER = 5;
 export const PASSPHRASE_LOCK_MS = 15 * 60_000;
 
@@ -45,6 +47,8 @@ export interface VerificationDeps {
   readonly holders: HolderVerifier;
   readonly signing: { readonly gm: KeyRing; readonly intl: KeyRing };
   readonly appidKeys: SecretRing;
+  /** Key for deriving request references (domain-separated HMAC; the blind-index ring in practice). */
+  readonly refKeys: SecretRing;
   readonly issuer: string;
   readonly now: () => number;
 }
@@ -104,8 +108,6 @@ export class VerificationService {
       personId?: string;
       bindingMessage?: string;
       ttlMs?: number;
-      /** Derive the reference from the request id (re-verification re-derives it for the wallet's list). */
-      refFor?: (id: string) => string;
     },
   ): Promise<CreatedRequest> {
     assertRpActive(rp);
@@ -113,7 +115,7 @@ export class VerificationService {
     const scopes = [...new Set(['result', ...(req.scopes ?? [])])];
     assertScopesApproved(rp, scopes);
     const id = newId();
-    const ref = req.refFor ? req.refFor(id) : b64u(randomBytes(16));
+    const ref = this.refFor(id);
     const now = this.deps.now();
     const ttl = req.ttlMs ?? REQUEST_TTL_MS;
     try {
@@ -187,7 +189,8 @@ export class VerificationService {
         ...(visible === 'approved' && Object.keys(o.claims).length > 0 ? { claims: o.claims } : {}),
       });
     } else {
-      receipt = signReceipt(key, { ...base, result: 'fail', failure: visible === 'expired' ? 'expired' : (r.failure ?? visible) });
+      const failure = visible === 'expired' ? (r.failure === AWAITING_GUARDIAN ? 'guardian_approval_missing' : 'expired') : (r.failure ?? visible);
+      receipt = signReceipt(key, { ...base, result: 'fail', failure });
     }
     const from = r.status;
     if (!(await this.deps.store.verifications.transition(r.id, from, { status: 'consumed' }))) {
@@ -240,7 +243,7 @@ export class VerificationService {
     return c;
   }
 
-  async answer(ref: string, a: ApproveRequest): Promise<{ status: 'approved' | 'failed' | 'declined'; failure?: string; rp: string }> {
+  async answer(ref: string, a: ApproveRequest): Promise<{ status: 'approved' | 'failed' | 'declined' | 'awaiting_guardian'; failure?: string; rp: string }> {
     const { r, rp } = await this.#pending(ref);
     const now = this.deps.now();
     if (!a.approve) {
@@ -249,13 +252,14 @@ export class VerificationService {
     }
     const holder = await this.deps.holders.authenticate(a.presentation, r.nonce);
     const { person, profile, dek } = holder;
-    // A request addressed to one person (re-verification) can be answered only by them.
+    // A request addressed to one person (re-verification; a guardian's approval) can be answered only by them.
     if (r.personId !== null && r.personId !== person.id) throw new WzError('verification_not_found', 'No such verification request.');
+    if (r.failure === AWAITING_GUARDIAN) return this.#guardianDecides(r, rp, holder, now);
     const today = chinaDate(now);
-    if (ageOn(profile.birthDate, today) < 14) {
-      // Art. 5: each use of a child's credential needs the guardian's consent. Guardian approval
-      // at relying parties is not built yet, so the platform refuses rather than skip it.
-      throw new WzError('guardian_required', 'A child under 14 can use the 网证 at a relying party only with a guardian’s approval, which is not available yet.');
+    const child = ageOn(profile.birthDate, today) < 14;
+    const guardianId = profile.guardians?.[0];
+    if (child && !guardianId) {
+      throw new WzError('guardian_required', 'A child under 14 uses the 网证 at a relying party only with a guardian, and no guardian is on record.');
     }
 
     // Fields beyond the result: the person consents to exactly these, for this RP.
@@ -283,6 +287,23 @@ export class VerificationService {
     }
 
     const appId = applicationIdentifier(this.deps.appidKeys, person.netid, rp);
+    // Art. 5: the first use of a child's 网证 at a relying party needs their guardian's approval
+    // in the guardian's own wallet. Until then the request stays pending (the RP sees only
+    // "pending" — not that the person is a child) and then expires.
+    if (child && !(await this.deps.store.consents.findActive(person.id, `guardian:rp:${rp.clientId}`))) {
+      const g = await this.deps.store.persons.findById(guardianId!);
+      if (!g || g.status !== 'active') throw new WzError('guardian_required', 'The guardian on record cannot approve at the moment.');
+      const gdek = this.deps.protector.unwrapDataKey(g.id, g.wrappedDek, g.kekId);
+      const held = this.deps.protector.sealFor(gdek, g.id, 'verification', {
+        requestId: r.id,
+        childPersonId: person.id,
+        childName: maskName(profile.name),
+        appId,
+        ...(faceSimilarity !== undefined ? { faceSimilarity } : {}),
+      });
+      await this.#settle(r, { status: 'pending', failure: AWAITING_GUARDIAN, personId: g.id, result: held });
+      return { status: 'awaiting_guardian', rp: rp.name };
+    }
     const claims = disclosedClaims(
       { name: profile.name, sex: profile.sex, birthDate: profile.birthDate, documentType: profile.documents.at(-1)?.type ?? '', documentNumber: profile.documents.at(-1)?.number ?? '', phone: profile.phone },
       r.scopes as DisclosureScope[],
@@ -315,6 +336,53 @@ export class VerificationService {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** The guardian answers for their child's first use at this RP (result only: a child's extra fields are never disclosed). */
+  async #guardianDecides(
+    r: VerificationRequestRecord,
+    rp: RelyingParty,
+    guardian: Awaited<ReturnType<HolderVerifier['authenticate']>>,
+    now: number,
+  ): Promise<{ status: 'approved' | 'declined'; rp: string }> {
+    const held = this.deps.protector.openFor(guardian.dek, guardian.person.id, 'verification', r.result!) as {
+      requestId: string;
+      childPersonId: string;
+      appId: string;
+      faceSimilarity?: number;
+    };
+    if (held.requestId !== r.id) throw new WzError('verification_not_found', 'No such verification request.');
+    const child = await this.deps.store.persons.findById(held.childPersonId);
+    if (!child) throw new WzError('verification_not_found', 'No such verification request.');
+    const cdek = this.deps.protector.unwrapDataKey(child.id, child.wrappedDek, child.kekId);
+    const outcome: SealedOutcome = { appId: held.appId, ...(held.faceSimilarity !== undefined ? { faceSimilarity: held.faceSimilarity } : {}), claims: {} };
+    await this.deps.store.transaction(async (tx) => {
+      const ok = await tx.verifications.transition(r.id, 'pending', {
+        status: 'approved',
+        failure: null,
+        personId: child.id,
+        result: this.#seal(cdek, child.id, r, outcome),
+        approvedAt: now,
+      });
+      if (!ok) throw new WzError('verification_answered', 'This request has already been answered.');
+      await tx.consents.insert({ personId: child.id, subject: `guardian:rp:${rp.clientId}`, scope: 'result', grantedAt: now });
+      await tx.events.append({
+        personId: child.id,
+        type: 'verified',
+        createdAt: now,
+        data: this.deps.protector.sealFor(cdek, child.id, 'event', { clientId: rp.clientId, rp: rp.name, mode: r.mode, scopes: ['result'], requestId: r.id, guardianApproved: true }),
+      });
+      await tx.events.append({
+        personId: guardian.person.id,
+        type: 'ward_verification_approved',
+        createdAt: now,
+        data: this.deps.protector.sealFor(guardian.dek, guardian.person.id, 'event', { clientId: rp.clientId, rp: rp.name, requestId: r.id }),
+      });
+      const kind = rpKind(rp.clientId);
+      const known = await tx.persons.findByBlindIndex(kind, this.deps.blindIndexer.candidates(kind, held.appId).map((c) => c.digest));
+      if (!known) await tx.persons.addBlindIndexes(child.id, [this.deps.blindIndexer.digest(kind, held.appId)]);
+    });
+    return { status: 'approved', rp: rp.name };
+  }
 
   async #checkPassphrase(r: VerificationRequestRecord, personId: string, passphrase: string | undefined, now: number): Promise<void> {
     const store = this.deps.store;
@@ -374,6 +442,15 @@ export class VerificationService {
     if (!rp) throw new WzError('verification_not_found', 'No such verification request.');
     assertRpActive(rp);
     return { r, rp };
+  }
+
+  /**
+   * The reference of a request: HMAC of its (random) id under a platform key. Stored only as a
+   * digest, yet re-derivable for the wallet's pending list (re-verification, a guardian's
+   * approval) — and unguessable without the key.
+   */
+  refFor(id: string): string {
+    return b64u(this.deps.protector.suite.hmac(this.deps.refKeys[0].key, new TextEncoder().encode(`verification-ref\u0000${id}`)).subarray(0, 16));
   }
 
   #refHash(ref: string): Uint8Array {

@@ -14,8 +14,8 @@ import { createPresentation } from '@wangzheng/core/credential/index';
 import { ACR_VALUES } from '@wangzheng/core/verification/modes';
 import { verifyReceipt } from '@wangzheng/core/verification/receipt';
 import type { Issued } from '@wangzheng/wallet/enroll/enroll';
-import { answerVerification } from '@wangzheng/wallet/verify';
-import { PASSPHRASE_LOCK_AFTER } from '../../src/verification/service.ts';
+import { answerVerification, listPendingRequests } from '@wangzheng/wallet/verify';
+import { PASSPHRASE_LOCK_AFTER, REQUEST_TTL_MS } from '../../src/verification/service.ts';
 import { rejectionCode as codeOf } from '../../../../test/support/errors.ts';
 import { describeEachEngine } from '../support/engines.ts';
 import { ADULT, deviceKey, startPlatform, startRegistry, UNDER_14, VALID_DOC, type Harness, type RegistryPerson, type SharedRegistry } from '../enrollment/harness.ts';
@@ -43,6 +43,7 @@ describeEachEngine('verification receipts', (engine) => {
   let bank: Rp;
   let shop: Rp;
   let seq = 0;
+  let skew = 0;
 
   async function makeRp(o: { category: string; uscc: string; alg: 'SM2' | 'ES256'; scopes?: Record<string, string>; approve?: string[]; host: string }): Promise<Rp> {
     const s = h.platform.rp.service;
@@ -87,7 +88,7 @@ describeEachEngine('verification receipts', (engine) => {
   }
 
   beforeAll(async () => {
-    h = await startPlatform(engine, reg);
+    h = await startPlatform(engine, reg, { now: () => Date.now() + skew });
     people = reg.people(`d.type = 'resident_id_card' AND ${VALID_DOC} AND ${ADULT}`, [], 10);
     const key = deviceKey();
     holder = { person: people[0]!, key, issued: (await h.enroll(people[0]!, { deviceKey: key })) as Issued };
@@ -222,7 +223,7 @@ describeEachEngine('verification receipts', (engine) => {
     expect(await codeOf(answerVerification(h.client, { ref: r.ref, credential: old.credential, deviceKey: key }))).toBe('credential_revoked');
   });
 
-  it('Art. 5: a child under 14 cannot verify at an RP without a guardian (refused, fail-closed)', async () => {
+  it('Art. 5: a child under 14’s first use at an RP waits for the guardian’s approval in the guardian’s wallet; later uses at that RP do not', async () => {
     const child = reg.people(
       `d.type = 'resident_id_card' AND ${VALID_DOC} AND ${UNDER_14} AND EXISTS (SELECT 1 FROM guardianships g JOIN documents gd ON gd.person_id = g.guardian_id WHERE g.child_id = p.id AND gd.type = 'resident_id_card' AND gd.lost_on IS NULL AND (gd.valid_until IS NULL OR gd.valid_until >= date('now')))`,
     )[0]!;
@@ -231,8 +232,48 @@ describeEachEngine('verification receipts', (engine) => {
     const g = (await h.enroll(guardian, { deviceKey: gKey })) as Issued;
     const cKey = deviceKey();
     const c = (await h.enroll(child, { deviceKey: cKey, guardian: { credential: g.credential, deviceKey: gKey } })) as Issued;
+
     const r = await request(shop, 'wz');
-    expect(await codeOf(answerVerification(h.client, { ref: r.ref, credential: c.credential, deviceKey: cKey }))).toBe('guardian_required');
+    expect((await answerVerification(h.client, { ref: r.ref, credential: c.credential, deviceKey: cKey })).status).toBe('awaiting_guardian');
+    // The RP sees only "pending" — not that the person is a child.
+    expect((await rpCall<{ status: string }>(shop, 'GET', `/v1/receipt-requests/${r.requestId}`)).body.status).toBe('pending');
+    expect((await rpCall<{ error: string }>(shop, 'POST', `/v1/receipt-requests/${r.requestId}/receipt`, {})).body.error).toBe('verification_pending');
+    // The guardian's wallet lists it, with the child's masked name; the guardian approves.
+    const list = await listPendingRequests(h.client, { credential: g.credential, deviceKey: gKey });
+    expect(list).toHaveLength(1);
+    expect(list[0]!.ward?.name).toMatch(/^.\*+$/u);
+    expect((await answerVerification(h.client, { ref: list[0]!.ref, credential: g.credential, deviceKey: gKey })).status).toBe('approved');
+    const first = claimsOf(await receipt(shop, r.requestId));
+    expect(first.result).toBe('pass');
+    // The second use at the same RP needs no guardian; the identifier is the same.
+    const r2 = await request(shop, 'wz');
+    expect((await answerVerification(h.client, { ref: r2.ref, credential: c.credential, deviceKey: cKey })).status).toBe('approved');
+    expect(claimsOf(await receipt(shop, r2.requestId)).sub).toBe(first.sub);
+    // Another RP: the guardian again.
+    const r3 = await request(bank, 'wz');
+    expect((await answerVerification(h.client, { ref: r3.ref, credential: c.credential, deviceKey: cKey })).status).toBe('awaiting_guardian');
+  });
+
+  it('Art. 5: without the guardian the request stays pending, then fails with guardian_approval_missing', async () => {
+    const child = reg.people(
+      `d.type = 'resident_id_card' AND ${VALID_DOC} AND ${UNDER_14} AND EXISTS (SELECT 1 FROM guardianships g JOIN documents gd ON gd.person_id = g.guardian_id WHERE g.child_id = p.id AND gd.type = 'resident_id_card' AND gd.lost_on IS NULL AND (gd.valid_until IS NULL OR gd.valid_until >= date('now')))`,
+      [],
+      2,
+    )[1]!;
+    const guardian = reg.people(`d.type = 'resident_id_card' AND ${VALID_DOC} AND p.id IN (SELECT g.guardian_id FROM guardianships g JOIN documents cd ON cd.person_id = g.child_id WHERE cd.number = ?)`, [child.documentNumber])[0]!;
+    const gKey = deviceKey();
+    const g = (await h.enroll(guardian, { deviceKey: gKey })) as Issued;
+    const cKey = deviceKey();
+    const c = (await h.enroll(child, { deviceKey: cKey, guardian: { credential: g.credential, deviceKey: gKey } })) as Issued;
+    const r = await request(shop, 'wz');
+    expect((await answerVerification(h.client, { ref: r.ref, credential: c.credential, deviceKey: cKey })).status).toBe('awaiting_guardian');
+    skew = REQUEST_TTL_MS + 1000;
+    try {
+      expect((await rpCall<{ status: string }>(shop, 'GET', `/v1/receipt-requests/${r.requestId}`)).body.status).toBe('expired');
+      expect(claimsOf(await receipt(shop, r.requestId))).toMatchObject({ result: 'fail', failure: 'guardian_approval_missing' });
+    } finally {
+      skew = 0;
+    }
   });
 
   it('no authentication → 401 invalid_client; unknown reference → verification_not_found', async () => {
