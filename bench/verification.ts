@@ -43,7 +43,7 @@ function pct(xs: number[], p: number): number {
 }
 
 async function startChild(dir: string): Promise<{ child: ChildProcess; platformUrl: string; registryUrl: string }> {
-  const child = spawn(process.execPath, ['bin/wangzheng.js', 'start', '--port', '0', '--registry-port', '0'], {
+  const child = spawn(process.execPath, [...(process.env['BENCH_PROFILE_DIR'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE_DIR']}`] : []), 'bin/wangzheng.js', 'start', '--port', '0', '--registry-port', '0'], {
     cwd: ROOT,
     env: { ...process.env, WZ_DATA_DIR: dir, WZ_REGISTRY_POPULATION: '3000', WZ_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],

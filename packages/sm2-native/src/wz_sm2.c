@@ -143,10 +143,13 @@ done:
   return pkey;
 }
 
-/* Full public-key validation (on the curve, not infinity, order n). */
+/* Public-key validation: on the curve and not the point at infinity. SM2's curve has prime
+ * order (cofactor 1), so every such point has order n and the n·Q = O test of the full check
+ * (SEC 1 §3.2.2.1 step 4, needed only when h ≠ 1) is redundant — and it is a whole scalar
+ * multiplication, which made importing a key cost more than verifying a signature. */
 static int public_ok(EVP_PKEY *pkey) {
   EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(pkey, NULL);
-  int ok = ctx != NULL && EVP_PKEY_public_check(ctx) == 1;
+  int ok = ctx != NULL && EVP_PKEY_public_check_quick(ctx) == 1;
   EVP_PKEY_CTX_free(ctx);
   return ok;
 }

@@ -79,9 +79,17 @@ class Sm2PublicKey implements PublicKey {
   readonly #handle: Sm2PublicHandle;
 
   constructor(point: Uint8Array) {
-    checkSm2Point(point);
+    const backend = getSm2Backend();
+    // The native backend validates the point itself (on the curve, not infinity); the JS one
+    // does not, so OpenSSL checks it first.
+    if (backend.name !== 'native') checkSm2Point(point);
+    else if (point.length !== 65 || point[0] !== 0x04) throw invalidKey('SM2 point must be 65-byte uncompressed');
     this.#point = Buffer.from(point);
-    this.#handle = getSm2Backend().publicKey(this.#point);
+    try {
+      this.#handle = backend.publicKey(this.#point);
+    } catch (e) {
+      throw invalidKey('SM2 point rejected', e);
+    }
     this.thumbprint = jwkThumbprint(this.#jwkCore());
   }
 

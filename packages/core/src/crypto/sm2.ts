@@ -70,7 +70,7 @@ export interface Sm2Backend {
   readonly name: 'native' | 'js';
   /** `d`: 32-byte scalar (validated by the caller); `pub`: its 65-byte uncompressed point. */
   privateKey(d: Uint8Array, pub: Uint8Array): Sm2PrivateHandle;
-  /** `pub`: a 65-byte uncompressed point already validated to be on the curve. */
+  /** `pub`: a 65-byte uncompressed point. The native backend validates it (on the curve, not infinity); the JS backend expects the caller to have done so. */
   publicKey(pub: Uint8Array): Sm2PublicHandle;
 }
 

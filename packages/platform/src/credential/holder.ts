@@ -7,7 +7,7 @@
  * (enrollment) and by every verification.
  */
 import { verifyPresentation } from '@wangzheng/core/credential/index';
-import { importPublicKey, type KeyRing, type SigAlg } from '@wangzheng/core/crypto/index';
+import { jwkThumbprint, type KeyRing, type SigAlg } from '@wangzheng/core/crypto/index';
 import { WzError } from '@wangzheng/core/errors';
 import type { PersonProfile } from '../enrollment/issue.ts';
 import type { DataProtector } from '../protect/index.ts';
@@ -56,7 +56,7 @@ export class HolderVerifier {
     if (credential.status !== 'valid') throw new WzError('credential_revoked', 'This 网证 has been revoked or suspended.');
     if (credential.expiresAt <= this.deps.now()) throw new WzError('credential_expired', 'This 网证 has expired.');
     const device = credential.deviceId ? await r.devices.findById(credential.deviceId) : undefined;
-    if (!device || device.revokedAt !== null || device.thumbprint !== importPublicKey(v.holderJwk).thumbprint) {
+    if (!device || device.revokedAt !== null || device.thumbprint !== jwkThumbprint(v.holderJwk)) {
       throw new WzError('invalid_presentation', 'This 网证 is not bound to this device any more.');
     }
     const person = await r.persons.findById(credential.personId);
