@@ -26,6 +26,7 @@ import { openStore, type Store, type StoreConfig } from '../store/index.ts';
 import { HolderVerifier } from '../credential/holder.ts';
 import { statusListToken, STATUS_LIST_TTL } from '../credential/status-list.ts';
 import { registerVerificationRoutes, Reverification, VerificationService } from '../verification/index.ts';
+import { OidcProvider, registerOidcRoutes } from '../oidc/index.ts';
 import { createHttpApp } from './http.ts';
 
 export interface PlatformDeps {
@@ -51,6 +52,8 @@ export interface Platform {
   /** Relying parties: registration service, client authentication, operator authentication. */
   readonly rp: RelyingParties;
   readonly verification: VerificationService;
+  /** The OpenID Connect provider (discovery, PAR, authorize, token, userinfo). */
+  readonly oidc: OidcProvider;
   /** Starts listening on the configured host/port (or the ones given); resolves to the base URL. */
   listen(opts?: { port?: number; host?: string }): Promise<string>;
   close(): Promise<void>;
@@ -150,6 +153,8 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
     now,
   });
   registerVerificationRoutes(app, verification, reverification, rp.clientAuth, `${deps.issuer}/oauth/token`);
+  const oidc = new OidcProvider({ store, verification, suite, signing: deps.signing, issuer: deps.issuer, now });
+  registerOidcRoutes(app, { provider: oidc, clientAuth: rp.clientAuth, logger });
 
   app.get('/healthz', async () => {
     try {
@@ -181,6 +186,7 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
     enrollment,
     rp,
     verification,
+    oidc,
     async listen(l = {}) {
       return app.listen({ port: l.port ?? config.http.port, host: l.host ?? config.http.host });
     },
