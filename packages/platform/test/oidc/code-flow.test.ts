@@ -9,7 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
+import { runInNewContext } from 'node:vm';
+import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, type JSONWebKeySet } from 'jose';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fromB64u, rawToDer, type PrivateKey } from '@wangzheng/core/crypto/index';
@@ -60,13 +61,13 @@ describeEachEngine('OpenID Connect Core §3.1 code flow with openid-client', (en
   const approve = (ref: string, o: Partial<Parameters<typeof answerVerification>[1]> = {}) =>
     answerVerification(h.client, { ref, credential: holder.issued.credential, deviceKey: holder.key, ...o });
 
-  async function discover(rp: TestRp): Promise<client.Configuration> {
-    return client.discovery(new URL(h.url), rp.clientId, undefined, client.ClientSecretBasic(rp.secret), { execute: [client.allowInsecureRequests] });
+  async function discover(rp: TestRp, auth: client.ClientAuth = client.ClientSecretBasic(rp.secret)): Promise<client.Configuration> {
+    return client.discovery(new URL(h.url), rp.clientId, undefined, auth, { execute: [client.allowInsecureRequests] });
   }
 
   /** The whole flow as an RP runs it; `answer` is what the person does in the wallet. */
-  async function login(rp: TestRp, o: { scope?: string; acr?: string; par?: boolean; answer?: (ref: string) => Promise<unknown> } = {}) {
-    const config = await discover(rp);
+  async function login(rp: TestRp, o: { scope?: string; acr?: string; par?: boolean; auth?: client.ClientAuth; answer?: (ref: string) => Promise<unknown> } = {}) {
+    const config = await discover(rp, o.auth);
     const verifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
     const nonce = client.randomNonce();
@@ -149,11 +150,46 @@ describeEachEngine('OpenID Connect Core §3.1 code flow with openid-client', (en
     expect(info).toEqual({ sub: claims.sub });
   });
 
+  it('the authorize page’s own script polls the status endpoint every second and navigates to the redirect (run against the server, DOM stubbed)', async () => {
+    const config = await discover(shop);
+    const verifier = client.randomPKCECodeVerifier();
+    const url = client.buildAuthorizationUrl(config, { redirect_uri: shop.redirectUri, scope: 'openid', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', nonce: 'n', state: 's' });
+    const page = await openAuthorizePage(url);
+    const script = /<script nonce="[^"]+">([\s\S]*?)<\/script>/.exec(page.html)![1]!;
+    const attrs: Record<string, string> = { 'data-ref': page.ref, 'data-status': /data-status="([^"]+)"/.exec(page.html)![1]! };
+    const shown: string[] = [];
+    const navigated = new Promise<string>((resolve) => {
+      runInNewContext(script, {
+        document: { getElementById: (id: string) => (id === 'wz-authorize' ? { getAttribute: (n: string) => attrs[n] } : { set textContent(t: string) { shown.push(t); } }) },
+        // The browser's fetch: relative to the page, with its cookie.
+        fetch: (u: string, init: RequestInit) => fetch(new URL(u, url), { ...init, headers: { ...(init.headers as Record<string, string>), cookie: page.cookie } }),
+        setTimeout,
+        encodeURIComponent,
+        window: { location: { replace: resolve } },
+      });
+    });
+    await approve(page.ref);
+    const target = new URL(await navigated);
+    expect(target.origin + target.pathname).toBe(shop.redirectUri);
+    expect(Object.fromEntries(target.searchParams)).toMatchObject({ state: 's', iss: h.url, code: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+    const tokens = await client.authorizationCodeGrant(config, target, { pkceCodeVerifier: verifier, expectedState: 's', expectedNonce: 'n' });
+    expect(tokens.claims()?.nonce).toBe('n');
+  });
+
   it('RFC 9126: the same flow through a pushed authorization request (client_id + request_uri only in the browser)', async () => {
     const { url, tokens } = await login(shop, { par: true });
     expect([...url.searchParams.keys()].sort()).toEqual(['client_id', 'request_uri']);
     expect(url.searchParams.get('request_uri')).toMatch(/^urn:ietf:params:oauth:request_uri:[A-Za-z0-9_-]{43}$/);
     expect(tokens.claims()?.aud).toBe(shop.clientId);
+  });
+
+  it('RFC 7523 private_key_jwt: openid-client signs its client assertions (ES256), at the PAR and the token endpoint', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'rp-key-1', alg: 'ES256', use: 'sig' };
+    const rp = await registerRp(h, { category: 'internet_service', uscc: USCC.internet, alg: 'ES256', host: 'jwt.example.cn', jwks: { keys: [jwk] } });
+    const { config, tokens } = await login(rp, { par: true, auth: client.PrivateKeyJwt({ key: privateKey, kid: 'rp-key-1' }) });
+    const { payload } = await jwtVerify(tokens.id_token!, jwks, { algorithms: ['ES256'], issuer: h.url, audience: rp.clientId });
+    expect(await client.fetchUserInfo(config, tokens.access_token, payload.sub!)).toEqual({ sub: payload.sub });
   });
 
   it('Art. 8, result only: the id_token and userinfo carry no personal field, nothing but the protocol claims', async () => {

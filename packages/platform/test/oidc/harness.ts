@@ -33,7 +33,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startOidcPlatform(engine: TestEngine, registry: SharedRegistry): Promise<Harness> {
+export async function startOidcPlatform(engine: TestEngine, registry: SharedRegistry, opts: { now?: () => number } = {}): Promise<Harness> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   const config = loadConfig(
@@ -59,7 +59,7 @@ export async function startOidcPlatform(engine: TestEngine, registry: SharedRegi
   const sms = new MemorySmsSender();
   const storeConfig = await engine.freshConfig();
   const store = await engine.open(storeConfig);
-  const platform = await createPlatform({ config, secrets, logger: pino({ level: 'debug' }, sink), store, sms });
+  const platform = await createPlatform({ config, secrets, logger: pino({ level: 'debug' }, sink), store, sms, ...(opts.now ? { now: opts.now } : {}) });
   const url = await platform.listen({ port, host: '127.0.0.1' });
   const client = new PlatformClient(url);
   const h: Harness = {
@@ -109,26 +109,27 @@ export interface TestRp {
   redirectUri: string;
 }
 
-/** An RP applied for and approved through the service (client_secret_basic). */
+/** An RP applied for and approved through the service: client_secret_basic, or private_key_jwt with `jwks`. */
 export async function registerRp(
   h: Harness,
-  o: { category: RpCategory; uscc: string; alg: 'SM2' | 'ES256'; host: string; scopes?: Record<string, string>; approve?: string[] },
+  o: { category: RpCategory; uscc: string; alg: 'SM2' | 'ES256'; host: string; name?: string; purpose?: string; scopes?: Record<string, string>; approve?: string[]; jwks?: { keys: object[] } },
 ): Promise<TestRp> {
   const s = h.platform.rp.service;
   const redirectUri = `https://${o.host}/oidc/callback`;
   const r = await s.apply({
-    name: `${o.host} 测试机构`,
+    name: o.name ?? `${o.host} 测试机构`,
     uscc: o.uscc,
     contactEmail: 'identity@example.cn',
     category: o.category,
-    purpose: '登录时核验您的身份',
+    purpose: o.purpose ?? '登录时核验您的身份',
     redirectUris: [redirectUri],
-    tokenEndpointAuthMethod: 'client_secret_basic',
+    tokenEndpointAuthMethod: o.jwks ? 'private_key_jwt' : 'client_secret_basic',
+    ...(o.jwks ? { jwks: o.jwks } : {}),
     idTokenSigningAlg: o.alg,
     scopes: o.scopes ?? {},
   });
   await s.approve(r.clientId, 'admin:test', { scopes: o.approve ?? [], legalBasis: Object.fromEntries((o.approve ?? []).map((x) => [x, `法规依据 ${x}`])) });
-  return { clientId: r.clientId, secret: r.clientSecret as string, redirectUri };
+  return { clientId: r.clientId, secret: r.clientSecret ?? '', redirectUri };
 }
 
 export function basic(rp: TestRp): string {
