@@ -8,6 +8,8 @@
  *   wallet approve --code CODE [--decline]          (guardian of a 14–17-year-old)
  *   wallet collect                                  (the 14–17-year-old, after approval)
  *   wallet show    [--json]
+ *   wallet verify  --ref REF | --link LINK [--yes | --decline] [--consent F,… | --consent-all]
+ *   wallet requests [--json]                        (requests addressed to you: re-verification)
  *
  * Every subcommand takes --wallet DIR (default <WZ_DATA_DIR or .wangzheng>/wallet) and
  * --platform URL (default http://127.0.0.1:<WZ_PORT or 8080>); enroll also --registry URL
@@ -26,6 +28,7 @@ import { InputError, UnreachableError, context, type Ctx, type WalletDeps } from
 import { ENROLL_USAGE, enrollCommand } from './wallet/enroll.ts';
 import { InputEndedError } from './wallet/prompt.ts';
 import { SHOW_USAGE, showCommand } from './wallet/show.ts';
+import { REQUESTS_USAGE, VERIFY_USAGE, requestsCommand, verifyCommand } from './wallet/verify.ts';
 
 export type { WalletDeps } from './wallet/context.ts';
 
@@ -34,6 +37,8 @@ const SUBCOMMANDS: Record<string, { run: (args: string[], ctx: Ctx) => Promise<n
   approve: { run: approveCommand, usage: APPROVE_USAGE },
   collect: { run: collectCommand, usage: COLLECT_USAGE },
   show: { run: showCommand, usage: SHOW_USAGE },
+  verify: { run: verifyCommand, usage: VERIFY_USAGE },
+  requests: { run: requestsCommand, usage: REQUESTS_USAGE },
 };
 
 const USAGE = `usage: wangzheng wallet <subcommand> [options]
@@ -42,6 +47,8 @@ const USAGE = `usage: wangzheng wallet <subcommand> [options]
   approve  as a guardian, approve (or --decline) a 14–17-year-old's enrollment by its code
   collect  as a 14–17-year-old, collect the 网证 once the guardian approved
   show     list the 网证 in the wallet and its device key (--json for scripts)
+  verify   answer a service's verification request (--ref or --link): see who asks and for what, approve or --decline
+  requests list the requests addressed to you (re-verification of an account), each with its reference
 
 Common options: --wallet DIR (default <WZ_DATA_DIR or .wangzheng>/wallet), --platform URL
 (default http://127.0.0.1:<WZ_PORT or 8080>), --passphrase 8DIGITS (asked without echo on a terminal).
