@@ -67,7 +67,8 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
       return answer;
     });
 
-    scope.get('/oauth/authorize', async (req, reply) => {
+    // No automatic HEAD route: a link previewer's HEAD must not start a verification.
+    scope.get('/oauth/authorize', { exposeHeadRoute: false }, async (req, reply) => {
       const nonce = b64u(randomBytes(16));
       const out = await provider.authorize(req.query, cookieValue(req.headers.cookie, BROWSER_COOKIE));
       if (out.kind === 'redirect') {

@@ -192,6 +192,7 @@ export class OidcProvider {
     if (grantType !== 'authorization_code') throw new OAuthError('unsupported_grant_type', 'Only grant_type=authorization_code is supported.');
     const code = body['code'];
     if (code === undefined) throw new OAuthError('invalid_request', 'code is required.');
+    if (body['redirect_uri'] === undefined) throw new OAuthError('invalid_request', 'redirect_uri is required: the one of the authorization request.');
     const invalidGrant = (description: string, detail: string) => new OAuthError('invalid_grant', description, { detail });
     if (!RANDOM_43.test(code)) throw invalidGrant('The authorization code is invalid, expired or already used.', 'code format');
     const a = await this.deps.store.oidc.findAuthorizationByCode(this.#digest('code', code));

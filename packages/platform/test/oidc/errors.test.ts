@@ -166,6 +166,7 @@ describeEachEngine('OAuth 2.0 / OIDC errors', (engine) => {
   it('RFC 6749 §4.1.3: redirect_uri must equal the request’s; grant_type other than authorization_code → unsupported_grant_type; a JSON body → invalid_request', async () => {
     const { code, verifier } = await approvedCode();
     expect((await token({ code, code_verifier: verifier, redirect_uri: 'https://shop.example.cn/other' })).body.error).toBe('invalid_grant');
+    expect((await post('/oauth/token', { grant_type: 'authorization_code', code, code_verifier: verifier }, { authorization: basic(shop) })).body.error).toBe('invalid_request');
     expect((await token({ code, code_verifier: verifier, grant_type: 'refresh_token' })).body.error).toBe('unsupported_grant_type');
     const res = await fetch(`${h.url}/oauth/token`, { method: 'POST', headers: { authorization: basic(shop), 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'authorization_code', code }) });
     expect([res.status, ((await res.json()) as { error: string }).error]).toEqual([400, 'invalid_request']);
@@ -254,6 +255,8 @@ describeEachEngine('OAuth 2.0 / OIDC errors', (engine) => {
     expect(() => new Script(script)).not.toThrow();
     expect(page.html).toContain('data-status="authorize/status"');
     expect([page.headers.get('x-frame-options'), page.headers.get('referrer-policy'), page.headers.get('cache-control')]).toEqual(['DENY', 'no-referrer', 'no-store']);
+    // A link previewer's HEAD starts nothing.
+    expect((await fetch(authorizeUrl(rp).url, { method: 'HEAD' })).status).toBe(404);
   });
 
   it('expiry: a request nobody answers in time → access_denied ("expired: …"); a code not redeemed within 60 s → invalid_grant', async () => {
