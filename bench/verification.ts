@@ -12,13 +12,15 @@
  *
  * Reported: completed verifications/s, p50/p99 latency, server CPU per verification, and that
  * divided by the CPU time of the cryptography the server must do for one (2 SM2 verifies, 1 SM2
- * sign, the SM4-GCM operations of the envelope encryption, HMAC-SM3/SM3), measured here.
+ * sign, the SM4-GCM operations of the envelope encryption, HMAC-SM3/SM3), measured here. Then
+ * the same for OpenID Connect logins (authorization code + PKCE, id_token signed SM2).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateKey, getSuite, type PrivateKey } from '@wangzheng/core/crypto/index';
+import { createHash } from 'node:crypto';
+import { b64u, generateKey, getSuite, randomBytes, type PrivateKey } from '@wangzheng/core/crypto/index';
 import { PlatformClient } from '@wangzheng/wallet/enroll/client';
 import { enroll, type Issued } from '@wangzheng/wallet/enroll/enroll';
 import { readOutboxCode } from '@wangzheng/wallet/enroll/simulator';
@@ -160,6 +162,57 @@ export async function runVerificationBench(o: { count?: number; concurrency?: nu
     const wall = (performance.now() - t0) / 1000;
     const serverCpu = (cpuMsOf(child.pid!) - cpu0) / count;
     const crypto = cryptoFloorMs();
+
+    // OpenID Connect logins: authorization code flow with PKCE, as a browser + RP back end would.
+    const redirectUri = 'http://localhost/cb';
+    const login = async (h: { issued: Issued; key: PrivateKey }): Promise<number> => {
+      const t = performance.now();
+      const verifier = b64u(randomBytes(32));
+      const q = new URLSearchParams({
+        client_id: rp.clientId,
+        redirect_uri: redirectUri,
+        response_type: 'code',
+        scope: 'openid',
+        state: b64u(randomBytes(12)),
+        nonce: b64u(randomBytes(12)),
+        code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+        code_challenge_method: 'S256',
+      });
+      const page = await fetch(`${platformUrl}/oauth/authorize?${q}`, { redirect: 'manual' });
+      const html = await page.text();
+      const ref = /data-ref="([A-Za-z0-9_-]{22})"/.exec(html)?.[1];
+      const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      if (!ref) throw new Error(`bench: no authorize page (${page.status})`);
+      const a = await answerVerification(client, { ref, credential: h.issued.credential, deviceKey: h.key });
+      if (a.status !== 'approved') throw new Error(`bench: ${a.status}`);
+      const st = (await (await fetch(`${platformUrl}/oauth/authorize/status?ref=${ref}`, { headers: { cookie } })).json()) as { redirect?: string };
+      const code = st.redirect ? new URL(st.redirect).searchParams.get('code') : null;
+      if (!code) throw new Error(`bench: no code (${JSON.stringify(st)})`);
+      const tok = await fetch(`${platformUrl}/oauth/token`, {
+        method: 'POST',
+        headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier }),
+      });
+      if (!tok.ok) throw new Error(`bench: token ${tok.status} ${await tok.text()}`);
+      await tok.json();
+      return performance.now() - t;
+    };
+    for (let i = 0; i < 10; i++) await login(holders[i % holders.length]!);
+    const logins: number[] = [];
+    let nextLogin = 0;
+    const loginCount = Math.max(50, Math.floor(count / 2));
+    const lc0 = cpuMsOf(child.pid!);
+    const lt0 = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (nextLogin < loginCount) {
+          const i = nextLogin++;
+          logins.push(await login(holders[i % holders.length]!));
+        }
+      }),
+    );
+    const loginWall = (performance.now() - lt0) / 1000;
+    const loginCpu = (cpuMsOf(child.pid!) - lc0) / loginCount;
     const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
     return [
       { name: `completed verifications/s (receipt flow, mode 网证, SM2 receipts, ${count} with ${concurrency} in flight; SQLite)`, value: fmt(count / wall, 1) },
@@ -167,6 +220,9 @@ export async function runVerificationBench(o: { count?: number; concurrency?: nu
       { name: 'server CPU per verification (platform process, /proc)', value: `${fmt(serverCpu, 2)} ms` },
       { name: 'CPU of the crypto one verification needs (2 SM2 verify, 1 SM2 sign, 6 SM4-GCM, 8 HMAC-SM3), measured here', value: `${fmt(crypto, 2)} ms` },
       { name: 'server CPU per verification ÷ its crypto', value: `${fmt(serverCpu / crypto, 2)}×` },
+      { name: `OIDC logins/s (code flow + PKCE: authorize page, wallet answer, status poll, token endpoint; ${loginCount} with ${concurrency} in flight)`, value: fmt(loginCount / loginWall, 1) },
+      { name: 'OIDC login latency p50 / p99', value: `${fmt(pct(logins, 50), 1)} / ${fmt(pct(logins, 99), 1)} ms` },
+      { name: 'server CPU per OIDC login, and ÷ its crypto (same crypto as a receipt: 2 verify, 1 sign)', value: `${fmt(loginCpu, 2)} ms, ${fmt(loginCpu / crypto, 2)}×` },
     ];
   } finally {
     child.kill('SIGTERM');
