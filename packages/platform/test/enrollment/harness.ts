@@ -6,6 +6,7 @@
  * search for personal data.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -97,19 +98,38 @@ export function freshPhone(): string {
   return `139${String((process.pid * 7919 + phoneSeq) % 100_000_000).padStart(8, '0')}`;
 }
 
+/** A port free right now on 127.0.0.1 (for a platform whose issuer must be its listen URL). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
 export async function startPlatform(
   engine: TestEngine,
   registry: SharedRegistry,
-  opts: { suite?: 'gm' | 'intl'; now?: () => number; overrides?: Record<string, unknown> } = {},
+  opts: {
+    suite?: 'gm' | 'intl';
+    now?: () => number;
+    overrides?: Record<string, unknown>;
+    /** The issuer is the URL the platform listens on (standard OIDC clients compare it exactly). */
+    issuerIsListenUrl?: boolean;
+  } = {},
 ): Promise<Harness> {
+  const port = opts.issuerIsListenUrl ? await freePort() : 0;
   const config = loadConfig(
     {},
     {
       dataDir: registry.dir,
       suite: opts.suite ?? 'gm',
       'registry.url': registry.url,
-      'http.port': 0,
-      'http.publicUrl': 'https://wangzheng.test',
+      'http.port': port,
+      'http.publicUrl': opts.issuerIsListenUrl ? `http://127.0.0.1:${port}` : 'https://wangzheng.test',
       // Cheap hashes for tests; the benchmark measures the production parameters.
       'passphrase.memoryKiB': 8192,
       'passphrase.iterations': 1,
@@ -129,7 +149,7 @@ export async function startPlatform(
   const storeConfig = await engine.freshConfig();
   const store = await engine.open(storeConfig);
   const platform = await createPlatform({ config, secrets, logger, store, sms, ...(opts.now ? { now: opts.now } : {}) });
-  const url = await platform.listen({ port: 0, host: '127.0.0.1' });
+  const url = await platform.listen({ port, host: '127.0.0.1' });
   const client = new PlatformClient(url);
   const h: Harness = {
     platform,

@@ -6,101 +6,15 @@
  * service, and small helpers every OIDC suite needs (the authorize page's reference and cookie,
  * polling the status endpoint as the page's script does).
  */
-import { createServer } from 'node:net';
-import { Writable } from 'node:stream';
-import pino from 'pino';
-import { generateKey } from '@wangzheng/core/crypto/index';
 import type { RpCategory } from '@wangzheng/core/rp/types';
-import { enroll } from '@wangzheng/wallet/enroll/enroll';
-import { PlatformClient } from '@wangzheng/wallet/enroll/client';
-import { loadConfig } from '../../src/config.ts';
-import { resolveSecrets } from '../../src/secrets.ts';
-import { createPlatform } from '../../src/server/platform.ts';
-import { MemorySmsSender } from '../../src/sms/sender.ts';
 import type { TestEngine } from '../support/engines.ts';
-import { freshPhone, type Harness, type SharedRegistry } from '../enrollment/harness.ts';
+import { startPlatform, type Harness, type SharedRegistry } from '../enrollment/harness.ts';
 
 export { deviceKey, startRegistry, ADULT, VALID_DOC, type Harness, type RegistryPerson, type SharedRegistry } from '../enrollment/harness.ts';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
+/** The platform with its issuer = its listen URL (see the enrollment harness's `issuerIsListenUrl`). */
 export async function startOidcPlatform(engine: TestEngine, registry: SharedRegistry, opts: { now?: () => number } = {}): Promise<Harness> {
-  const port = await freePort();
-  const issuer = `http://127.0.0.1:${port}`;
-  const config = loadConfig(
-    {},
-    {
-      dataDir: registry.dir,
-      suite: 'gm',
-      'registry.url': registry.url,
-      'http.port': port,
-      'http.publicUrl': issuer,
-      'passphrase.memoryKiB': 8192,
-      'passphrase.iterations': 1,
-    },
-  );
-  const secrets = resolveSecrets(config);
-  let logText = '';
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      logText += String(chunk);
-      cb();
-    },
-  });
-  const sms = new MemorySmsSender();
-  const storeConfig = await engine.freshConfig();
-  const store = await engine.open(storeConfig);
-  const platform = await createPlatform({ config, secrets, logger: pino({ level: 'debug' }, sink), store, sms, ...(opts.now ? { now: opts.now } : {}) });
-  const url = await platform.listen({ port, host: '127.0.0.1' });
-  const client = new PlatformClient(url);
-  const h: Harness = {
-    platform,
-    storeConfig,
-    client,
-    url,
-    sms,
-    config,
-    logs: () => logText,
-    hardware(person, faceOf = 'self') {
-      const sim = new PlatformClient(registry.url);
-      return {
-        readChip: async () => (await sim.post<{ chip: unknown }>('/sim/nfc/read', { documentType: person.documentType, documentNumber: person.documentNumber })).chip,
-        captureFace: async (nonce) =>
-          (await sim.post<{ probe: number[] }>('/sim/camera', { documentType: person.documentType, documentNumber: person.documentNumber, subject: faceOf, nonce })).probe,
-        readSmsCode: async (phone) => {
-          const code = sms.lastCode(phone);
-          if (!code) throw new Error('no code sent');
-          return code;
-        },
-      };
-    },
-    enroll(person, over = {}) {
-      const { faceOf, ...rest } = over;
-      return enroll({
-        platform: client,
-        hardware: h.hardware(person, faceOf),
-        documentType: person.documentType,
-        phone: freshPhone(),
-        passphrase: '48273915',
-        deviceKey: generateKey('SM2'),
-        label: 'test phone',
-        ...rest,
-      });
-    },
-    async close() {
-      await platform.app.close();
-    },
-  };
-  return h;
+  return startPlatform(engine, registry, { issuerIsListenUrl: true, ...(opts.now ? { now: opts.now } : {}) });
 }
 
 export interface TestRp {
