@@ -87,6 +87,21 @@ describeEachEngine('verification receipts', (engine) => {
     return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'));
   }
 
+  /** The `nth` child under 14 of the registry with a guardian, both enrolled (the guardian enrolls the child). */
+  async function enrolledChild(nth: number): Promise<{ g: Issued; gKey: PrivateKey; c: Issued; cKey: PrivateKey }> {
+    const child = reg.people(
+      `d.type = 'resident_id_card' AND ${VALID_DOC} AND ${UNDER_14} AND EXISTS (SELECT 1 FROM guardianships g JOIN documents gd ON gd.person_id = g.guardian_id WHERE g.child_id = p.id AND gd.type = 'resident_id_card' AND gd.lost_on IS NULL AND (gd.valid_until IS NULL OR gd.valid_until >= date('now')))`,
+      [],
+      nth + 1,
+    )[nth]!;
+    const guardian = reg.people(`d.type = 'resident_id_card' AND ${VALID_DOC} AND p.id IN (SELECT g.guardian_id FROM guardianships g JOIN documents cd ON cd.person_id = g.child_id WHERE cd.number = ?)`, [child.documentNumber])[0]!;
+    const gKey = deviceKey();
+    const g = (await h.enroll(guardian, { deviceKey: gKey })) as Issued;
+    const cKey = deviceKey();
+    const c = (await h.enroll(child, { deviceKey: cKey, guardian: { credential: g.credential, deviceKey: gKey } })) as Issued;
+    return { g, gKey, c, cKey };
+  }
+
   beforeAll(async () => {
     h = await startPlatform(engine, reg, { now: () => Date.now() + skew });
     people = reg.people(`d.type = 'resident_id_card' AND ${VALID_DOC} AND ${ADULT}`, [], 10);
@@ -224,14 +239,7 @@ describeEachEngine('verification receipts', (engine) => {
   });
 
   it('Art. 5: a child under 14’s first use at an RP waits for the guardian’s approval in the guardian’s wallet; later uses at that RP do not', async () => {
-    const child = reg.people(
-      `d.type = 'resident_id_card' AND ${VALID_DOC} AND ${UNDER_14} AND EXISTS (SELECT 1 FROM guardianships g JOIN documents gd ON gd.person_id = g.guardian_id WHERE g.child_id = p.id AND gd.type = 'resident_id_card' AND gd.lost_on IS NULL AND (gd.valid_until IS NULL OR gd.valid_until >= date('now')))`,
-    )[0]!;
-    const guardian = reg.people(`d.type = 'resident_id_card' AND ${VALID_DOC} AND p.id IN (SELECT g.guardian_id FROM guardianships g JOIN documents cd ON cd.person_id = g.child_id WHERE cd.number = ?)`, [child.documentNumber])[0]!;
-    const gKey = deviceKey();
-    const g = (await h.enroll(guardian, { deviceKey: gKey })) as Issued;
-    const cKey = deviceKey();
-    const c = (await h.enroll(child, { deviceKey: cKey, guardian: { credential: g.credential, deviceKey: gKey } })) as Issued;
+    const { g, gKey, c, cKey } = await enrolledChild(0);
 
     const r = await request(shop, 'wz');
     expect((await answerVerification(h.client, { ref: r.ref, credential: c.credential, deviceKey: cKey })).status).toBe('awaiting_guardian');
@@ -255,16 +263,7 @@ describeEachEngine('verification receipts', (engine) => {
   });
 
   it('Art. 5: without the guardian the request stays pending, then fails with guardian_approval_missing', async () => {
-    const child = reg.people(
-      `d.type = 'resident_id_card' AND ${VALID_DOC} AND ${UNDER_14} AND EXISTS (SELECT 1 FROM guardianships g JOIN documents gd ON gd.person_id = g.guardian_id WHERE g.child_id = p.id AND gd.type = 'resident_id_card' AND gd.lost_on IS NULL AND (gd.valid_until IS NULL OR gd.valid_until >= date('now')))`,
-      [],
-      2,
-    )[1]!;
-    const guardian = reg.people(`d.type = 'resident_id_card' AND ${VALID_DOC} AND p.id IN (SELECT g.guardian_id FROM guardianships g JOIN documents cd ON cd.person_id = g.child_id WHERE cd.number = ?)`, [child.documentNumber])[0]!;
-    const gKey = deviceKey();
-    const g = (await h.enroll(guardian, { deviceKey: gKey })) as Issued;
-    const cKey = deviceKey();
-    const c = (await h.enroll(child, { deviceKey: cKey, guardian: { credential: g.credential, deviceKey: gKey } })) as Issued;
+    const { g, gKey, c, cKey } = await enrolledChild(1);
     const r = await request(shop, 'wz');
     expect((await answerVerification(h.client, { ref: r.ref, credential: c.credential, deviceKey: cKey })).status).toBe('awaiting_guardian');
     skew = REQUEST_TTL_MS + 1000;
