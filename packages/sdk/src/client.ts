@@ -44,7 +44,11 @@ export interface WangzhengClientOptions {
 }
 
 export interface WaitOptions {
-  /** Give up after this long (`timeout`). Default 5 minutes, a request's lifetime. */
+  /**
+   * Give up after this long (`timeout`). Default 5½ minutes: a receipt request's lifetime and a
+   * margin, so an unanswered request ends with its `expired` receipt rather than `timeout`. A
+   * re-verification lives 30 minutes: pass more.
+   */
   timeoutMs?: number;
   /** Between polls. Default 2 seconds. */
   intervalMs?: number;
@@ -175,7 +179,7 @@ export class WangzhengClient {
    *   const receipt = await wz.verifyReceipt(token, { requestId: req.requestId });
    */
   async waitForReceipt(requestId: string, o: WaitOptions = {}): Promise<string> {
-    const timeoutMs = o.timeoutMs ?? 300_000;
+    const timeoutMs = o.timeoutMs ?? 330_000;
     const intervalMs = o.intervalMs ?? 2_000;
     if (!(timeoutMs >= 0) || !(intervalMs > 0)) throw new TypeError('timeoutMs must be ≥ 0 and intervalMs > 0');
     const deadline = Date.now() + timeoutMs;
