@@ -2,6 +2,7 @@
  * `wangzheng` — one command for operators, developers and people.
  *
  *   wangzheng start                     platform + registry simulator on the embedded default
+ *   wangzheng wallet …                  enroll, show, verify, requests, approve, collect (the person's wallet)
  *   wangzheng keys …                    generate, show, sign and verify with platform keys
  *   wangzheng registry generate|serve   the simulated population registry
  *   wangzheng config docs|check         the configuration reference / validate the environment
@@ -30,7 +31,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'generate a synthetic population or serve the registry simulator',
     load: async () => (await import('./commands/registry.ts')).registryCommand,
   },
-  wallet: { summary: 'the CLI wallet: enroll, approve or collect a minor’s enrollment, show your 网证', load: async () => (await import('./commands/wallet.ts')).walletCommand },
+  wallet: { summary: 'the CLI wallet: enroll, show your 网证, answer verification requests (verify, requests), approve or collect a minor’s enrollment', load: async () => (await import('./commands/wallet.ts')).walletCommand },
   config: {
     summary: 'print the configuration reference (docs) or check the current environment (check)',
     load: async () => (await import('./commands/config.ts')).configCommand,
