@@ -47,13 +47,17 @@ export async function answerVerification(platform: PlatformClient, o: AnswerOpti
     probe = await o.captureFace(ch.nonce);
   }
   const presentation = createPresentation(o.credential, { disclose: [], holderKey: o.deviceKey, audience: view.audience, nonce: view.nonce });
-  const scopes = o.consent ? await o.consent(view) : [];
+  const chosen = o.consent ? await o.consent(view) : [];
+  // Sensitive fields travel as a separate consent (the UI asked for them one by one).
+  const isSensitive = (s: string): boolean => view.scopes.some((x) => x.scope === s && x.sensitive);
+  const scopes = chosen.filter((s) => !isSensitive(s));
+  const sensitive = chosen.filter(isSensitive);
   return platform.post(`${path}/answer`, {
     approve: true,
     presentation,
     ...(o.passphrase !== undefined ? { passphrase: o.passphrase } : {}),
     ...(probe ? { probe } : {}),
-    ...(scopes.length > 0 ? { consent: { scopes } } : {}),
+    ...(chosen.length > 0 ? { consent: { scopes, ...(sensitive.length > 0 ? { sensitive } : {}) } } : {}),
   });
 }
 

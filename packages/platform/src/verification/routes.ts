@@ -33,7 +33,7 @@ export const verificationSchemas = {
     presentation: z.string().max(16_384).optional(),
     passphrase: z.string().max(64).optional(),
     probe: z.unknown().optional(),
-    consent: z.strictObject({ scopes: z.array(z.string().max(64)).max(8) }).optional(),
+    consent: z.strictObject({ scopes: z.array(z.string().max(64)).max(8), sensitive: z.array(z.string().max(64)).max(8).optional() }).optional(),
   }),
   reverify: z.strictObject({
     sub: z.string().max(64),
@@ -107,7 +107,7 @@ export function registerVerificationRoutes(
       ...(b.presentation !== undefined ? { presentation: b.presentation } : {}),
       ...(b.passphrase !== undefined ? { passphrase: b.passphrase } : {}),
       ...(b.probe !== undefined ? { probe: b.probe } : {}),
-      ...(b.consent !== undefined ? { consent: b.consent } : {}),
+      ...(b.consent !== undefined ? { consent: { scopes: b.consent.scopes, ...(b.consent.sensitive ? { sensitive: b.consent.sensitive } : {}) } } : {}),
     });
   });
 }

@@ -74,7 +74,8 @@ export interface ApproveRequest {
   presentation?: string;
   passphrase?: string;
   probe?: unknown;
-  consent?: { scopes: string[] };
+  /** Consent to the extra fields: ordinary ones in `scopes`, sensitive ones (ID number…) given separately in `sensitive`. */
+  consent?: { scopes: string[]; sensitive?: string[] };
 }
 
 /** The application identifier of a person at a relying party: one per RP, never shared. */
@@ -265,9 +266,12 @@ export class VerificationService {
     // Fields beyond the result: the person consents to exactly these, for this RP.
     const extra = r.scopes.filter((s) => s !== 'result');
     if (extra.length > 0) {
-      const consented = new Set(a.consent?.scopes ?? []);
-      if (!extra.every((s) => consented.has(s))) {
-        throw new WzError('consent_required', 'This relying party asks for more than the result: consent to each field, separately for the sensitive ones.');
+      // PIPL Art. 29: sensitive fields need a separate consent — they must be in `sensitive`.
+      const ordinary = new Set(a.consent?.scopes ?? []);
+      const separate = new Set(a.consent?.sensitive ?? []);
+      const ok = extra.every((s) => ((SENSITIVE_SCOPES as readonly string[]).includes(s) ? separate.has(s) : ordinary.has(s)));
+      if (!ok) {
+        throw new WzError('consent_required', 'This relying party asks for more than the result: consent to each field, and separately to the sensitive ones.');
       }
     }
 
@@ -318,7 +322,10 @@ export class VerificationService {
       });
       if (!ok) throw new WzError('verification_answered', 'This request has already been answered.');
       if (extra.length > 0) {
-        await tx.consents.insert({ personId: person.id, subject: `rp:${rp.clientId}`, scope: extra.join(','), grantedAt: now });
+        const sensitive = extra.filter((x) => (SENSITIVE_SCOPES as readonly string[]).includes(x));
+        const plain = extra.filter((x) => !sensitive.includes(x));
+        if (plain.length > 0) await tx.consents.insert({ personId: person.id, subject: `rp:${rp.clientId}`, scope: plain.join(','), grantedAt: now });
+        if (sensitive.length > 0) await tx.consents.insert({ personId: person.id, subject: `rp:${rp.clientId}:sensitive`, scope: sensitive.join(','), grantedAt: now });
       }
       // So the RP can later ask to re-verify "its" person by the identifier it knows (keyed digest only).
       const kind = rpKind(rp.clientId);

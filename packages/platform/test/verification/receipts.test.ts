@@ -167,7 +167,34 @@ describeEachEngine('verification receipts', (engine) => {
     const out = execFileSync('openssl', ['dgst', '-sm3', '-verify', path.join(dir, 'pub.pem'), '-sigopt', 'distid:1234567812345678', '-signature', path.join(dir, 'sig'), path.join(dir, 'in')], { encoding: 'utf8' });
     expect(out).toMatch(/Verified OK/);
     const person = await h.platform.deps.store.persons.findByNetid(holder.issued.netid);
-    expect((await h.platform.deps.store.consents.listByPerson(person!.id)).map((x) => [x.subject, x.scope])).toContainEqual([`rp:${bank.clientId}`, 'masked_name,masked_id_number']);
+    const consents = (await h.platform.deps.store.consents.listByPerson(person!.id)).map((x) => [x.subject, x.scope]);
+    // PIPL Art. 29: the sensitive field's consent is recorded separately.
+    expect(consents).toContainEqual([`rp:${bank.clientId}`, 'masked_name']);
+    expect(consents).toContainEqual([`rp:${bank.clientId}:sensitive`, 'masked_id_number']);
+  });
+
+  it('PIPL Art. 29: a sensitive field consented only together with the ordinary ones → consent_required', async () => {
+    const { ref } = await request(bank, 'wz', ['masked_name', 'masked_id_number']);
+    const view = await h.client.get<{ nonce: string; audience: string }>(`/v1/verifications/${ref}`);
+    const presentation = createPresentation(holder.issued.credential, { disclose: [], holderKey: holder.key, audience: view.audience, nonce: view.nonce });
+    expect(
+      await codeOf(h.client.post(`/v1/verifications/${ref}/answer`, { approve: true, presentation, consent: { scopes: ['masked_name', 'masked_id_number'] } })),
+    ).toBe('consent_required');
+  });
+
+  it('a presentation for another audience, or a stale one, is refused; an expired request cannot be answered', async () => {
+    const { ref } = await request(shop, 'wz');
+    const view = await h.client.get<{ nonce: string; audience: string }>(`/v1/verifications/${ref}`);
+    const elsewhere = createPresentation(holder.issued.credential, { disclose: [], holderKey: holder.key, audience: 'https://rp.example.cn', nonce: view.nonce });
+    expect(await codeOf(h.client.post(`/v1/verifications/${ref}/answer`, { approve: true, presentation: elsewhere }))).toBe('invalid_presentation');
+    const stale = createPresentation(holder.issued.credential, { disclose: [], holderKey: holder.key, audience: view.audience, nonce: view.nonce, issuedAt: Math.floor(Date.now() / 1000) - 3600 });
+    expect(await codeOf(h.client.post(`/v1/verifications/${ref}/answer`, { approve: true, presentation: stale }))).toBe('invalid_presentation');
+    skew = REQUEST_TTL_MS + 1000;
+    try {
+      expect(await codeOf(approve(ref))).toBe('verification_expired');
+    } finally {
+      skew = 0;
+    }
   });
 
   it('an RP asking beyond its approved scope is refused, never trimmed (scope_not_approved)', async () => {
