@@ -16,6 +16,7 @@
  * the same for OpenID Connect logins (authorization code + PKCE, id_token signed SM2).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import pg from 'pg';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,10 +45,10 @@ function pct(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 }
 
-async function startChild(dir: string): Promise<{ child: ChildProcess; platformUrl: string; registryUrl: string }> {
+async function startChild(dir: string, storeEnv: Record<string, string>): Promise<{ child: ChildProcess; platformUrl: string; registryUrl: string }> {
   const child = spawn(process.execPath, [...(process.env['BENCH_PROFILE_DIR'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE_DIR']}`] : []), 'bin/wangzheng.js', 'start', '--port', '0', '--registry-port', '0'], {
     cwd: ROOT,
-    env: { ...process.env, WZ_DATA_DIR: dir, WZ_REGISTRY_POPULATION: '3000', WZ_LOG_LEVEL: 'warn' },
+    env: { ...process.env, WZ_DATA_DIR: dir, WZ_REGISTRY_POPULATION: '3000', WZ_LOG_LEVEL: 'warn', ...storeEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -95,12 +96,31 @@ function cryptoFloorMs(): number {
   return 2 * verify + sign + 4 * open + 2 * seal + 8 * hmac;
 }
 
+/** Both engines: SQLite, then the local PostgreSQL when it is reachable (a fresh schema, dropped after). */
 export async function runVerificationBench(o: { count?: number; concurrency?: number; holders?: number } = {}): Promise<Row[]> {
+  const rows = await runVerificationBenchOn('SQLite', {}, o);
+  const pgUrl = process.env['WZ_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `bench_verify_${process.pid}`;
+  const c = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 2000 });
+  try {
+    await c.connect();
+  } catch {
+    return [...rows, { name: 'PostgreSQL', value: `skipped: not reachable at ${new URL(pgUrl).host}` }];
+  }
+  try {
+    return [...rows, ...(await runVerificationBenchOn('PostgreSQL', { WZ_STORE: 'postgres', WZ_POSTGRES_URL: pgUrl, WZ_POSTGRES_SCHEMA: schema }, o))];
+  } finally {
+    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {});
+    await c.end();
+  }
+}
+
+async function runVerificationBenchOn(engine: string, storeEnv: Record<string, string>, o: { count?: number; concurrency?: number; holders?: number }): Promise<Row[]> {
   const count = o.count ?? Number(process.env['BENCH_VERIFICATIONS'] ?? 400);
   const concurrency = o.concurrency ?? Number(process.env['BENCH_CONCURRENCY'] ?? 8);
   const holdersN = o.holders ?? 8;
   const dir = mkdtempSync(join(tmpdir(), 'wz-bench-verify-'));
-  const { child, platformUrl, registryUrl } = await startChild(dir);
+  const { child, platformUrl, registryUrl } = await startChild(dir, storeEnv);
   try {
     const client = new PlatformClient(platformUrl);
     const sim = new PlatformClient(registryUrl);
@@ -215,14 +235,14 @@ export async function runVerificationBench(o: { count?: number; concurrency?: nu
     const loginCpu = (cpuMsOf(child.pid!) - lc0) / loginCount;
     const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
     return [
-      { name: `completed verifications/s (receipt flow, mode 网证, SM2 receipts, ${count} with ${concurrency} in flight; SQLite)`, value: fmt(count / wall, 1) },
-      { name: 'latency p50 / p99 (create request → wallet answers → receipt fetched)', value: `${fmt(pct(latencies, 50), 1)} / ${fmt(pct(latencies, 99), 1)} ms` },
-      { name: 'server CPU per verification (platform process, /proc)', value: `${fmt(serverCpu, 2)} ms` },
+      { name: `${engine}: completed verifications/s (receipt flow, mode 网证, SM2 receipts, ${count} with ${concurrency} in flight)`, value: fmt(count / wall, 1) },
+      { name: `${engine}: latency p50 / p99 (create request → wallet answers → receipt fetched)`, value: `${fmt(pct(latencies, 50), 1)} / ${fmt(pct(latencies, 99), 1)} ms` },
+      { name: `${engine}: server CPU per verification (platform process, /proc${engine === 'PostgreSQL' ? '; the database server not included' : ''})`, value: `${fmt(serverCpu, 2)} ms` },
       { name: 'CPU of the crypto one verification needs (2 SM2 verify, 1 SM2 sign, 6 SM4-GCM, 8 HMAC-SM3), measured here', value: `${fmt(crypto, 2)} ms` },
-      { name: 'server CPU per verification ÷ its crypto', value: `${fmt(serverCpu / crypto, 2)}×` },
-      { name: `OIDC logins/s (code flow + PKCE: authorize page, wallet answer, status poll, token endpoint; ${loginCount} with ${concurrency} in flight)`, value: fmt(loginCount / loginWall, 1) },
-      { name: 'OIDC login latency p50 / p99', value: `${fmt(pct(logins, 50), 1)} / ${fmt(pct(logins, 99), 1)} ms` },
-      { name: 'server CPU per OIDC login, and ÷ its crypto (same crypto as a receipt: 2 verify, 1 sign)', value: `${fmt(loginCpu, 2)} ms, ${fmt(loginCpu / crypto, 2)}×` },
+      { name: `${engine}: server CPU per verification ÷ its crypto`, value: `${fmt(serverCpu / crypto, 2)}×` },
+      { name: `${engine}: OIDC logins/s (code flow + PKCE: authorize page, wallet answer, status poll, token endpoint; ${loginCount} with ${concurrency} in flight)`, value: fmt(loginCount / loginWall, 1) },
+      { name: `${engine}: OIDC login latency p50 / p99`, value: `${fmt(pct(logins, 50), 1)} / ${fmt(pct(logins, 99), 1)} ms` },
+      { name: `${engine}: server CPU per OIDC login, and ÷ its crypto (same crypto as a receipt: 2 verify, 1 sign)`, value: `${fmt(loginCpu, 2)} ms, ${fmt(loginCpu / crypto, 2)}×` },
     ];
   } finally {
     child.kill('SIGTERM');
