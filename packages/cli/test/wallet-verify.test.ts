@@ -4,49 +4,24 @@
 // checked where it counts: in the receipt the RP verifies. Art. 8: result only unless the
 // person consents to each field; exit codes 0 (approved / declined) / 1 (refused, failed) /
 // 2 (bad input) with the exact stable code. Docs: docs/receipts.md, docs/rp-guide.en.md.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable, Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@wangzheng/platform/config';
 import { ACR_VALUES } from '@wangzheng/core/verification/modes';
 import { WangzhengClient, type Receipt } from '@wangzheng/sdk';
 import { startSystem, type Started } from '../src/commands/start.ts';
-import { walletCommand } from '../src/commands/wallet.ts';
-import { createPrompter } from '../src/commands/wallet/prompt.ts';
+import { walletRunner } from './support/wallet-runner.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'wz-wallet-verify-'));
 const env = { WZ_DATA_DIR: dir };
 const PASS = '48273915';
 let sys: Started;
 
-const routes = readFileSync(new URL('../../platform/src/verification/routes.ts', import.meta.url), 'utf8');
-const REVERIFY_ROUTES = routes.includes("'/v1/reverifications'") && routes.includes("'/v1/wallet/pending'");
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-  prompts: string;
-}
-
-/** `wangzheng wallet …args`; with `answers`, the prompts are interactive and read them line by line. */
-async function wallet(args: string[], answers?: string[]): Promise<Run> {
-  let out = '';
-  let err = '';
-  let prompts = '';
-  const output = new Writable({
-    write(chunk, _enc, cb) {
-      prompts += String(chunk);
-      cb();
-    },
-  });
-  const prompter = createPrompter({ input: Readable.from((answers ?? []).map((a) => `${a}\n`)), output, terminal: false, interactive: answers !== undefined });
-  const code = await walletCommand(args, { out: (s) => (out += `${s}\n`), err: (s) => (err += `${s}\n`) }, { env, prompter, kdf: { memoryKiB: 1024, iterations: 1 } });
-  return { code, out, err, prompts };
-}
+const wallet = walletRunner(env);
 
 const WALLET = path.join(dir, 'alice');
 const mine = (): string[] => ['--wallet', WALLET, '--platform', sys.platformUrl, '--registry', sys.registryUrl];
@@ -301,9 +276,8 @@ describe('wallet verify: exit codes and messages', () => {
   });
 });
 
-const reverify = REVERIFY_ROUTES ? describe : describe.skip;
-reverify(
-  REVERIFY_ROUTES ? 'wallet requests: re-verification addressed to the person' : 'wallet requests — SKIPPED: the platform has no /v1/reverifications and /v1/wallet/pending yet',
+describe(
+  'wallet requests: re-verification addressed to the person',
   () => {
     it('none waiting: says so', async () => {
       const r = await wallet(requests('--passphrase', PASS));

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough, Readable, Writable } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@wangzheng/platform/config';
@@ -14,9 +14,9 @@ import { readOutbox } from '@wangzheng/platform/sms/sender';
 import { DOCUMENT_TYPES } from '@wangzheng/core/documents/document-types';
 import { openKeystore } from '@wangzheng/wallet';
 import { startSystem, type Started } from '../src/commands/start.ts';
-import { walletCommand } from '../src/commands/wallet.ts';
 import { PENDING_FILE } from '../src/commands/wallet/holder.ts';
 import { createPrompter } from '../src/commands/wallet/prompt.ts';
+import { walletRunner, type Run } from './support/wallet-runner.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'wz-wallet-'));
 const env = { WZ_DATA_DIR: dir };
@@ -65,29 +65,7 @@ const phone = (): string => `1390000${String(++phoneSeq).padStart(4, '0')}`;
 
 // ------------------------------------------------------------------ running the command
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-  /** What the prompts wrote (questions), when answers were fed. */
-  prompts: string;
-}
-
-/** Runs `wangzheng wallet …args`; with `answers`, the prompts are interactive and read them line by line. */
-async function wallet(args: string[], answers?: string[]): Promise<Run> {
-  let out = '';
-  let err = '';
-  let prompts = '';
-  const output = new Writable({
-    write(chunk, _enc, cb) {
-      prompts += String(chunk);
-      cb();
-    },
-  });
-  const prompter = createPrompter({ input: Readable.from((answers ?? []).map((a) => `${a}\n`)), output, terminal: false, interactive: answers !== undefined });
-  const code = await walletCommand(args, { out: (s) => (out += `${s}\n`), err: (s) => (err += `${s}\n`) }, { env, prompter, kdf: { memoryKiB: 1024, iterations: 1 } });
-  return { code, out, err, prompts };
-}
+const wallet = walletRunner(env);
 
 const walletDir = (name: string): string => path.join(dir, name);
 const services = (): string[] => ['--platform', sys.platformUrl, '--registry', sys.registryUrl];

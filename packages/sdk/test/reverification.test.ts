@@ -6,7 +6,6 @@
 //
 // The end-to-end part needs the platform's `POST /v1/reverifications`; it is skipped — under a
 // name that says so — only while that route is absent from the platform's sources.
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPresentation } from '@wangzheng/core/credential/index';
 import { generateKey } from '@wangzheng/core/crypto/index';
@@ -14,8 +13,6 @@ import { ACR_VALUES } from '@wangzheng/core/verification/modes';
 import { WangzhengClient, WangzhengError } from '@wangzheng/sdk';
 import { ISSUER, sqliteOnly, startSystem, type System } from './harness.ts';
 
-const routes = readFileSync(new URL('../../platform/src/verification/routes.ts', import.meta.url), 'utf8');
-const REVERIFY_ROUTE = routes.includes("'/v1/reverifications'");
 
 describe('requestReverification: the request the SDK sends (the contract)', () => {
   it('POST /v1/reverifications with { sub, bindingMessage, bizSeq } and client authentication; answers typed', async () => {
@@ -32,12 +29,7 @@ describe('requestReverification: the request the SDK sends (the contract)', () =
   });
 });
 
-const e2e = REVERIFY_ROUTE ? describe : describe.skip;
-const title = REVERIFY_ROUTE
-  ? 'dynamic identity authentication end to end: the RP asks, the person approves with face in the wallet, the RP verifies'
-  : 'dynamic identity authentication end to end — SKIPPED: the platform has no POST /v1/reverifications yet';
-
-e2e(title, () => {
+describe('dynamic identity authentication end to end: the RP asks, the person approves with face in the wallet, the RP verifies', () => {
   const engine = sqliteOnly();
   let sys: System;
   let bank: WangzhengClient;
