@@ -7,18 +7,10 @@
  */
 import { createPresentation } from '@wangzheng/core/credential/index';
 import type { PrivateKey } from '@wangzheng/core/crypto/index';
+import type { PendingRequest, VerificationView } from '@wangzheng/core/verification/views';
 import type { PlatformClient } from './enroll/client.ts';
 
-export interface VerificationView {
-  rp: { name: string; category: string; purpose: string };
-  mode: string;
-  modeName: { zh: string; en: string };
-  requires: { passphrase: boolean; face: boolean };
-  scopes: { scope: string; legalBasisRef: string | null; sensitive: boolean }[];
-  nonce: string;
-  audience: string;
-  expiresAt: string;
-}
+export type { PendingRequest, VerificationView };
 
 export interface AnswerOptions {
   ref: string;
@@ -61,16 +53,6 @@ export async function answerVerification(platform: PlatformClient, o: AnswerOpti
   });
 }
 
-export interface PendingRequest {
-  ref: string;
-  kind: string;
-  rp: { name: string; category: string; purpose: string };
-  bindingMessage: string | null;
-  mode: string;
-  expiresAt: string;
-  /** A child's first use at this RP waiting for this guardian: the child's masked name. */
-  ward?: { name: string };
-}
 
 /**
  * Requests addressed to this wallet's person (re-verification of a flagged account): the

@@ -15,6 +15,7 @@ import { b64u, fromB64u } from '@wangzheng/core/crypto/index';
 import { WzError } from '@wangzheng/core/errors';
 import type { SecretRing } from '@wangzheng/core/identifiers/index';
 import type { RelyingParty, RpCategory } from '@wangzheng/core/rp/types';
+import type { PendingRequest } from '@wangzheng/core/verification/views';
 import type { CryptoSuite } from '@wangzheng/core/crypto/types';
 import type { HolderVerifier } from '../credential/holder.ts';
 import { rpKind, type BlindIndexer, type DataProtector } from '../protect/index.ts';
@@ -38,16 +39,7 @@ export interface ReverifyDeps {
   readonly now: () => number;
 }
 
-export interface PendingForWallet {
-  ref: string;
-  kind: string;
-  rp: { name: string; category: string; purpose: string };
-  bindingMessage: string | null;
-  mode: string;
-  expiresAt: string;
-  /** A child's first use at this RP, waiting for this guardian's approval: the child's masked name. */
-  ward?: { name: string };
-}
+export type PendingForWallet = PendingRequest;
 
 const enc = new TextEncoder();
 

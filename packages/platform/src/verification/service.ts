@@ -26,6 +26,7 @@ import type { DisclosureScope, RelyingParty } from '@wangzheng/core/rp/types';
 import { disclosedClaims, maskName } from '@wangzheng/core/verification/disclosure';
 import { ACR_VALUES, MODE_NAMES, modeFactors, parseMode, type Mode } from '@wangzheng/core/verification/modes';
 import { signReceipt } from '@wangzheng/core/verification/receipt';
+import type { VerificationView } from '@wangzheng/core/verification/views';
 import type { HolderVerifier } from '../credential/holder.ts';
 import type { PassphraseHasher } from '../passphrase/hasher.ts';
 import { rpKind, type BlindIndexer, type DataProtector } from '../protect/index.ts';
@@ -203,18 +204,7 @@ export class VerificationService {
   // ---------------------------------------------------------------- wallet side
 
   /** What the wallet shows before the person decides. */
-  async describe(ref: string): Promise<{
-    kind: string;
-    bindingMessage: string | null;
-    rp: { name: string; category: string; purpose: string };
-    mode: Mode;
-    modeName: { zh: string; en: string };
-    requires: { passphrase: boolean; face: boolean };
-    scopes: { scope: string; legalBasisRef: string | null; sensitive: boolean }[];
-    nonce: string;
-    audience: string;
-    expiresAt: string;
-  }> {
+  async describe(ref: string): Promise<VerificationView> {
     const { r, rp } = await this.#pending(ref);
     const mode = r.mode as Mode;
     return {
