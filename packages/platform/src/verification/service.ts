@@ -28,16 +28,18 @@ import { ACR_VALUES, MODE_NAMES, modeFactors, parseMode, type Mode } from '@wang
 import { signReceipt } from '@wangzheng/core/verification/receipt';
 import type { VerificationView } from '@wangzheng/core/verification/views';
 import type { HolderVerifier } from '../credential/holder.ts';
+import { AWAITING_GUARDIAN, guardianDecides } from './guardian-approval.ts';
+import { openOutcome, sealOutcome, type SealedOutcome } from './outcome.ts';
+import { checkPassphraseFactor, lockedError } from './passphrase-factor.ts';
+
+export { AWAITING_GUARDIAN } from './guardian-approval.ts';
+export { PASSPHRASE_LOCK_AFTER, PASSPHRASE_LOCK_MS } from './passphrase-factor.ts';
 import type { PassphraseHasher } from '../passphrase/hasher.ts';
 import { rpKind, type BlindIndexer, type DataProtector } from '../protect/index.ts';
 import type { Registry } from '../registry/index.ts';
 import { newId, type Store, type VerificationRequestRecord } from '../store/index.ts';
 
 export const REQUEST_TTL_MS = 5 * 60_000;
-/** `failure` marker while a child's request waits for the guardian (status stays `pending`). */
-export const AWAITING_GUARDIAN = 'awaiting_guardian';
-export const PASSPHRASE_LOCK_AFTER = 5;
-export const PASSPHRASE_LOCK_MS = 15 * 60_000;
 
 export interface VerificationDeps {
   readonly store: Store;
@@ -54,11 +56,6 @@ export interface VerificationDeps {
   readonly now: () => number;
 }
 
-interface SealedOutcome {
-  appId: string;
-  faceSimilarity?: number;
-  claims: Record<string, string>;
-}
 
 export interface CreatedRequest {
   requestId: string;
@@ -245,7 +242,7 @@ export class VerificationService {
     const { person, profile, dek } = holder;
     // A request addressed to one person (re-verification; a guardian's approval) can be answered only by them.
     if (r.personId !== null && r.personId !== person.id) throw new WzError('verification_not_found', 'No such verification request.');
-    if (r.failure === AWAITING_GUARDIAN) return this.#guardianDecides(r, rp, holder, now);
+    if (r.failure === AWAITING_GUARDIAN) return guardianDecides(this.deps, r, rp, holder, now);
     const today = chinaDate(now);
     const child = ageOn(profile.birthDate, today) < 14;
     const guardianId = profile.guardians?.[0];
@@ -266,7 +263,10 @@ export class VerificationService {
     }
 
     const factors = modeFactors(r.mode as Mode);
-    if (factors.passphrase) await this.#checkPassphrase(r, person.id, a.passphrase, now);
+    if (factors.passphrase && (await checkPassphraseFactor(this.deps, person.id, a.passphrase, now)) === 'locked_now') {
+      await this.#settle(r, { status: 'failed', failure: 'passphrase_locked', personId: person.id });
+      throw lockedError();
+    }
 
     let faceSimilarity: number | undefined;
     if (factors.face) {
@@ -334,70 +334,6 @@ export class VerificationService {
 
   // ---------------------------------------------------------------- helpers
 
-  /** The guardian answers for their child's first use at this RP (result only: a child's extra fields are never disclosed). */
-  async #guardianDecides(
-    r: VerificationRequestRecord,
-    rp: RelyingParty,
-    guardian: Awaited<ReturnType<HolderVerifier['authenticate']>>,
-    now: number,
-  ): Promise<{ status: 'approved' | 'declined'; rp: string }> {
-    const held = this.deps.protector.openFor(guardian.dek, guardian.person.id, 'verification', r.result!) as {
-      requestId: string;
-      childPersonId: string;
-      appId: string;
-      faceSimilarity?: number;
-    };
-    if (held.requestId !== r.id) throw new WzError('verification_not_found', 'No such verification request.');
-    const child = await this.deps.store.persons.findById(held.childPersonId);
-    if (!child) throw new WzError('verification_not_found', 'No such verification request.');
-    const cdek = this.deps.protector.unwrapDataKey(child.id, child.wrappedDek, child.kekId);
-    const outcome: SealedOutcome = { appId: held.appId, ...(held.faceSimilarity !== undefined ? { faceSimilarity: held.faceSimilarity } : {}), claims: {} };
-    await this.deps.store.transaction(async (tx) => {
-      const ok = await tx.verifications.transition(r.id, 'pending', {
-        status: 'approved',
-        failure: null,
-        personId: child.id,
-        result: this.#seal(cdek, child.id, r, outcome),
-        approvedAt: now,
-      });
-      if (!ok) throw new WzError('verification_answered', 'This request has already been answered.');
-      await tx.consents.insert({ personId: child.id, subject: `guardian:rp:${rp.clientId}`, scope: 'result', grantedAt: now });
-      await tx.events.append({
-        personId: child.id,
-        type: 'verified',
-        createdAt: now,
-        data: this.deps.protector.sealFor(cdek, child.id, 'event', { clientId: rp.clientId, rp: rp.name, mode: r.mode, scopes: ['result'], requestId: r.id, guardianApproved: true }),
-      });
-      await tx.events.append({
-        personId: guardian.person.id,
-        type: 'ward_verification_approved',
-        createdAt: now,
-        data: this.deps.protector.sealFor(guardian.dek, guardian.person.id, 'event', { clientId: rp.clientId, rp: rp.name, requestId: r.id }),
-      });
-      const kind = rpKind(rp.clientId);
-      const known = await tx.persons.findByBlindIndex(kind, this.deps.blindIndexer.candidates(kind, held.appId).map((c) => c.digest));
-      if (!known) await tx.persons.addBlindIndexes(child.id, [this.deps.blindIndexer.digest(kind, held.appId)]);
-    });
-    return { status: 'approved', rp: rp.name };
-  }
-
-  async #checkPassphrase(r: VerificationRequestRecord, personId: string, passphrase: string | undefined, now: number): Promise<void> {
-    const store = this.deps.store;
-    const rec = await store.passphrases.find(personId);
-    if (!rec) throw new WzError('invalid_credential', 'No passphrase is set for this 网证.');
-    if (rec.lockedUntil !== null && rec.lockedUntil > now) {
-      throw new WzError('passphrase_locked', 'Too many wrong passphrases: the passphrase is locked for a while.');
-    }
-    if (typeof passphrase !== 'string' || !(await this.deps.hasher.verify(rec.hash, passphrase))) {
-      const f = await store.passphrases.recordFailure(personId, { lockAfter: PASSPHRASE_LOCK_AFTER, lockMs: PASSPHRASE_LOCK_MS, at: now });
-      if (f?.lockedUntil !== null && f !== undefined && f.lockedUntil > now) {
-        await this.#settle(r, { status: 'failed', failure: 'passphrase_locked', personId });
-        throw new WzError('passphrase_locked', 'Too many wrong passphrases: the passphrase is locked for a while.');
-      }
-      throw new WzError('wrong_passphrase', `Wrong passphrase; ${PASSPHRASE_LOCK_AFTER - (f?.failures ?? 0)} tries left before it locks.`);
-    }
-    await store.passphrases.resetFailures(personId);
-  }
 
   async #settle(r: VerificationRequestRecord, patch: Parameters<Store['verifications']['transition']>[2]): Promise<void> {
     if (!(await this.deps.store.verifications.transition(r.id, 'pending', patch))) {
@@ -406,15 +342,16 @@ export class VerificationService {
   }
 
   #seal(dek: Uint8Array, personId: string, r: VerificationRequestRecord, o: SealedOutcome): Uint8Array {
-    return this.deps.protector.sealFor(dek, personId, `verification`, { ...o, requestId: r.id });
+    return sealOutcome(this.deps.protector, dek, personId, r.id, o);
   }
 
   async #outcome(r: VerificationRequestRecord): Promise<SealedOutcome> {
     const person = r.personId ? await this.deps.store.persons.findById(r.personId) : undefined;
-    if (!person || !r.result) throw new WzError('verification_not_found', 'The outcome of this request no longer exists.');
+    const gone = (): WzError => new WzError('verification_not_found', 'The outcome of this request no longer exists.');
+    if (!person || !r.result) throw gone();
     const dek = this.deps.protector.unwrapDataKey(person.id, person.wrappedDek, person.kekId);
-    const o = this.deps.protector.openFor(dek, person.id, 'verification', r.result) as SealedOutcome & { requestId: string };
-    if (o.requestId !== r.id) throw new WzError('verification_not_found', 'The outcome of this request no longer exists.');
+    const o = openOutcome(this.deps.protector, dek, person.id, r.id, r.result);
+    if (!o) throw gone();
     return o;
   }
 
