@@ -317,3 +317,53 @@ describe(
     });
   },
 );
+
+describe('Art. 5 in the CLI wallet: a child under 14 at a service, approved by the guardian', () => {
+  it('the child answers with --ward (their keystore in the guardian’s directory) → waiting; the guardian lists and approves it; the service gets pass', async () => {
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const y13 = `${Number(today.slice(0, 4)) - 13}${today.slice(4)}`;
+    const db = sys.registry!.db;
+    const child = db
+      .prepare(
+        `SELECT d.type AS documentType, d.number AS documentNumber, p.id AS id FROM documents d JOIN persons p ON p.id = d.person_id
+         WHERE d.type = 'resident_id_card' AND d.lost_on IS NULL AND (d.valid_until IS NULL OR d.valid_until >= ?) AND p.birth_date > ?
+           AND EXISTS (SELECT 1 FROM guardianships g JOIN documents gd ON gd.person_id = g.guardian_id WHERE g.child_id = p.id AND gd.type = 'resident_id_card' AND gd.lost_on IS NULL AND (gd.valid_until IS NULL OR gd.valid_until >= ?))
+         ORDER BY d.id LIMIT 1`,
+      )
+      .get(today, y13, today) as { documentType: string; documentNumber: string; id: number };
+    const guardian = db
+      .prepare(
+        `SELECT d.type AS documentType, d.number AS documentNumber FROM documents d JOIN guardianships g ON g.guardian_id = d.person_id
+         WHERE g.child_id = ? AND d.type = 'resident_id_card' AND d.lost_on IS NULL AND (d.valid_until IS NULL OR d.valid_until >= ?) LIMIT 1`,
+      )
+      .get(child.id, today) as { documentType: string; documentNumber: string };
+    const GDIR = path.join(dir, 'guardian-ward');
+    const gFlags = ['--wallet', GDIR, '--platform', sys.platformUrl, '--registry', sys.registryUrl];
+    const GPASS = '39571846';
+    const CPASS = '62840571';
+    const g = await wallet(['enroll', '--document-type', guardian.documentType, '--document-number', guardian.documentNumber, '--phone', '13900007101', '--passphrase', GPASS, '--yes', ...gFlags]);
+    expect(g.err).toBe('');
+    expect(g.code).toBe(0);
+    const enrolled = await wallet([
+      'enroll', '--document-type', child.documentType, '--document-number', child.documentNumber, '--phone', '13900007102', '--passphrase', CPASS, '--yes',
+      '--guardian-wallet', GDIR, '--guardian-passphrase', GPASS, '--platform', sys.platformUrl, '--registry', sys.registryUrl,
+    ]);
+    expect(enrolled.err).toBe('');
+    expect(enrolled.code).toBe(0);
+    const netid = /网号\s+([0-9A-Z]{10})/.exec(enrolled.out)![1]!;
+
+    const req = await ask(shop, 'wz');
+    const asChild = await wallet(['verify', '--ref', req.ref, '--yes', '--passphrase', CPASS, '--ward', netid, ...gFlags]);
+    expect(asChild.err).toBe('');
+    expect(asChild.code).toBe(0);
+    expect(asChild.out).toMatch(/guardian/i);
+    expect((await shop.wz.getStatus(req.requestId)).status).toBe('pending');
+
+    const list = await wallet(['requests', '--passphrase', GPASS, ...gFlags.slice(0, 4)]);
+    expect(list.out).toContain('your ward');
+    const ref = /wallet verify --ref=([A-Za-z0-9_-]{22})/.exec(list.out)![1]!;
+    expect((await wallet(['verify', '--ref', ref, '--yes', '--passphrase', GPASS, ...gFlags])).code).toBe(0);
+    expect((await receiptOf(shop, req.requestId)).result).toBe('pass');
+    expect((await wallet(['verify', '--ref', 'AAAAAAAAAAAAAAAAAAAAAA', '--yes', '--ward', 'not-a-netid', ...gFlags])).code).toBe(2);
+  });
+});

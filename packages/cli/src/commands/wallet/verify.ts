@@ -44,7 +44,9 @@ import { ObservedClient, namedHardware, payloadOf } from './holder.ts';
 
 export const VERIFY_USAGE = `usage: wangzheng wallet verify --ref REF | --link 'wangzheng://verify?ref=…&iss=…'
          [--yes | --decline] [--consent FIELD,… | --consent-all] [--passphrase X] [--face self|other]
-         [--wallet DIR] [--platform URL] [--registry URL]`;
+         [--wallet DIR] [--ward 网号] [--platform URL] [--registry URL]
+  --ward 网号   answer as a child under 14 whose guardian enrolled them: the child's keystore
+               ward-<网号>.json in the guardian's wallet directory, opened with the child's passphrase`;
 export const REQUESTS_USAGE = 'usage: wangzheng wallet requests [--passphrase X] [--json] [--wallet DIR] [--platform URL]';
 
 /** What the platform describes; `kind` and `bindingMessage` are newer than the wallet's type. */
@@ -206,12 +208,16 @@ export async function verifyCommand(args: string[], ctx: Ctx): Promise<number> {
       passphrase: { type: 'string' },
       face: { type: 'string' },
       wallet: { type: 'string' },
+      ward: { type: 'string' },
       platform: { type: 'string' },
       registry: { type: 'string' },
     },
     strict: true,
   });
   const { io, env, prompter } = ctx;
+  // A child under 14 whose guardian enrolled them: the child's keystore sits beside the
+  // guardian's as `ward-<网号>.json`, sealed under the child's passphrase.
+  if (v.ward !== undefined && !/^[0-9A-Z]{10}$/.test(v.ward)) throw new InputError('--ward takes the child’s 网号 (10 characters)');
 
   // ---- local checks: nothing below touches the network until all of them pass
   const target = requestReference(v.ref, v.link);
@@ -245,7 +251,7 @@ export async function verifyCommand(args: string[], ctx: Ctx): Promise<number> {
 
   // ---- the wallet, and the platform it belongs to
   const secret = await passphraseOrAsk(ctx, v.passphrase);
-  const wallet = await openKeystore(v.wallet ?? defaultWalletDir(env), secret);
+  const wallet = await openKeystore(v.wallet ?? defaultWalletDir(env), secret, v.ward ? { fileName: `ward-${v.ward}.json` } : {});
   const own = wallet.credentials.find((c) => c.holder === 'self');
   if (!own) throw new WzError('invalid_credential', 'This wallet holds no 网证 of its own; enroll first (wangzheng wallet enroll).');
   const issuer = payloadOf(own.sdJwt).iss;
