@@ -46,6 +46,12 @@ export interface PersonProfile {
   phone: string;
   /** Platform person ids of guardians who enrolled this child (under 14): they approve the child's first use at each relying party. */
   guardians?: string[];
+  /**
+   * The application identifier issued at each relying party (client id → identifier), recorded
+   * the first time: later verifications answer from it, so rotating the appid key never
+   * changes a pseudonym an RP already knows.
+   */
+  appIds?: Record<string, string>;
 }
 
 export interface IssuerDeps {

@@ -9,7 +9,8 @@
 import { WzError } from '@wangzheng/core/errors';
 import type { RelyingParty } from '@wangzheng/core/rp/types';
 import type { AuthenticatedHolder } from '../credential/holder.ts';
-import { rpKind, type BlindIndexer, type DataProtector } from '../protect/index.ts';
+import type { BlindIndexer, DataProtector } from '../protect/index.ts';
+import { recordAppId } from './app-ids.ts';
 import type { Store, VerificationRequestRecord } from '../store/index.ts';
 import { sealOutcome, type SealedOutcome } from './outcome.ts';
 
@@ -59,9 +60,7 @@ export async function guardianDecides(
       createdAt: now,
       data: deps.protector.sealFor(guardian.dek, guardian.person.id, 'event', { clientId: rp.clientId, rp: rp.name, requestId: r.id }),
     });
-    const kind = rpKind(rp.clientId);
-    const known = await tx.persons.findByBlindIndex(kind, deps.blindIndexer.candidates(kind, held.appId).map((c) => c.digest));
-    if (!known) await tx.persons.addBlindIndexes(child.id, [deps.blindIndexer.digest(kind, held.appId)]);
+    await recordAppId(tx, deps, child.id, cdek, rp.clientId, held.appId);
   });
   return { status: 'approved', rp: rp.name };
 }

@@ -29,6 +29,7 @@ import { signReceipt } from '@wangzheng/core/verification/receipt';
 import type { VerificationView } from '@wangzheng/core/verification/views';
 import type { HolderVerifier } from '../credential/holder.ts';
 import { AWAITING_GUARDIAN, guardianDecides } from './guardian-approval.ts';
+import { recordAppId } from './app-ids.ts';
 import { openOutcome, sealOutcome, type SealedOutcome } from './outcome.ts';
 import { checkPassphraseFactor, lockedError } from './passphrase-factor.ts';
 
@@ -280,7 +281,8 @@ export class VerificationService {
       }
     }
 
-    const appId = applicationIdentifier(this.deps.appidKeys, person.netid, rp);
+    const recorded = profile.appIds?.[rp.clientId];
+    const appId = recorded ?? applicationIdentifier(this.deps.appidKeys, person.netid, rp);
     // Art. 5: the first use of a child's 网证 at a relying party needs their guardian's approval
     // in the guardian's own wallet. Until then the request stays pending (the RP sees only
     // "pending" — not that the person is a child) and then expires.
@@ -317,10 +319,7 @@ export class VerificationService {
         if (plain.length > 0) await tx.consents.insert({ personId: person.id, subject: `rp:${rp.clientId}`, scope: plain.join(','), grantedAt: now });
         if (sensitive.length > 0) await tx.consents.insert({ personId: person.id, subject: `rp:${rp.clientId}:sensitive`, scope: sensitive.join(','), grantedAt: now });
       }
-      // So the RP can later ask to re-verify "its" person by the identifier it knows (keyed digest only).
-      const kind = rpKind(rp.clientId);
-      const known = await tx.persons.findByBlindIndex(kind, this.deps.blindIndexer.candidates(kind, appId).map((c) => c.digest));
-      if (!known) await tx.persons.addBlindIndexes(person.id, [this.deps.blindIndexer.digest(kind, appId)]);
+      if (!recorded) await recordAppId(tx, this.deps, person.id, dek, rp.clientId, appId);
       // The person's own history: who verified them, when, how, and what they learned.
       await tx.events.append({
         personId: person.id,

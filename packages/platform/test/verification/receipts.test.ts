@@ -11,6 +11,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromB64u, rawToDer, type PrivateKey } from '@wangzheng/core/crypto/index';
 import { createPresentation } from '@wangzheng/core/credential/index';
+import { deriveAppId, generateSecretEntry, parseSecretRing, type SecretRing } from '@wangzheng/core/identifiers/index';
 import { ACR_VALUES } from '@wangzheng/core/verification/modes';
 import { verifyReceipt } from '@wangzheng/core/verification/receipt';
 import type { Issued } from '@wangzheng/wallet/enroll/enroll';
@@ -149,6 +150,28 @@ describeEachEngine('verification receipts', (engine) => {
     const [a, b, c] = Object.values(subs);
     expect(a).toBe(c);
     expect(a).not.toBe(b);
+  });
+
+  it('rotating the appid key keeps the identifier an RP already knows; a new RP gets one under the new key', async () => {
+    const first = await request(shop, 'wz');
+    await approve(first.ref);
+    const before = claimsOf(await receipt(shop, first.requestId)).sub;
+    const deps = (h.platform.verification as unknown as { deps: { appidKeys: SecretRing } }).deps;
+    const original = deps.appidKeys;
+    deps.appidKeys = parseSecretRing([generateSecretEntry('rotated-2'), ...original.map((k) => `${k.id}:${Buffer.from(k.key).toString('base64url')}`)]);
+    try {
+      const again = await request(shop, 'wz');
+      await approve(again.ref);
+      expect(claimsOf(await receipt(shop, again.requestId)).sub).toBe(before);
+      // A relying party the person never met gets a value under the new key.
+      const fresh = await makeRp({ category: 'internet_service', uscc: USCC.internet, alg: 'ES256', host: 'fresh.example.cn' });
+      const r = await request(fresh, 'wz');
+      await approve(r.ref);
+      const sub = claimsOf(await receipt(fresh, r.requestId)).sub as string;
+      expect(sub).toBe(deriveAppId({ key: deps.appidKeys[0].key, netid: holder.issued.netid, sector: `fresh.example.cn#${fresh.clientId}` }));
+    } finally {
+      deps.appidKeys = original;
+    }
   });
 
   it('mode 网证+口令 with approved extra fields: an SM2 receipt with masked fields the person consented to, verified by openssl', async () => {
