@@ -3,10 +3,10 @@
 // number, phone number or birth date — files and WAL on SQLite, every row and pg_dump on
 // PostgreSQL.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { hasPgDump, pgDump, postgresRows, sqliteCheckpoint, sqliteFiles, sqliteRows } from '../support/dump.ts';
+import { wholeDump } from '../support/dump.ts';
 import { describeEachEngine } from '../support/engines.ts';
 import type { SyntheticPerson } from '../support/people.ts';
-import { PlaintextDetector, summarise, type Haystack } from '../support/plaintext.ts';
+import { PlaintextDetector, summarise } from '../support/plaintext.ts';
 import { ADULT, freshPhone, startPlatform, startRegistry, VALID_DOC, type Harness, type SharedRegistry } from './harness.ts';
 
 const COUNT = 1000;
@@ -49,16 +49,7 @@ describeEachEngine(`no plaintext personal data in the platform database after ${
 
   it('no name, document number, phone or birth date anywhere in the dump', async () => {
     const detector = new PlaintextDetector(enrolled);
-    const cfg = h.storeConfig;
-    const haystacks: Haystack[] = [];
-    if (cfg.engine === 'sqlite') {
-      haystacks.push(...sqliteFiles(cfg.path, 'live'), ...sqliteRows(cfg.path));
-      sqliteCheckpoint(cfg.path);
-      haystacks.push(...sqliteFiles(cfg.path, 'checkpointed'));
-    } else {
-      haystacks.push(...(await postgresRows(cfg.url, cfg.schema as string)));
-      if (await hasPgDump()) haystacks.push(await pgDump(cfg.url, cfg.schema as string));
-    }
+    const haystacks = await wholeDump(h.storeConfig);
     expect(haystacks.reduce((n, x) => n + x.data.length, 0)).toBeGreaterThan(100_000);
     expect(summarise(detector.scan(haystacks))).toEqual([]);
   });

@@ -77,3 +77,19 @@ export async function pgDump(url: string, schema: string): Promise<Haystack> {
   const { stdout } = await run('pg_dump', ['--dbname', url, '--schema', schema, '--no-owner'], { maxBuffer: 512 * 1024 * 1024 });
   return { where: 'pg_dump', data: stdout };
 }
+
+/**
+ * Everything a database holds, as haystacks: on SQLite the live files (WAL included), every
+ * row, and the files again after a checkpoint; on PostgreSQL every row and, when pg_dump is on
+ * PATH, the schema's dump.
+ */
+export async function wholeDump(cfg: { engine: 'sqlite'; path: string } | { engine: 'postgres'; url: string; schema?: string }): Promise<Haystack[]> {
+  if (cfg.engine === 'sqlite') {
+    const out = [...sqliteFiles(cfg.path, 'live'), ...sqliteRows(cfg.path)];
+    sqliteCheckpoint(cfg.path);
+    return [...out, ...sqliteFiles(cfg.path, 'checkpointed')];
+  }
+  const out = await postgresRows(cfg.url, cfg.schema as string);
+  if (await hasPgDump()) out.push(await pgDump(cfg.url, cfg.schema as string));
+  return out;
+}

@@ -5,10 +5,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Issued } from '@wangzheng/wallet/enroll/enroll';
 import { answerVerification } from '@wangzheng/wallet/verify';
-import { postgresRows, sqliteCheckpoint, sqliteFiles, sqliteRows } from '../support/dump.ts';
+import { wholeDump } from '../support/dump.ts';
 import { describeEachEngine } from '../support/engines.ts';
 import type { SyntheticPerson } from '../support/people.ts';
-import { PlaintextDetector, summarise, type Haystack } from '../support/plaintext.ts';
+import { PlaintextDetector, summarise } from '../support/plaintext.ts';
 import { ADULT, deviceKey, freshPhone, startPlatform, startRegistry, VALID_DOC, type Harness, type SharedRegistry } from '../enrollment/harness.ts';
 import { USCC } from '../rp/harness.ts';
 
@@ -57,15 +57,7 @@ describeEachEngine('no plaintext personal data after verifications that disclose
   afterAll(async () => h?.close());
 
   it('the dump holds none of it', async () => {
-    const cfg = h.storeConfig;
-    const haystacks: Haystack[] = [];
-    if (cfg.engine === 'sqlite') {
-      haystacks.push(...sqliteFiles(cfg.path, 'live'), ...sqliteRows(cfg.path));
-      sqliteCheckpoint(cfg.path);
-      haystacks.push(...sqliteFiles(cfg.path, 'checkpointed'));
-    } else {
-      haystacks.push(...(await postgresRows(cfg.url, cfg.schema as string)));
-    }
+    const haystacks = await wholeDump(h.storeConfig);
     expect(haystacks.some((x) => x.where.includes('verification_requests'))).toBe(true);
     expect(summarise(new PlaintextDetector(people).scan(haystacks))).toEqual([]);
   });
