@@ -1,9 +1,14 @@
 /** Enrollment (申领): service, sessions, issuance, guardian checks, HTTP routes. */
-import type { Config } from '../config.ts';
+import type { KeyRing } from '@wangzheng/core/crypto/index';
+import type { CryptoSuite } from '@wangzheng/core/crypto/index';
+import type { PassiveAuthenticator } from '@wangzheng/core/documents/passive-auth';
+import type { SecretRing } from '@wangzheng/core/identifiers/index';
 import type { HolderVerifier } from '../credential/holder.ts';
 import type { PassphraseHasher } from '../passphrase/hasher.ts';
-import type { PlatformDeps } from '../server/platform.ts';
+import type { BlindIndexer, DataProtector } from '../protect/index.ts';
+import type { Registry } from '../registry/index.ts';
 import type { SmsSender } from '../sms/sender.ts';
+import type { Store } from '../store/index.ts';
 import { PresentationGuardianCheck } from './guardian.ts';
 import { Issuer } from './issue.ts';
 import { EnrollmentService } from './service.ts';
@@ -15,43 +20,65 @@ export { NOTICE, noticeDigest, consentSubjects, type Notice } from './notice.ts'
 export { registerEnrollmentRoutes, enrollmentSchemas } from './routes.ts';
 export type { EnrollmentState, Step } from './state.ts';
 
-/** Wires the enrollment service from the platform's dependencies. */
-export function createEnrollmentService(
-  deps: PlatformDeps,
-  extra: { sms: SmsSender; hasher: PassphraseHasher; now: () => number; config: Config; holders: HolderVerifier },
-): EnrollmentService {
-  const { config, now } = extra;
+/** What enrollment needs, and nothing more. */
+export interface EnrollmentDeps {
+  readonly store: Store;
+  readonly suite: CryptoSuite;
+  readonly protector: DataProtector;
+  readonly blindIndexer: BlindIndexer;
+  readonly registry: Registry;
+  readonly passiveAuth: PassiveAuthenticator;
+  readonly sms: SmsSender;
+  readonly hasher: PassphraseHasher;
+  readonly holders: HolderVerifier;
+  /** Key ring the 网号 is derived with. */
+  readonly netidKeys: SecretRing;
+  /** The key ring of the configured suite: signs the 网证. */
+  readonly signing: KeyRing;
+  /** The platform's public URL: the 网证's `iss` and the audience of device proofs. */
+  readonly issuerUrl: string;
+  readonly settings: {
+    readonly ttlSeconds: number;
+    readonly stepSeconds: number;
+    readonly otpSeconds: number;
+    readonly credentialValidityDays: number;
+  };
+  readonly now: () => number;
+}
+
+/** Wires the enrollment service from its dependencies. */
+export function createEnrollmentService(deps: EnrollmentDeps): EnrollmentService {
+  const { settings, now } = deps;
   const sessions = new EnrollmentSessions({
     store: deps.store,
     protector: deps.protector,
     suite: deps.suite,
     now,
-    ttlMs: config.enrollment.ttlSeconds * 1000,
-    stepMs: config.enrollment.stepSeconds * 1000,
+    ttlMs: settings.ttlSeconds * 1000,
+    stepMs: settings.stepSeconds * 1000,
   });
-  const signing = config.suite === 'gm' ? deps.signing.gm : deps.signing.intl;
   const issuer = new Issuer({
     store: deps.store,
     sessions,
     protector: deps.protector,
     blindIndexer: deps.blindIndexer,
-    netidKeys: deps.secrets.netid,
-    signing,
-    issuerUrl: deps.issuer,
-    validityDays: config.credential.validityDays,
+    netidKeys: deps.netidKeys,
+    signing: deps.signing,
+    issuerUrl: deps.issuerUrl,
+    validityDays: settings.credentialValidityDays,
     now,
   });
-  const guardians = new PresentationGuardianCheck({ holders: extra.holders, now });
+  const guardians = new PresentationGuardianCheck({ holders: deps.holders, now });
   return new EnrollmentService({
     sessions,
     registry: deps.registry,
     passiveAuth: deps.passiveAuth,
-    sms: extra.sms,
-    hasher: extra.hasher,
+    sms: deps.sms,
+    hasher: deps.hasher,
     issuer,
     guardians,
-    audience: deps.issuer,
+    audience: deps.issuerUrl,
     now,
-    otpMs: config.enrollment.otpSeconds * 1000,
+    otpMs: settings.otpSeconds * 1000,
   });
 }

@@ -19,7 +19,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Logger } from 'pino';
 import { b64u, randomBytes } from '@wangzheng/core/crypto/index';
 import { clientCredentialsFrom, type ClientAuthenticator } from '../rp/client-auth.ts';
-import { CLIENT_REALM } from '../rp/routes.ts';
+import { challengeBearer, challengeClient, CLIENT_REALM } from '../http/challenge.ts';
 import { OAuthError, toOAuthError } from './errors.ts';
 import { htmlHeaders, renderAuthorizePage, renderErrorPage } from './page.ts';
 import { cookieValue, parseForm } from './params.ts';
@@ -107,7 +107,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
       const m = typeof auth === 'string' ? /^Bearer +([^\s]+)\s*$/i.exec(auth) : null;
       if (!m) {
         // RFC 6750 §3.1: no credentials → a challenge without an error code.
-        void reply.header('www-authenticate', `Bearer realm="${CLIENT_REALM}"`);
+        challengeBearer(reply, CLIENT_REALM);
         throw new OAuthError('invalid_token', 'An access token is required: Authorization: Bearer <token>.', { detail: 'no token' });
       }
       void reply.header('cache-control', 'no-store');
@@ -126,12 +126,7 @@ function logRejected(log: Logger, req: FastifyRequest, e: OAuthError): void {
 function sendOAuthError(log: Logger, err: unknown, req: FastifyRequest, reply: FastifyReply): void {
   const e = toOAuthError(err);
   logRejected(log, req, e);
-  if (e.code === 'invalid_client') {
-    // RFC 6749 §5.2: the scheme the client tried (Basic unless it sent a Bearer assertion).
-    const scheme = /^Bearer /i.test(req.headers.authorization ?? '') ? 'Bearer' : 'Basic';
-    void reply.header('www-authenticate', `${scheme} realm="${CLIENT_REALM}"`);
-  } else if (e.code === 'invalid_token' && !reply.hasHeader('www-authenticate')) {
-    void reply.header('www-authenticate', `Bearer realm="${CLIENT_REALM}", error="invalid_token", error_description="${e.description.replace(/["\\]/g, '')}"`);
-  }
+  if (e.code === 'invalid_client') challengeClient(req, reply);
+  else if (e.code === 'invalid_token' && !reply.hasHeader('www-authenticate')) challengeBearer(reply, CLIENT_REALM, { code: e.code, description: e.description });
   void reply.status(e.status).header('cache-control', 'no-store').send(e.toJSON());
 }

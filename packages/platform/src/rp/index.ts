@@ -1,5 +1,7 @@
 /** Relying parties: registration and approval, client authentication, the operator API, routes. */
-import type { PlatformDeps } from '../server/platform.ts';
+import type { SecretRing } from '@wangzheng/core/identifiers/index';
+import type { IdTokenAlg } from '@wangzheng/core/rp/types';
+import type { Store } from '../store/index.ts';
 import { AdminAuthenticator } from './admin-auth.ts';
 import { ClientAuthenticator } from './client-auth.ts';
 import { RelyingPartyService } from './service.ts';
@@ -22,7 +24,7 @@ export {
   type RpApplication,
   type SandboxApplication,
 } from './service.ts';
-export { challengeOnFailure, registerRpRoutes, rpSchemas, rpView, CLIENT_REALM } from './routes.ts';
+export { registerRpRoutes, rpSchemas, rpView } from './routes.ts';
 
 /** What later slices use: the service (records, scopes), client authentication, operator authentication. */
 export interface RelyingParties {
@@ -31,16 +33,25 @@ export interface RelyingParties {
   readonly adminAuth: AdminAuthenticator;
 }
 
-/** Wires the RP components from the platform's dependencies. */
-export function createRelyingParties(deps: PlatformDeps, extra: { now: () => number }): RelyingParties {
+/** What the relying-party components need, and nothing more. */
+export interface RelyingPartyDeps {
+  readonly store: Store;
+  /** `development` allows sandbox RPs. */
+  readonly mode: 'development' | 'production';
+  /** The id_token algorithm an RP gets when it registers none (the configured suite's). */
+  readonly defaultIdTokenAlg: IdTokenAlg;
+  /** The platform's public URL: the audience client assertions must name. */
+  readonly issuerUrl: string;
+  /** Operator bearer tokens. */
+  readonly adminTokens: SecretRing;
+  readonly now: () => number;
+}
+
+/** Wires the RP components from their dependencies. */
+export function createRelyingParties(deps: RelyingPartyDeps): RelyingParties {
   return {
-    service: new RelyingPartyService({
-      store: deps.store,
-      mode: deps.config.mode,
-      defaultIdTokenAlg: deps.config.suite === 'gm' ? 'SM2' : 'ES256',
-      now: extra.now,
-    }),
-    clientAuth: new ClientAuthenticator({ store: deps.store, issuer: deps.issuer, now: extra.now }),
-    adminAuth: new AdminAuthenticator(deps.secrets.admin),
+    service: new RelyingPartyService({ store: deps.store, mode: deps.mode, defaultIdTokenAlg: deps.defaultIdTokenAlg, now: deps.now }),
+    clientAuth: new ClientAuthenticator({ store: deps.store, issuer: deps.issuerUrl, now: deps.now }),
+    adminAuth: new AdminAuthenticator(deps.adminTokens),
   };
 }

@@ -21,10 +21,9 @@ import { isWzError, WzError } from '@wangzheng/core/errors';
 import { parseBody } from '@wangzheng/core/http-errors';
 import { CLIENT_AUTH_METHODS, ID_TOKEN_ALGS, RP_CATEGORIES, RP_STATUSES, type RelyingParty } from '@wangzheng/core/rp/types';
 import { ADMIN_REALM, type AdminAuthenticator } from './admin-auth.ts';
+import { challengeBearer, challengeOnFailure } from '../http/challenge.ts';
 import { clientCredentialsFrom, type ClientAuthenticator } from './client-auth.ts';
 import { publicRecord, type RelyingPartyService } from './service.ts';
-
-export const CLIENT_REALM = 'wangzheng';
 
 /** Free text shown to people or operators: NFC, trimmed, 1..max characters, no control characters. */
 const text = (max: number) =>
@@ -135,7 +134,7 @@ export function registerRpRoutes(app: FastifyInstance, deps: RpRoutesDeps): void
     try {
       return adminAuth.authenticate(req.headers.authorization).actor;
     } catch (e) {
-      if (isWzError(e, 'unauthenticated')) void reply.header('www-authenticate', `Bearer realm="${ADMIN_REALM}"`);
+      if (isWzError(e, 'unauthenticated')) challengeBearer(reply, ADMIN_REALM);
       throw e;
     }
   };
@@ -181,20 +180,4 @@ export function registerRpRoutes(app: FastifyInstance, deps: RpRoutesDeps): void
     parseBody(s.reinstate, bodyOf(req));
     return rpView(await service.reinstate(clientIdOf(req), actor));
   });
-}
-
-/**
- * RFC 6749 §5.2: a 401 `invalid_client` carries a `WWW-Authenticate` challenge for the scheme
- * the client tried (Basic when it sent none).
- */
-export async function challengeOnFailure<T>(reply: FastifyReply, req: FastifyRequest, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (isWzError(e, 'invalid_client')) {
-      const scheme = /^Bearer /i.test(req.headers.authorization ?? '') ? 'Bearer' : 'Basic';
-      void reply.header('www-authenticate', `${scheme} realm="${CLIENT_REALM}"`);
-    }
-    throw e;
-  }
 }

@@ -117,17 +117,38 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
   const now = opts.now ?? Date.now;
   const hasher = new PassphraseHasher(config.passphrase);
   const holders = new HolderVerifier({ store, protector: deps.protector, signing: [deps.signing.gm, deps.signing.intl], issuerUrl: deps.issuer, now });
-  const enrollment = createEnrollmentService(deps, {
+  const enrollment = createEnrollmentService({
+    store,
+    suite,
+    protector: deps.protector,
+    blindIndexer: deps.blindIndexer,
+    registry,
+    passiveAuth,
     sms: opts.sms ?? (config.sms.sender === 'outbox' ? new OutboxSmsSender(smsOutboxPath(config)) : new DisabledSmsSender()),
     hasher,
-    now,
-    config,
     holders,
+    netidKeys: secrets.netid,
+    signing: config.suite === 'gm' ? deps.signing.gm : deps.signing.intl,
+    issuerUrl: deps.issuer,
+    settings: {
+      ttlSeconds: config.enrollment.ttlSeconds,
+      stepSeconds: config.enrollment.stepSeconds,
+      otpSeconds: config.enrollment.otpSeconds,
+      credentialValidityDays: config.credential.validityDays,
+    },
+    now,
   });
 
   const app = createHttpApp({ bodyLimit: config.http.bodyLimit, logger });
   registerEnrollmentRoutes(app, enrollment);
-  const rp = createRelyingParties(deps, { now });
+  const rp = createRelyingParties({
+    store,
+    mode: config.mode,
+    defaultIdTokenAlg: config.suite === 'gm' ? 'SM2' : 'ES256',
+    issuerUrl: deps.issuer,
+    adminTokens: secrets.admin,
+    now,
+  });
   registerRpRoutes(app, rp);
   const verification = new VerificationService({
     store,

@@ -12,17 +12,10 @@
  */
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { latestOutboxMessage, outboxLine, type SmsMessage } from '@wangzheng/core/contact/sms-outbox';
 import { WzError } from '@wangzheng/core/errors';
 
-export interface SmsMessage {
-  /** Canonical 11-digit mainland mobile number. */
-  readonly to: string;
-  readonly text: string;
-  /** The one-time code, separately, so a simulated phone can read it without parsing text. */
-  readonly code: string;
-  readonly purpose: 'enrollment';
-  readonly sentAt: number;
-}
+export type { SmsMessage } from '@wangzheng/core/contact/sms-outbox';
 
 export interface SmsSender {
   send(message: SmsMessage): Promise<void>;
@@ -34,7 +27,7 @@ export class OutboxSmsSender implements SmsSender {
   async send(message: SmsMessage): Promise<void> {
     mkdirSync(dirname(this.file), { recursive: true });
     const fresh = !existsSync(this.file);
-    appendFileSync(this.file, `${JSON.stringify(message)}\n`, { mode: 0o600 });
+    appendFileSync(this.file, outboxLine(message), { mode: 0o600 });
     if (fresh) chmodSync(this.file, 0o600);
   }
 }
@@ -59,16 +52,5 @@ export class MemorySmsSender implements SmsSender {
 
 /** The newest message in an outbox file for `to` (canonical number), if any. */
 export function readOutbox(file: string, to: string): SmsMessage | undefined {
-  if (!existsSync(file)) return undefined;
-  let last: SmsMessage | undefined;
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line) continue;
-    try {
-      const m = JSON.parse(line) as SmsMessage;
-      if (m.to === to) last = m;
-    } catch {
-      // a torn last line from a concurrent append: skip it
-    }
-  }
-  return last;
+  return existsSync(file) ? latestOutboxMessage(readFileSync(file, 'utf8'), to) : undefined;
 }

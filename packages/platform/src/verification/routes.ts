@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { parseBody } from '@wangzheng/core/http-errors';
 import type { RelyingParty } from '@wangzheng/core/rp/types';
 import { clientCredentialsFrom, type ClientAuthenticator } from '../rp/client-auth.ts';
-import { challengeOnFailure } from '../rp/routes.ts';
+import { challengeOnFailure } from '../http/challenge.ts';
 import type { Reverification } from './reverify.ts';
 import type { VerificationService } from './service.ts';
 

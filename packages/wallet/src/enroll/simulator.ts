@@ -1,10 +1,11 @@
 /**
  * Stand-ins for the phone's hardware, for development and tests: the NFC reader and camera
- * are the registry simulator's /sim endpoints, the SMS inbox is the platform's development
- * outbox file. A real wallet app replaces these three functions and nothing else.
+ * are the registry simulator's /sim endpoints, the SMS inbox is the development outbox file
+ * (format in core/contact/sms-outbox.ts). A real wallet app replaces these three functions and nothing else.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readOutbox } from '@wangzheng/platform/sms/sender';
+import { latestOutboxMessage } from '@wangzheng/core/contact/sms-outbox';
 import { WzError } from '@wangzheng/core/errors';
 import { PlatformClient } from './client.ts';
 
@@ -49,7 +50,7 @@ export async function readOutboxCode(file: string, phone: string, timeoutMs = 5_
   const canonical = phone.replace(/[\s-]/g, '').replace(/^(\+86|0086)/, '');
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const m = readOutbox(file, canonical);
+    const m = existsSync(file) ? latestOutboxMessage(readFileSync(file, 'utf8'), canonical) : undefined;
     if (m) return m.code;
     if (Date.now() > until) throw new WzError('otp_expired', `no SMS code arrived in ${file}`);
     await sleep(50);
