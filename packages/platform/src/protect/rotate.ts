@@ -7,7 +7,7 @@
  * it reports zero remaining remove the old KEK from the ring. Removing the old KEK is also what
  * makes residual copies of shredded wrapped keys (backups, WAL, dead tuples) unrecoverable.
  */
-import type { PersonWriter } from '../store/types.ts';
+import type { PersonWriter } from '../store/persons/types.ts';
 import type { DataProtector } from './data-protector.ts';
 
 export interface RewrapReport {

@@ -13,30 +13,68 @@
  * ```
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Kysely } from 'kysely';
+import { assertionJtiRepo } from './assertion-jtis/repo.ts';
+import { CONSENT_READ, consentRepo } from './consents/repo.ts';
+import type { RepoContext } from './context.ts';
+import { COUNTER_READ, counterRepo } from './counters/repo.ts';
+import { CREDENTIAL_READ, credentialRepo } from './credentials/repo.ts';
+import { DEVICE_READ, deviceRepo } from './devices/repo.ts';
 import { connect, type StoreConfig } from './dialect.ts';
+import { ENROLLMENT_READ, enrollmentRepo } from './enrollments/repo.ts';
 import { guarded, pick, toStoreError } from './errors.ts';
+import { EVENT_READ, eventRepo } from './events/repo.ts';
 import { migrateToLatest } from './migrations/index.ts';
-import { assertionJtiRepo } from './repos/assertion-jtis.ts';
-import { consentRepo } from './repos/consents.ts';
-import type { RepoContext } from './repos/context.ts';
-import { counterRepo } from './repos/counters.ts';
-import { credentialRepo } from './repos/credentials.ts';
-import { deviceRepo } from './repos/devices.ts';
-import { enrollmentRepo } from './repos/enrollments.ts';
-import { verificationRepo } from './repos/verifications.ts';
-import { oidcRepo } from './repos/oidc.ts';
-import { eventRepo } from './repos/events.ts';
-import { passphraseRepo } from './repos/passphrases.ts';
-import { personRepo } from './repos/persons.ts';
-import { relyingPartyRepo } from './repos/relying-parties.ts';
-import type { Database } from './schema.ts';
+import { OIDC_READ, oidcRepo } from './oidc/repo.ts';
+import { PASSPHRASE_READ, passphraseRepo } from './passphrases/repo.ts';
+import { PERSON_READ, personRepo } from './persons/repo.ts';
+import { RELYING_PARTY_READ, relyingPartyRepo } from './relying-parties/repo.ts';
 import type { PersonWriter, Store, StoreReader, StoreTx } from './types.ts';
+import { VERIFICATION_READ, verificationRepo } from './verifications/repo.ts';
 
 export type { StoreConfig } from './dialect.ts';
-export { newId } from './repos/context.ts';
+export { newId } from './context.ts';
 export type * from './types.ts';
 export { CREDENTIAL_STATUSES, PERSON_STATUSES } from './types.ts';
+
+/**
+ * Every repository, once: its name on the store, how it is built, and the read-only methods
+ * `store.reader` carries (null: writer only, not on the reader at all). A new repository is
+ * one import and one line here; the compiler checks the line against `StoreTx` and `StoreReader`.
+ */
+const REPOSITORIES = [
+  { name: 'persons', repo: personRepo, read: PERSON_READ },
+  { name: 'credentials', repo: credentialRepo, read: CREDENTIAL_READ },
+  { name: 'devices', repo: deviceRepo, read: DEVICE_READ },
+  { name: 'consents', repo: consentRepo, read: CONSENT_READ },
+  { name: 'events', repo: eventRepo, read: EVENT_READ },
+  { name: 'counters', repo: counterRepo, read: COUNTER_READ },
+  { name: 'enrollments', repo: enrollmentRepo, read: ENROLLMENT_READ },
+  { name: 'passphrases', repo: passphraseRepo, read: PASSPHRASE_READ },
+  { name: 'relyingParties', repo: relyingPartyRepo, read: RELYING_PARTY_READ },
+  { name: 'assertionJtis', repo: assertionJtiRepo, read: null },
+  { name: 'verifications', repo: verificationRepo, read: VERIFICATION_READ },
+  { name: 'oidc', repo: oidcRepo, read: OIDC_READ },
+] as const satisfies readonly RepoEntry[];
+
+/** A line of the table: a `StoreTx` key, the factory of that writer, and methods of that reader. */
+type RepoEntry = {
+  [K in keyof StoreTx]: {
+    readonly name: K;
+    readonly repo: (ctx: RepoContext) => StoreTx[K];
+    readonly read: K extends keyof StoreReader ? readonly (keyof StoreReader[K])[] : null;
+  };
+}[keyof StoreTx];
+
+type Entry = (typeof REPOSITORIES)[number];
+/** What `repositories()` builds, by type. Returned as `StoreTx`: a repository without a line fails to compile. */
+type Writers = { [E in Entry as E['name']]: ReturnType<E['repo']> };
+/**
+ * What `readerOf()` builds, by type: each writer cut down to its listed methods. Returned as
+ * `StoreReader`: a reader method missing from its list fails to compile.
+ */
+type Readers = {
+  [E in Entry as E['read'] extends null ? never : E['name']]: Pick<ReturnType<E['repo']>, NonNullable<E['read']>[number] & keyof ReturnType<E['repo']>>;
+};
 
 export interface OpenStoreOptions {
   /** Clock for created/updated times (tests). Default `Date.now`. */
@@ -96,43 +134,17 @@ export async function openStore(cfg: StoreConfig, opts: OpenStoreOptions = {}): 
 
 const noCheck = (): void => {};
 
-function repositories(ctx: RepoContext & { db: Kysely<Database> }, check: () => void): StoreTx {
-  return {
-    persons: guarded(personRepo(ctx), check),
-    credentials: guarded(credentialRepo(ctx), check),
-    devices: guarded(deviceRepo(ctx), check),
-    consents: guarded(consentRepo(ctx), check),
-    events: guarded(eventRepo(ctx), check),
-    counters: guarded(counterRepo(ctx), check),
-    enrollments: guarded(enrollmentRepo(ctx), check),
-    passphrases: guarded(passphraseRepo(ctx), check),
-    relyingParties: guarded(relyingPartyRepo(ctx), check),
-    assertionJtis: guarded(assertionJtiRepo(ctx), check),
-    verifications: guarded(verificationRepo(ctx), check),
-    oidc: guarded(oidcRepo(ctx), check),
-  };
+function repositories(ctx: RepoContext, check: () => void): StoreTx {
+  const out: Record<string, unknown> = {};
+  for (const { name, repo } of REPOSITORIES) out[name] = guarded(repo(ctx), check);
+  return out as Writers;
 }
 
+/** Only the listed methods, copied onto new objects (`pick`): a reader cannot be cast back to a writer. */
 function readerOf(w: StoreTx): StoreReader {
-  return {
-    persons: pick(w.persons, [
-      'findById',
-      'findByNetid',
-      'findByPersonIndex',
-      'findByBlindIndex',
-      'isNetidTaken',
-      'listBlindIndexes',
-      'count',
-    ]),
-    credentials: pick(w.credentials, ['findById', 'listByPerson', 'listStatusEntries']),
-    devices: pick(w.devices, ['findById', 'findByThumbprint', 'listByPerson']),
-    consents: pick(w.consents, ['findById', 'listByPerson', 'findActive']),
-    events: pick(w.events, ['listByPerson']),
-    counters: pick(w.counters, ['get']),
-    enrollments: pick(w.enrollments, ['findById', 'findByApprovalCode', 'count']),
-    passphrases: pick(w.passphrases, ['find']),
-    relyingParties: pick(w.relyingParties, ['findByClientId', 'list', 'listClientIdsBySector', 'listEvents']),
-    verifications: pick(w.verifications, ['findById', 'findByRef', 'listByPerson', 'listPendingForPerson']),
-    oidc: pick(w.oidc, ['findAuthorization', 'findAuthorizationByRef', 'findAuthorizationByCode', 'findAccessToken']),
-  };
+  const out: Record<string, unknown> = {};
+  for (const { name, read } of REPOSITORIES) {
+    if (read !== null) out[name] = pick(w[name] as unknown as Record<string, unknown>, read);
+  }
+  return out as Readers;
 }

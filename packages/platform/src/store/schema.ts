@@ -1,7 +1,7 @@
 /**
  * The database schema as Kysely sees it: one interface per table, column names exactly as in
  * SQL (snake_case). Only the store's own files import this; domain code sees the record types
- * in `types.ts`.
+ * in each repository's `types.ts` (`persons/types.ts`, …), gathered in `types.ts`.
  *
  * Engine-neutral value types (see `dialect.ts`):
  * - bytes: BLOB (SQLite) / BYTEA (PostgreSQL) — both come back as a Node `Buffer`;
@@ -81,7 +81,7 @@ export interface CountersTable {
   value: number;
 }
 
-/** 0002: an enrollment in progress. Nothing here is readable without the keys: see types.ts. */
+/** 0002: an enrollment in progress. Nothing here is readable without the keys: see enrollments/types.ts. */
 export interface EnrollmentsTable {
   id: string;
   token_hash: BytesColumn;

@@ -6,12 +6,15 @@
  */
 import { sql, type Selectable } from 'kysely';
 import type { PassphrasesTable } from '../schema.ts';
-import type { PassphraseRecord, PassphraseWriter } from '../types.ts';
-import { assertEpochMs, lookupId, writeId, type RepoContext } from './context.ts';
+import type { PassphraseReader, PassphraseRecord, PassphraseWriter } from './types.ts';
+import { assertEpochMs, lookupId, writeId, type RepoContext } from '../context.ts';
 
 /** `$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>` (B64 without padding, as PHC specifies). */
 const ARGON2ID_PHC = /^\$argon2id\$v=\d{1,3}\$m=\d{1,10},t=\d{1,10},p=\d{1,3}(?:,[a-z]{1,32}=[A-Za-z0-9+/.-]{1,64})*\$[A-Za-z0-9+/]{11,}\$[A-Za-z0-9+/]{16,}$/;
 const MAX_HASH = 512;
+
+/** The read-only methods: all that `store.reader.passphrases` carries. */
+export const PASSPHRASE_READ = ['find'] as const satisfies readonly (keyof PassphraseReader)[];
 
 export function passphraseRepo({ db, now }: RepoContext): PassphraseWriter {
   return {

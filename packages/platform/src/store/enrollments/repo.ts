@@ -8,10 +8,13 @@
 import type { Selectable } from 'kysely';
 import { toDbBytes } from '../dialect.ts';
 import type { EnrollmentsTable } from '../schema.ts';
-import type { EnrollmentPatch, EnrollmentRecord, EnrollmentWriter, NewEnrollment } from '../types.ts';
-import { assertBytes, assertCode, assertEpochMs, lookupId, writeId, type RepoContext } from './context.ts';
+import type { EnrollmentPatch, EnrollmentReader, EnrollmentRecord, EnrollmentWriter, NewEnrollment } from './types.ts';
+import { assertBytes, assertCode, assertEpochMs, lookupId, writeId, type RepoContext } from '../context.ts';
 
 const MAX_SWEEP = 10_000;
+
+/** The read-only methods: all that `store.reader.enrollments` carries. */
+export const ENROLLMENT_READ = ['findById', 'findByApprovalCode', 'count'] as const satisfies readonly (keyof EnrollmentReader)[];
 
 export function enrollmentRepo({ db, now }: RepoContext): EnrollmentWriter {
   return {

@@ -14,9 +14,10 @@ import {
   type OidcAuthorizationRecord,
   type OidcAuthorizationStatus,
   type OidcParRecord,
+  type OidcReader,
   type OidcWriter,
-} from '../types.ts';
-import { assertBytes, assertCode, assertEpochMs, assertText, lookupId, writeId, type RepoContext } from './context.ts';
+} from './types.ts';
+import { assertBytes, assertCode, assertEpochMs, assertText, lookupId, writeId, type RepoContext } from '../context.ts';
 
 const MAX_SWEEP = 10_000;
 const MAX_PARAMS = 32;
@@ -41,6 +42,14 @@ function params(p: unknown): string {
   }
   return JSON.stringify(Object.fromEntries(entries));
 }
+
+/** The read-only methods: all that `store.reader.oidc` carries. */
+export const OIDC_READ = [
+  'findAuthorization',
+  'findAuthorizationByRef',
+  'findAuthorizationByCode',
+  'findAccessToken',
+] as const satisfies readonly (keyof OidcReader)[];
 
 export function oidcRepo({ db, now }: RepoContext): OidcWriter {
   const authorizationBy = async (column: 'id' | 'ref_hash' | 'code_hash', value: string | Buffer) => {

@@ -5,8 +5,8 @@
  * would end a surrounding PostgreSQL transaction).
  */
 import { isClientId } from '@wangzheng/core/rp/client-id';
-import type { AssertionJtiWriter } from '../types.ts';
-import { assertEpochMs, type RepoContext } from './context.ts';
+import type { AssertionJtiWriter } from './types.ts';
+import { assertEpochMs, type RepoContext } from '../context.ts';
 
 const MAX_SWEEP = 10_000;
 const MAX_JTI = 256;

@@ -2,10 +2,13 @@
 import type { Selectable } from 'kysely';
 import { toDbBytes } from '../dialect.ts';
 import type { EventsTable } from '../schema.ts';
-import type { EventRecord, EventWriter } from '../types.ts';
-import { assertBytes, assertCode, assertEpochMs, lookupId, newId, writeId, type RepoContext } from './context.ts';
+import type { EventReader, EventRecord, EventWriter } from './types.ts';
+import { assertBytes, assertCode, assertEpochMs, lookupId, newId, writeId, type RepoContext } from '../context.ts';
 
 const MAX_PAGE = 1000;
+
+/** The read-only methods: all that `store.reader.events` carries. */
+export const EVENT_READ = ['listByPerson'] as const satisfies readonly (keyof EventReader)[];
 
 export function eventRepo({ db, now }: RepoContext): EventWriter {
   return {

@@ -9,8 +9,8 @@ import { CLIENT_AUTH_METHODS, DISCLOSURE_SCOPES, ID_TOKEN_ALGS, RP_CATEGORIES, R
 import { WzError } from '@wangzheng/core/errors';
 import { toDbBytes } from '../dialect.ts';
 import type { RelyingPartiesTable, RpEventsTable } from '../schema.ts';
-import type { NewRelyingParty, RelyingPartyRecord, RelyingPartyTransition, RelyingPartyWriter, RpEventRecord } from '../types.ts';
-import { assertBytes, assertCode, assertEpochMs, assertText, newId, type RepoContext } from './context.ts';
+import type { NewRelyingParty, RelyingPartyReader, RelyingPartyRecord, RelyingPartyTransition, RelyingPartyWriter, RpEventRecord } from './types.ts';
+import { assertBytes, assertCode, assertEpochMs, assertText, newId, type RepoContext } from '../context.ts';
 
 const MAX_PAGE = 500;
 const MAX_EVENTS = 1000;
@@ -40,6 +40,14 @@ function approvedScopesJson(list: readonly ApprovedScope[]): string {
   if (!Array.isArray(list) || list.length === 0) throw new TypeError('approvedScopes must be a non-empty array');
   return JSON.stringify(list.map((s) => ({ scope: oneOf(s?.scope, DISCLOSURE_SCOPES, 'scope'), legalBasisRef: nullableText(s.legalBasisRef, 'legalBasisRef', 200) })));
 }
+
+/** The read-only methods: all that `store.reader.relyingParties` carries. */
+export const RELYING_PARTY_READ = [
+  'findByClientId',
+  'list',
+  'listClientIdsBySector',
+  'listEvents',
+] as const satisfies readonly (keyof RelyingPartyReader)[];
 
 export function relyingPartyRepo({ db, now }: RepoContext): RelyingPartyWriter {
   return {

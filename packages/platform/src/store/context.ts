@@ -1,7 +1,7 @@
 /** What every repository is built from: a Kysely handle (the pool or one transaction) and a clock. */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database } from '../schema.ts';
+import type { Database } from './schema.ts';
 
 export interface RepoContext {
   readonly db: Kysely<Database>;

@@ -6,12 +6,13 @@ import {
   PERSON_STATUSES,
   type BlindIndexEntry,
   type NewPerson,
+  type PersonReader,
   type PersonRecord,
   type PersonStatus,
   type PersonWriter,
   type StoredBlindIndex,
   type WrappedKeyRow,
-} from '../types.ts';
+} from './types.ts';
 import {
   assertBytes,
   assertCode,
@@ -21,10 +22,21 @@ import {
   lookupId,
   writeId,
   type RepoContext,
-} from './context.ts';
+} from '../context.ts';
 
 /** Cap on digests per lookup: one per key in a ring; more means a bug upstream. */
 const MAX_DIGESTS = 16;
+
+/** The read-only methods: all that `store.reader.persons` carries. */
+export const PERSON_READ = [
+  'findById',
+  'findByNetid',
+  'findByPersonIndex',
+  'findByBlindIndex',
+  'isNetidTaken',
+  'listBlindIndexes',
+  'count',
+] as const satisfies readonly (keyof PersonReader)[];
 
 export function personRepo({ db, now }: RepoContext): PersonWriter {
   const repo: PersonWriter = {

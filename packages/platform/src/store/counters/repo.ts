@@ -1,7 +1,10 @@
 /** Named counters: one atomic upsert per increment, the same SQL on both engines. */
 import { sql } from 'kysely';
-import type { CounterWriter } from '../types.ts';
-import { assertCode, type RepoContext } from './context.ts';
+import type { CounterReader, CounterWriter } from './types.ts';
+import { assertCode, type RepoContext } from '../context.ts';
+
+/** The read-only methods: all that `store.reader.counters` carries. */
+export const COUNTER_READ = ['get'] as const satisfies readonly (keyof CounterReader)[];
 
 export function counterRepo({ db }: RepoContext): CounterWriter {
   return {

@@ -1,8 +1,11 @@
 /** Consent records: who consented to what, when, and whether it was withdrawn. */
 import type { Selectable } from 'kysely';
 import type { ConsentsTable } from '../schema.ts';
-import type { ConsentRecord, ConsentWriter } from '../types.ts';
-import { assertEpochMs, assertText, lookupId, newId, writeId, type RepoContext } from './context.ts';
+import type { ConsentReader, ConsentRecord, ConsentWriter } from './types.ts';
+import { assertEpochMs, assertText, lookupId, newId, writeId, type RepoContext } from '../context.ts';
+
+/** The read-only methods: all that `store.reader.consents` carries. */
+export const CONSENT_READ = ['findById', 'listByPerson', 'findActive'] as const satisfies readonly (keyof ConsentReader)[];
 
 export function consentRepo({ db, now }: RepoContext): ConsentWriter {
   return {

@@ -5,13 +5,21 @@
 import type { Selectable } from 'kysely';
 import { toDbBytes } from '../dialect.ts';
 import type { VerificationRequestsTable } from '../schema.ts';
-import { VERIFICATION_STATUSES, type VerificationRequestRecord, type VerificationStatus, type VerificationWriter } from '../types.ts';
-import { assertBytes, assertCode, assertEpochMs, assertText, lookupId, writeId, type RepoContext } from './context.ts';
+import { VERIFICATION_STATUSES, type VerificationReader, type VerificationRequestRecord, type VerificationStatus, type VerificationWriter } from './types.ts';
+import { assertBytes, assertCode, assertEpochMs, assertText, lookupId, writeId, type RepoContext } from '../context.ts';
 
 function status(v: unknown): VerificationStatus {
   if (!(VERIFICATION_STATUSES as readonly unknown[]).includes(v)) throw new TypeError('unknown verification status');
   return v as VerificationStatus;
 }
+
+/** The read-only methods: all that `store.reader.verifications` carries. */
+export const VERIFICATION_READ = [
+  'findById',
+  'findByRef',
+  'listByPerson',
+  'listPendingForPerson',
+] as const satisfies readonly (keyof VerificationReader)[];
 
 export function verificationRepo({ db, now }: RepoContext): VerificationWriter {
   return {

@@ -2,8 +2,11 @@
 import type { Selectable } from 'kysely';
 import { toDbBytes } from '../dialect.ts';
 import type { DevicesTable } from '../schema.ts';
-import type { DeviceRecord, DeviceWriter } from '../types.ts';
-import { assertBytes, assertEpochMs, assertText, lookupId, newId, writeId, type RepoContext } from './context.ts';
+import type { DeviceReader, DeviceRecord, DeviceWriter } from './types.ts';
+import { assertBytes, assertEpochMs, assertText, lookupId, newId, writeId, type RepoContext } from '../context.ts';
+
+/** The read-only methods: all that `store.reader.devices` carries. */
+export const DEVICE_READ = ['findById', 'findByThumbprint', 'listByPerson'] as const satisfies readonly (keyof DeviceReader)[];
 
 export function deviceRepo({ db, now }: RepoContext): DeviceWriter {
   return {

@@ -1,8 +1,11 @@
 /** Credentials: status and status-list references, nothing personal. See types.ts. */
 import type { Selectable } from 'kysely';
 import type { CredentialsTable } from '../schema.ts';
-import { CREDENTIAL_STATUSES, type CredentialRecord, type CredentialStatus, type CredentialWriter } from '../types.ts';
-import { assertCode, assertEpochMs, assertInt32, lookupId, newId, writeId, type RepoContext } from './context.ts';
+import { CREDENTIAL_STATUSES, type CredentialReader, type CredentialRecord, type CredentialStatus, type CredentialWriter } from './types.ts';
+import { assertCode, assertEpochMs, assertInt32, lookupId, newId, writeId, type RepoContext } from '../context.ts';
+
+/** The read-only methods: all that `store.reader.credentials` carries. */
+export const CREDENTIAL_READ = ['findById', 'listByPerson', 'listStatusEntries'] as const satisfies readonly (keyof CredentialReader)[];
 
 export function credentialRepo({ db, now }: RepoContext): CredentialWriter {
   return {

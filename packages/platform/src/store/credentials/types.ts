@@ -1,0 +1,52 @@
+/**
+ * Credentials: one row per issued credential, holding its status, its Token Status List
+ * reference and its validity times — nothing personal and nothing sealed. A row links to the
+ * person and device by internal id only; after the person is shredded it links to no one.
+ */
+import type { Optional } from '../row-types.ts';
+
+export const CREDENTIAL_STATUSES = ['valid', 'revoked', 'suspended'] as const;
+export type CredentialStatus = (typeof CREDENTIAL_STATUSES)[number];
+
+export interface CredentialRecord {
+  readonly id: string;
+  /** NULL once the person has been shredded. */
+  readonly personId: string | null;
+  readonly deviceId: string | null;
+  readonly status: CredentialStatus;
+  /** Token Status List reference: which list, which index in it. */
+  readonly statusList: string | null;
+  readonly statusIndex: number | null;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  readonly revokedAt: number | null;
+  /** A reason code (`cancelled`, `fraud_ban`, `device_lost`…), never free text about the person. */
+  readonly reason: string | null;
+}
+
+/** A new credential is `valid`; omitted: a new id, issued now, no device, no status-list entry. */
+export interface NewCredential
+  extends Optional<Omit<CredentialRecord, 'status' | 'revokedAt' | 'reason'>, 'id' | 'deviceId' | 'statusList' | 'statusIndex' | 'issuedAt'> {
+  /** A new credential always belongs to a person. */
+  readonly personId: string;
+}
+
+export interface StatusEntry {
+  readonly statusIndex: number;
+  readonly status: CredentialStatus;
+}
+
+export interface CredentialReader {
+  findById(id: string): Promise<CredentialRecord | undefined>;
+  listByPerson(personId: string): Promise<CredentialRecord[]>;
+  /** Every allocated entry of one status list, by index: what a Token Status List is built from. */
+  listStatusEntries(statusList: string): Promise<StatusEntry[]>;
+}
+
+export interface CredentialWriter extends CredentialReader {
+  insert(credential: NewCredential): Promise<CredentialRecord>;
+  /** `revoked` is final: a revoked credential's status never changes again (returns false). */
+  setStatus(id: string, status: CredentialStatus, opts?: { reason?: string; at?: number }): Promise<boolean>;
+  /** Revokes every valid or suspended credential of a person; returns how many. */
+  revokeAllOfPerson(personId: string, reason: string, at?: number): Promise<number>;
+}

@@ -1,0 +1,68 @@
+/**
+ * Verification requests: a relying party asks, the person answers in the wallet, the relying
+ * party gets the outcome. A row holds the RP's request (client id, kind, its own sequence
+ * number, mode, scopes, the nonce, a re-verification message), the status and a failure code,
+ * and the person's internal id once known. The reference the wallet follows is stored only as a
+ * digest; the outcome for the person is sealed under the person's own data key (`result`). No
+ * plaintext personal data is stored.
+ */
+import type { Optional } from '../row-types.ts';
+
+export const VERIFICATION_STATUSES = ['pending', 'approved', 'failed', 'declined', 'consumed'] as const;
+export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
+
+export interface VerificationRequestRecord {
+  readonly id: string;
+  /** Digest of the reference the wallet scans (QR) or follows (app link). */
+  readonly refHash: Uint8Array;
+  readonly clientId: string;
+  /** `receipt` (back-end pull), later `oidc`, `reverify`. */
+  readonly kind: string;
+  readonly bizSeq: string | null;
+  readonly mode: string;
+  readonly scopes: readonly string[];
+  /** The challenge the wallet's key-binding JWT must carry (not secret). */
+  readonly nonce: string;
+  readonly faceChallenge: string | null;
+  /** Re-verification: the RP's message shown to the person (not personal data). */
+  readonly bindingMessage: string | null;
+  readonly status: VerificationStatus;
+  /** A failure code (`face_mismatch`, `passphrase_locked`…) when `failed`. */
+  readonly failure: string | null;
+  readonly personId: string | null;
+  /** The outcome for the person, sealed under their data key. */
+  readonly result: Uint8Array | null;
+  readonly approvedAt: number | null;
+  readonly expiresAt: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** A new request is `pending`, with no outcome yet; omitted: created now (`updatedAt` equal to it), no binding message. */
+export interface NewVerificationRequest
+  extends Optional<
+    Omit<VerificationRequestRecord, 'faceChallenge' | 'status' | 'failure' | 'personId' | 'result' | 'approvedAt' | 'updatedAt'>,
+    'createdAt' | 'bindingMessage'
+  > {
+  /** Re-verification: the person the request is for (only they can answer it). */
+  readonly personId?: string | null;
+}
+
+/** What a status change writes. Omitted: unchanged; null: cleared. */
+export type VerificationPatch = Partial<Pick<VerificationRequestRecord, 'status' | 'failure' | 'personId' | 'result' | 'approvedAt' | 'faceChallenge'>>;
+
+export interface VerificationReader {
+  findById(id: string): Promise<VerificationRequestRecord | undefined>;
+  findByRef(refHash: Uint8Array): Promise<VerificationRequestRecord | undefined>;
+  /** A person's verifications, newest first: who verified them, when. */
+  listByPerson(personId: string, limit?: number): Promise<VerificationRequestRecord[]>;
+  /** Requests addressed to a person that are still pending (re-verification), newest first. */
+  listPendingForPerson(personId: string, now: number): Promise<VerificationRequestRecord[]>;
+}
+
+export interface VerificationWriter extends VerificationReader {
+  /** A taken reference, or a `bizSeq` the relying party used before → `conflict`. */
+  insert(r: NewVerificationRequest): Promise<VerificationRequestRecord>;
+  /** Compare-and-set on the status: applies `patch` only if the request is still `from`. */
+  transition(id: string, from: VerificationStatus, patch: VerificationPatch): Promise<boolean>;
+}
