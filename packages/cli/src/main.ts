@@ -9,7 +9,7 @@
  *
  * Every command returns an exit code; errors print one clear line and never a stack trace.
  */
-import { isWzError } from '@wangzheng/core/errors';
+import { CodedError } from '@wangzheng/core/errors';
 
 export interface Io {
   out: (s: string) => void;
@@ -68,7 +68,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   try {
     return await (await command.load())(rest, io);
   } catch (e) {
-    if (isWzError(e)) {
+    if (e instanceof CodedError) {
       io.err(`wangzheng ${name}: ${e.message} [${e.code}]`);
       return 2;
     }

@@ -1,9 +1,18 @@
 /**
- * Errors are data. Every failure that can reach a caller is a `WzError` carrying:
+ * Errors are data. One error base for the whole platform, as node-oidc-provider has it: every
+ * failure that can reach a caller is a `WzError` carrying
  * - `code`: a stable machine code from the closed set below (switch on it, never on text);
  * - `status`: the HTTP status it maps to (always 4xx for bad input, 5xx only for our faults);
  * - `message`: a client-safe description — never a secret, token, name, ID number or phone;
- * - `detail`: a private note for logs only (still free of personal data), never sent.
+ * - `detail`: a private note for logs only (still free of personal data), never sent;
+ * - `redirectable`: may this error be sent to an OAuth redirect URI? Only once the client and
+ *   its redirect URI have been checked (RFC 6749 §4.1.2.1); before that it is an error page.
+ *
+ * How an error is written on the wire is a rendering, not another error model: the platform's
+ * JSON API answers `{ error, message }` (`toJSON`); the OAuth endpoints answer RFC 6749 §5.2's
+ * `{ error, error_description }` with the protocol code `oauthCodeOf(code)` (`toOAuthJSON`).
+ * The holder's wallet has codes of its own that never come from the server (wallet/errors.ts);
+ * they share the base class `CodedError`.
  *
  * Misuse by a programmer (wrong argument types inside our own code) throws `TypeError`.
  */
@@ -12,6 +21,9 @@ export const ERROR_CODES = {
   invalid_request: 400,
   invalid_json: 400,
   payload_too_large: 413,
+  uri_too_long: 414,
+  header_too_large: 431,
+  request_timeout: 408,
   not_found: 404,
   method_not_allowed: 405,
   unauthenticated: 401,
@@ -87,11 +99,22 @@ export const ERROR_CODES = {
   passphrase_locked: 423,
   reverification_not_allowed: 403,
   unknown_subject: 404,
-  // wallet (holder side)
+  // passphrase factor (口令): at verification, and the wallet's own keystore
   wrong_passphrase: 401,
-  keystore_corrupt: 400,
-  keystore_exists: 409,
-  keystore_missing: 404,
+  // OAuth 2.0 / OpenID Connect protocol codes (RFC 6749, 6750, 9126; OIDC Core)
+  invalid_grant: 400,
+  unauthorized_client: 400,
+  unsupported_grant_type: 400,
+  unsupported_response_type: 400,
+  invalid_scope: 400,
+  access_denied: 403,
+  login_required: 400,
+  invalid_request_uri: 400,
+  request_not_supported: 400,
+  registration_not_supported: 400,
+  invalid_token: 401,
+  server_error: 500,
+  temporarily_unavailable: 503,
   // our own faults
   registry_unavailable: 502,
   sms_unavailable: 503,
@@ -102,22 +125,85 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-export class WzError extends Error {
-  readonly code: ErrorCode;
+/** The codes an OAuth 2.0 / OpenID Connect client can receive (a closed set it can `switch` on). */
+export const OAUTH_ERROR_CODES = [
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'unsupported_response_type',
+  'invalid_scope',
+  'access_denied',
+  'login_required',
+  'invalid_request_uri',
+  'request_not_supported',
+  'registration_not_supported',
+  'invalid_token',
+  'server_error',
+  'temporarily_unavailable',
+] as const satisfies readonly ErrorCode[];
+export type OAuthErrorCode = (typeof OAUTH_ERROR_CODES)[number];
+
+/** Platform codes with a protocol meaning; any other 4xx is `invalid_request`, any 5xx `server_error`. */
+const OAUTH_RENDERING: Partial<Record<ErrorCode, OAuthErrorCode>> = {
+  invalid_json: 'invalid_request',
+  payload_too_large: 'invalid_request',
+  unknown_scope: 'invalid_scope',
+  scope_not_approved: 'invalid_scope',
+  scope_not_allowed_for_category: 'invalid_scope',
+  rp_not_found: 'unauthorized_client',
+  rp_not_approved: 'unauthorized_client',
+  rp_suspended: 'unauthorized_client',
+  verification_not_found: 'invalid_grant',
+  store_unavailable: 'temporarily_unavailable',
+  registry_unavailable: 'temporarily_unavailable',
+};
+
+/** The OAuth code a platform error is rendered as. */
+export function oauthCodeOf(code: ErrorCode, status: number = ERROR_CODES[code]): OAuthErrorCode {
+  if ((OAUTH_ERROR_CODES as readonly string[]).includes(code)) return code as OAuthErrorCode;
+  return OAUTH_RENDERING[code] ?? (status >= 500 ? 'server_error' : 'invalid_request');
+}
+
+export interface ErrorOptions {
+  detail?: string;
+  status?: number;
+  cause?: unknown;
+  redirectable?: boolean;
+}
+
+/** The base of every coded error: the platform's (`WzError`) and the wallet's own. */
+export class CodedError<C extends string = string> extends Error {
+  readonly code: C;
   readonly status: number;
   readonly detail: string | undefined;
+  readonly redirectable: boolean;
 
-  constructor(code: ErrorCode, message: string, opts: { detail?: string; status?: number; cause?: unknown } = {}) {
+  constructor(code: C, status: number, message: string, opts: ErrorOptions = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
-    this.name = 'WzError';
+    this.name = 'CodedError';
     this.code = code;
-    this.status = opts.status ?? ERROR_CODES[code];
+    this.status = opts.status ?? status;
     this.detail = opts.detail;
+    this.redirectable = opts.redirectable ?? false;
   }
 
-  /** The body sent to a client: code and safe message only. */
-  toJSON(): { error: ErrorCode; message: string } {
+  /** The body sent to a client of the JSON API: code and safe message only. */
+  toJSON(): { error: C; message: string } {
     return { error: this.code, message: this.message };
+  }
+}
+
+export class WzError extends CodedError<ErrorCode> {
+  constructor(code: ErrorCode, message: string, opts: ErrorOptions = {}) {
+    super(code, ERROR_CODES[code], message, opts);
+    this.name = 'WzError';
+  }
+
+  /** RFC 6749 §5.2: the body an OAuth client gets. */
+  toOAuthJSON(): { error: OAuthErrorCode; error_description: string } {
+    return { error: oauthCodeOf(this.code, this.status), error_description: this.message };
   }
 }
 

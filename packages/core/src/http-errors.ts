@@ -8,11 +8,11 @@
  * recognised by their `code` and answered as the 4xx they are.
  */
 import type { z } from 'zod';
-import { WzError, type ErrorCode } from './errors.ts';
+import { CodedError, WzError, type ErrorCode } from './errors.ts';
 
 export interface ErrorResponse {
   status: number;
-  body: { error: ErrorCode; message: string };
+  body: { error: string; message: string };
   /** For the log line only. Never contains request data. */
   detail?: string;
 }
@@ -34,30 +34,34 @@ const FRAMEWORK_CODES: Record<string, { code: ErrorCode; message: string }> = {
   FST_ERR_VALIDATION: { code: 'invalid_request', message: 'request does not match the schema' },
 };
 
-export function toErrorResponse(err: unknown): ErrorResponse {
-  if (err instanceof WzError) {
-    return { status: err.status, body: err.toJSON(), ...(err.detail ? { detail: err.detail } : {}) };
-  }
+/**
+ * Any thrown value as a `WzError`: a `WzError` as it is; a framework's "the client sent
+ * something bad" as the 4xx it is; anything else (a driver error, a bug) as a 500
+ * `internal_error` with a fixed message and the original only in the private detail.
+ */
+export function toWzError(err: unknown): WzError {
+  if (err instanceof WzError) return err;
   const e = (typeof err === 'object' && err !== null ? err : {}) as FrameworkError;
   if (typeof e.code === 'string' && e.code in FRAMEWORK_CODES) {
     const m = FRAMEWORK_CODES[e.code]!;
-    return { status: m.code === 'payload_too_large' ? 413 : 400, body: { error: m.code, message: m.message }, detail: e.code };
+    return new WzError(m.code, m.message, { detail: e.code });
   }
-  if (e instanceof SyntaxError || e.name === 'SyntaxError') {
-    return { status: 400, body: { error: 'invalid_json', message: 'request body is not valid JSON' } };
-  }
-  if (e.name === 'ZodError' && Array.isArray(e.issues)) {
-    return { status: 400, body: { error: 'invalid_request', message: describeIssues(e.issues) } };
-  }
+  if (e instanceof SyntaxError || e.name === 'SyntaxError') return new WzError('invalid_json', 'request body is not valid JSON');
+  if (e.name === 'ZodError' && Array.isArray(e.issues)) return new WzError('invalid_request', describeIssues(e.issues));
   const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
   if (status >= 400 && status < 500) {
-    return { status, body: { error: status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : 'invalid_request', message: 'the request could not be processed' }, detail: String(e.code ?? e.name ?? '') };
+    const code: ErrorCode = status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : status === 413 ? 'payload_too_large' : 'invalid_request';
+    return new WzError(code, 'the request could not be processed', { status, detail: String(e.code ?? e.name ?? '') });
   }
-  return {
-    status: 500,
-    body: { error: 'internal_error', message: 'internal error; the incident was logged' },
+  return new WzError('internal_error', 'internal error; the incident was logged', {
     detail: err instanceof Error ? `${err.name}: ${err.message}` : 'non-error thrown',
-  };
+  });
+}
+
+/** Any thrown value as the JSON API's answer: `{ error, message }` and the status. */
+export function toErrorResponse(err: unknown): ErrorResponse {
+  const e = err instanceof CodedError ? err : toWzError(err);
+  return { status: e.status, body: e.toJSON(), ...(e.detail ? { detail: e.detail } : {}) };
 }
 
 /**

@@ -5,12 +5,12 @@
  * Trust: the file is untrusted input until the AEAD tag has been checked — anyone who can
  * write to the wallet directory can put anything in it. Parsing is therefore strict (exact
  * key sets, canonical base64url, bounded numbers and sizes) and every failure is
- * `WzError('keystore_corrupt')` with a fixed message. The private `detail` names the field
+ * `WalletError('keystore_corrupt')` with a fixed message. The private `detail` names the field
  * only, never its value, and JSON parser errors are not chained (their text quotes the input).
  */
 import { fromB64u } from '@wangzheng/core/crypto/encoding';
 import type { SuiteName } from '@wangzheng/core/crypto/types';
-import { WzError } from '@wangzheng/core/errors';
+import { WalletError } from './errors.ts';
 import { isValidNetid } from '@wangzheng/core/identifiers/netid';
 import { SALT_LENGTH, checkKdfCost } from './kdf.ts';
 import type { DeviceAlg, KeystoreHeader, StoredCredential, WalletContents } from './types.ts';
@@ -52,8 +52,8 @@ const CREDENTIAL_ID = /^[\x21-\x7e]{1,128}$/;
 const LABEL = /^[^\p{Cc}\p{Cs}]+$/u;
 
 /** The error for a file that is not a valid version-1 keystore. `detail` names a field, never a value. */
-export function corrupt(detail: string): WzError {
-  return new WzError('keystore_corrupt', 'The wallet keystore file is damaged or has been altered.', { detail });
+export function corrupt(detail: string): WalletError {
+  return new WalletError('keystore_corrupt', 'The wallet keystore file is damaged or has been altered.', { detail });
 }
 
 type Json = Record<string, unknown>;
@@ -93,7 +93,7 @@ export function headerAad(h: Omit<KeystoreHeader, 'ciphertext'>): Buffer {
  * authenticated yet: the contents AEAD (with `headerAad`) is what vouches for it.
  *
  * @example
- *   const header = parseHeader(await readFile(path)); // WzError('keystore_corrupt') if malformed
+ *   const header = parseHeader(await readFile(path)); // WalletError('keystore_corrupt') if malformed
  */
 export function parseHeader(bytes: Uint8Array): KeystoreHeader {
   let h: unknown;

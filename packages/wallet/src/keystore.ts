@@ -20,6 +20,7 @@ import { basename, join } from 'node:path';
 import { b64u, fromB64u, generateKey, getSuite, importPrivateKeyPem, randomBytes, type PrivateKey, type PublicJwk, type SuiteName } from '@wangzheng/core/crypto/index';
 import type { CryptoSuite } from '@wangzheng/core/crypto/types';
 import { WzError, isWzError } from '@wangzheng/core/errors';
+import { WalletError } from './errors.ts';
 import { TargetExistsError, ensureDir, pathExists, readBounded, writeFileAtomic } from './atomic-file.ts';
 import {
   AAD_DESCRIPTOR,
@@ -66,12 +67,12 @@ const EMPTY = new Uint8Array(0);
 const INTERNAL = Symbol('wallet-internal');
 const PERSIST = Symbol('wallet-persist');
 
-function keystoreExistsError(): WzError {
-  return new WzError('keystore_exists', 'A wallet keystore already exists here; it was not replaced.');
+function keystoreExistsError(): WalletError {
+  return new WalletError('keystore_exists', 'A wallet keystore already exists here; it was not replaced.');
 }
 
-function wrongPassphrase(): WzError {
-  return new WzError('wrong_passphrase', 'The passphrase does not open this wallet.');
+function wrongPassphrase(): WalletError {
+  return new WalletError('wrong_passphrase', 'The passphrase does not open this wallet.');
 }
 
 function keystorePath(dir: string, fileName: string = KEYSTORE_FILE): string {
@@ -223,7 +224,7 @@ export class Wallet {
    * Re-encrypts the wallet under a new passphrase with a fresh salt, and writes it. The old
    * passphrase must match the one this wallet was opened with. The Argon2id cost is kept.
    *
-   * @throws WzError `wrong_passphrase` when `oldPassphrase` is not the current one (nothing is written).
+   * @throws WalletError `wrong_passphrase` when `oldPassphrase` is not the current one (nothing is written).
    * @example
    *   await wallet.changePassphrase('20240917', '58203914');
    *   await openKeystore(dir, '58203914'); // the old passphrase now gives wrong_passphrase
@@ -308,7 +309,7 @@ export async function keystoreExists(dir: string, opts: KeystoreLocation = {}): 
  * key from the passphrase with Argon2id and a fresh 16-byte salt, and writes the file
  * (mode 0600) without ever replacing an existing one.
  *
- * @throws WzError `keystore_exists` if the file is already there (checked again atomically at the write);
+ * @throws WalletError `keystore_exists` if the file is already there (checked again atomically at the write);
  *         `invalid_request` for a bad label; TypeError for an empty passphrase or KDF cost out of bounds.
  * @example
  *   const wallet = await createKeystore('/data/wangzheng', '58203914', { suite: 'gm', label: '我的手机' });
@@ -356,21 +357,21 @@ export async function createKeystore(dir: string, passphrase: string, opts: Crea
 /**
  * Opens the keystore in `dir` with the passphrase.
  *
- * @throws WzError `keystore_missing` (no file), `wrong_passphrase` (the passphrase check fails —
+ * @throws WalletError `keystore_missing` (no file), `wrong_passphrase` (the passphrase check fails —
  *         also what an edited salt or cost parameter gives), `keystore_corrupt` (the file does
  *         not parse, or its contents fail authentication under a key that passed the check).
  * @example
  *   try {
  *     const wallet = await openKeystore(dir, typedPassphrase);
  *   } catch (e) {
- *     if (isWzError(e, 'wrong_passphrase')) showRetry();
+ *     if (isWalletError(e, 'wrong_passphrase')) showRetry();
  *   }
  */
 export async function openKeystore(dir: string, passphrase: string, opts: KeystoreLocation = {}): Promise<Wallet> {
   const path = keystorePath(dir, opts.fileName);
   passphraseBytes(passphrase).fill(0);
   const bytes = await readBounded(path, MAX_FILE_BYTES);
-  if (bytes === 'missing') throw new WzError('keystore_missing', 'No wallet keystore was found here.');
+  if (bytes === 'missing') throw new WalletError('keystore_missing', 'No wallet keystore was found here.');
   if (bytes === 'not_a_file') throw corrupt('not a regular file');
   if (bytes === 'too_large') throw corrupt(`larger than ${MAX_FILE_BYTES} bytes`);
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { b64u, fromB64u, importPublicKey } from '@wangzheng/core/crypto/index';
-import { isWzError } from '@wangzheng/core/errors';
+import { CodedError } from '@wangzheng/core/errors';
 import { netidFromValue } from '@wangzheng/core/identifiers/netid';
 import { AAD_DESCRIPTOR } from '../src/format.ts';
 import { DEFAULT_KDF, deriveKek } from '../src/kdf.ts';
@@ -439,7 +439,7 @@ describe('errors never carry the passphrase or the file contents (STYLE §5)', (
     await writeFile(keystoreFile(dir), `{"format": "${marker}"}`);
     errors.push(await errorOf(openKeystore(dir, PASS)));
 
-    expect(errors.map((e) => (isWzError(e) ? e.code : 'other'))).toEqual(['wrong_passphrase', 'keystore_exists', 'invalid_credential', 'keystore_corrupt', 'keystore_corrupt', 'keystore_corrupt']);
+    expect(errors.map((e) => (e instanceof CodedError ? e.code : 'other'))).toEqual(['wrong_passphrase', 'keystore_exists', 'invalid_credential', 'keystore_corrupt', 'keystore_corrupt', 'keystore_corrupt']);
     for (const e of errors) {
       const text = errorText(e);
       for (const s of [PASS, OTHER_PASS, 'SECRET', cred.sdJwt.slice(0, 20), cred.credentialId, j['ciphertext'].slice(0, 16), j['check'], j['kdf']['salt']]) {

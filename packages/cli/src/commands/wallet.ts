@@ -21,7 +21,7 @@
  * are one line ending in the stable code; the passphrase, the enrollment token and the SMS
  * code are never printed.
  */
-import { isWzError } from '@wangzheng/core/errors';
+import { CodedError } from '@wangzheng/core/errors';
 import type { Io } from '../main.ts';
 import { APPROVE_USAGE, COLLECT_USAGE, approveCommand, collectCommand } from './wallet/approve.ts';
 import { InputError, UnreachableError, context, type Ctx, type WalletDeps } from './wallet/context.ts';
@@ -90,7 +90,7 @@ export async function walletCommand(args: string[], io: Io, deps: WalletDeps = {
       say('input ended before every answer was given');
       return 2;
     }
-    if (isWzError(e)) {
+    if (e instanceof CodedError) {
       // The platform's (or the keystore's) refusal: its safe message and stable code, never the detail.
       say(`${e.message} [${e.code}]`);
       return 1;

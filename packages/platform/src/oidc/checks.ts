@@ -16,14 +16,13 @@
  * Trust: every parameter is the browser's (so possibly an attacker's) until a check has passed;
  * the client record is the store's.
  */
-import { isWzError } from '@wangzheng/core/errors';
+import { isWzError, WzError, type OAuthErrorCode } from '@wangzheng/core/errors';
 import { isClientId } from '@wangzheng/core/rp/client-id';
 import { assertScopesApproved } from '@wangzheng/core/rp/scopes';
 import type { DisclosureScope } from '@wangzheng/core/rp/types';
 import { assertRpActive } from '@wangzheng/core/rp/status';
 import { modeForAcrValues, type Mode } from '@wangzheng/core/verification/modes';
 import type { RelyingPartyRecord } from '../store/index.ts';
-import { OAuthError, type OAuthErrorCode } from './errors.ts';
 import type { Params } from './params.ts';
 import { disclosureScopeOf } from './scopes.ts';
 
@@ -61,8 +60,8 @@ export interface CheckContext {
 type Check = (ctx: CheckContext) => void | Promise<void>;
 
 /** An error sent to the redirect URI once that URI is known to be the client's. */
-function fail(ctx: CheckContext, code: OAuthErrorCode, description: string, detail?: string): OAuthError {
-  return new OAuthError(code, description, { redirectable: ctx.redirectUri !== undefined, ...(detail ? { detail } : {}) });
+function fail(ctx: CheckContext, code: OAuthErrorCode, description: string, detail?: string): WzError {
+  return new WzError(code, description, { redirectable: ctx.redirectUri !== undefined, ...(detail ? { detail } : {}) });
 }
 
 function single(ctx: CheckContext, name: string): string | undefined {
@@ -79,13 +78,13 @@ async function check_client(ctx: CheckContext): Promise<void> {
     if (id === undefined) throw fail(ctx, 'invalid_request', 'client_id is required.');
     const rp = isClientId(id) ? await ctx.findClient(id) : undefined;
     // Shown on the error page, never redirected: there is no trusted redirect URI yet.
-    if (!rp) throw new OAuthError('invalid_client', 'No relying party is registered with this client_id.', { status: 400 });
+    if (!rp) throw new WzError('invalid_client', 'No relying party is registered with this client_id.', { status: 400 });
     ctx.rp = rp;
   }
   try {
     assertRpActive(ctx.rp);
   } catch (e) {
-    throw new OAuthError('unauthorized_client', isWzError(e) ? e.message : 'This relying party may not verify people now.', { detail: isWzError(e) ? e.code : 'inactive' });
+    throw new WzError('unauthorized_client', isWzError(e) ? e.message : 'This relying party may not verify people now.', { detail: isWzError(e) ? e.code : 'inactive' });
   }
 }
 

@@ -1,7 +1,7 @@
 /** The OpenID Connect provider: discovery, PAR, authorization, token, userinfo (docs/oidc.md). */
 export { AUTHORIZATION_CHECKS, checkAuthorizationRequest, type AuthorizationRequest } from './checks.ts';
 export { endpointsOf, providerMetadata, type OidcEndpoints } from './discovery.ts';
-export { OAuthError, OAUTH_ERROR_STATUS, toOAuthError, type OAuthErrorCode } from './errors.ts';
+export { toOAuthError } from './errors.ts';
 export { ID_TOKEN_TTL_S, signIdToken } from './id-token.ts';
 export { registerOidcRoutes, type OidcRouteDeps } from './routes.ts';
 export { CLAIMS_SUPPORTED, disclosureScopeOf, OAUTH_SCOPES, oauthScopeString, SCOPE_CLAIMS } from './scopes.ts';

@@ -5,7 +5,7 @@
  * dependency), and the authorize endpoint's query comes from Fastify's parser (arrays for
  * repeated names). Nothing here is trusted: it is only shaped.
  */
-import { OAuthError } from './errors.ts';
+import { WzError } from '@wangzheng/core/errors';
 
 export const MAX_PARAMS = 32;
 const MAX_VALUE = 4096;
@@ -23,7 +23,7 @@ export function paramsOf(input: unknown): Params {
   const repeated: string[] = [];
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return { values, repeated };
   const entries = Object.entries(input as Record<string, unknown>);
-  if (entries.length > MAX_PARAMS) throw new OAuthError('invalid_request', `At most ${MAX_PARAMS} parameters.`);
+  if (entries.length > MAX_PARAMS) throw new WzError('invalid_request', `At most ${MAX_PARAMS} parameters.`);
   for (const [k, v] of entries) {
     if (Array.isArray(v)) {
       if (v.filter((x) => x !== '').length > 1) repeated.push(k);
@@ -31,7 +31,7 @@ export function paramsOf(input: unknown): Params {
       continue;
     }
     if (typeof v !== 'string' || v === '') continue;
-    if (v.length > MAX_VALUE) throw new OAuthError('invalid_request', `The parameter ${safeName(k)} is too long.`);
+    if (v.length > MAX_VALUE) throw new WzError('invalid_request', `The parameter ${safeName(k)} is too long.`);
     values[k] = v;
   }
   return { values, repeated };
@@ -45,10 +45,10 @@ export function parseForm(body: string): Record<string, string> {
   const out: Record<string, string> = {};
   let n = 0;
   for (const [k, v] of new URLSearchParams(body)) {
-    if (++n > MAX_PARAMS) throw new OAuthError('invalid_request', `At most ${MAX_PARAMS} parameters.`);
+    if (++n > MAX_PARAMS) throw new WzError('invalid_request', `At most ${MAX_PARAMS} parameters.`);
     if (v === '') continue;
-    if (Object.hasOwn(out, k)) throw new OAuthError('invalid_request', `The parameter ${safeName(k)} is included more than once (RFC 6749 §3.2).`);
-    if (v.length > MAX_VALUE) throw new OAuthError('invalid_request', `The parameter ${safeName(k)} is too long.`);
+    if (Object.hasOwn(out, k)) throw new WzError('invalid_request', `The parameter ${safeName(k)} is included more than once (RFC 6749 §3.2).`);
+    if (v.length > MAX_VALUE) throw new WzError('invalid_request', `The parameter ${safeName(k)} is too long.`);
     out[k] = v;
   }
   return out;

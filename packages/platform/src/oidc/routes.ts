@@ -20,7 +20,8 @@ import type { Logger } from 'pino';
 import { b64u, randomBytes } from '@wangzheng/core/crypto/index';
 import { clientCredentialsFrom, type ClientAuthenticator } from '../rp/client-auth.ts';
 import { challengeBearer, challengeClient, CLIENT_REALM } from '../http/challenge.ts';
-import { OAuthError, toOAuthError } from './errors.ts';
+import { oauthCodeOf, WzError } from '@wangzheng/core/errors';
+import { toOAuthError } from './errors.ts';
 import { htmlHeaders, renderAuthorizePage, renderErrorPage } from './page.ts';
 import { cookieValue, parseForm } from './params.ts';
 import { BROWSER_COOKIE, type OidcProvider } from './service.ts';
@@ -53,7 +54,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
 
     const formBody = (req: FastifyRequest): Record<string, string> => {
       if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith(FORM)) {
-        throw new OAuthError('invalid_request', `The body must be ${FORM} (RFC 6749 §4.1.3).`);
+        throw new WzError('invalid_request', `The body must be ${FORM} (RFC 6749 §4.1.3).`);
       }
       return (req.body ?? {}) as Record<string, string>;
     };
@@ -79,7 +80,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
       if (out.kind === 'error_page') {
         logRejected(deps.logger, req, out.error);
         // Never a redirect here: the redirect URI is not (yet) trusted.
-        return reply.status(out.error.status >= 500 ? out.error.status : 400).send(renderErrorPage(out.error.code, out.error.description, nonce));
+        return reply.status(out.error.status >= 500 ? out.error.status : 400).send(renderErrorPage(oauthCodeOf(out.error.code, out.error.status), out.error.message, nonce));
       }
       if (out.browserCookie) {
         const secure = provider.endpoints.issuer.startsWith('https:') ? '; Secure' : '';
@@ -108,7 +109,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
       if (!m) {
         // RFC 6750 §3.1: no credentials → a challenge without an error code.
         challengeBearer(reply, CLIENT_REALM);
-        throw new OAuthError('invalid_token', 'An access token is required: Authorization: Bearer <token>.', { detail: 'no token' });
+        throw new WzError('invalid_token', 'An access token is required: Authorization: Bearer <token>.', { detail: 'no token' });
       }
       void reply.header('cache-control', 'no-store');
       return provider.userinfo(m[1]);
@@ -118,7 +119,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
   });
 }
 
-function logRejected(log: Logger, req: FastifyRequest, e: OAuthError): void {
+function logRejected(log: Logger, req: FastifyRequest, e: WzError): void {
   if (e.status >= 500) log.error({ route: req.routeOptions.url, method: req.method, code: e.code, detail: e.detail }, 'request failed');
   else log.info({ route: req.routeOptions.url, method: req.method, code: e.code, detail: e.detail }, 'request rejected');
 }
@@ -126,7 +127,8 @@ function logRejected(log: Logger, req: FastifyRequest, e: OAuthError): void {
 function sendOAuthError(log: Logger, err: unknown, req: FastifyRequest, reply: FastifyReply): void {
   const e = toOAuthError(err);
   logRejected(log, req, e);
-  if (e.code === 'invalid_client') challengeClient(req, reply);
-  else if (e.code === 'invalid_token' && !reply.hasHeader('www-authenticate')) challengeBearer(reply, CLIENT_REALM, { code: e.code, description: e.description });
-  void reply.status(e.status).header('cache-control', 'no-store').send(e.toJSON());
+  const body = e.toOAuthJSON();
+  if (body.error === 'invalid_client') challengeClient(req, reply);
+  else if (body.error === 'invalid_token' && !reply.hasHeader('www-authenticate')) challengeBearer(reply, CLIENT_REALM, { code: body.error, description: body.error_description });
+  void reply.status(e.status).header('cache-control', 'no-store').send(body);
 }

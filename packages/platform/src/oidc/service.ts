@@ -21,14 +21,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import QRCode from 'qrcode';
 import { b64u, randomBytes, type CryptoSuite, type KeyRing } from '@wangzheng/core/crypto/index';
-import { isWzError } from '@wangzheng/core/errors';
+import { isWzError, WzError } from '@wangzheng/core/errors';
 import { assertRpActive } from '@wangzheng/core/rp/status';
 import { isMode, satisfies, type Mode } from '@wangzheng/core/verification/modes';
 import { newId, type OidcAuthorizationRecord, type RelyingPartyRecord, type Store, type VerificationRequestRecord } from '../store/index.ts';
 import type { VerificationService } from '../verification/service.ts';
 import { checkAuthorizationRequest, type CheckContext } from './checks.ts';
 import { endpointsOf, providerMetadata, type OidcEndpoints } from './discovery.ts';
-import { OAuthError, toOAuthError } from './errors.ts';
+import { toOAuthError } from './errors.ts';
 import { signIdToken } from './id-token.ts';
 import type { AuthorizeView } from './page.ts';
 import { paramsOf, type Params } from './params.ts';
@@ -62,8 +62,8 @@ export interface OidcDeps {
 /** What GET /oauth/authorize leads to. */
 export type AuthorizeOutcome =
   | { readonly kind: 'page'; readonly view: AuthorizeView; readonly browserCookie?: string }
-  | { readonly kind: 'redirect'; readonly location: string; readonly error: OAuthError }
-  | { readonly kind: 'error_page'; readonly error: OAuthError };
+  | { readonly kind: 'redirect'; readonly location: string; readonly error: WzError }
+  | { readonly kind: 'error_page'; readonly error: WzError };
 
 export type StatusAnswer = { status: 'pending'; expiresAt: string } | { status: 'complete'; redirect: string } | { status: 'done' };
 
@@ -146,7 +146,7 @@ export class OidcProvider {
       const redirectUri = ctx?.redirectUri;
       const err = toOAuthError(e, { redirectable: redirectUri !== undefined });
       if (err.redirectable && redirectUri !== undefined) {
-        return { kind: 'redirect', location: this.#redirect(redirectUri, { error: err.code, error_description: err.description, state: ctx?.state ?? null }), error: err };
+        return { kind: 'redirect', location: this.#redirect(redirectUri, { ...err.toOAuthJSON(), state: ctx?.state ?? null }), error: err };
       }
       return { kind: 'error_page', error: err };
     }
@@ -158,13 +158,13 @@ export class OidcProvider {
    * reason code first in `error_description`.
    */
   async status(ref: unknown, browserCookie: string | undefined): Promise<StatusAnswer> {
-    const notFound = () => new OAuthError('invalid_request', 'No such authorization in this browser.', { status: 404 });
+    const notFound = () => new WzError('invalid_request', 'No such authorization in this browser.', { status: 404 });
     if (typeof ref !== 'string' || !REF.test(ref) || typeof browserCookie !== 'string' || !RANDOM_43.test(browserCookie)) throw notFound();
     const a = await this.deps.store.oidc.findAuthorizationByRef(this.#digest('ref', ref));
     if (!a || !sameBytes(a.browserHash, this.#digest('browser', browserCookie))) throw notFound();
     if (a.status === 'code_issued' || a.status === 'redeemed') return { status: 'done' };
     const r = await this.deps.verification.findRequest(a.requestId);
-    if (!r) throw new OAuthError('server_error', 'The verification request is gone.', { detail: 'request missing' });
+    if (!r) throw new WzError('server_error', 'The verification request is gone.', { detail: 'request missing' });
     const now = this.deps.now();
     if (a.status === 'pending' && r.status === 'approved') {
       const code = b64u(randomBytes(32));
@@ -188,12 +188,12 @@ export class OidcProvider {
   /** `grant_type=authorization_code` for an authenticated client (RFC 6749 §4.1.3, RFC 7636 §4.6). */
   async token(rp: RelyingPartyRecord, body: Readonly<Record<string, string>>): Promise<TokenResponse> {
     const grantType = body['grant_type'];
-    if (grantType === undefined) throw new OAuthError('invalid_request', 'grant_type is required.');
-    if (grantType !== 'authorization_code') throw new OAuthError('unsupported_grant_type', 'Only grant_type=authorization_code is supported.');
+    if (grantType === undefined) throw new WzError('invalid_request', 'grant_type is required.');
+    if (grantType !== 'authorization_code') throw new WzError('unsupported_grant_type', 'Only grant_type=authorization_code is supported.');
     const code = body['code'];
-    if (code === undefined) throw new OAuthError('invalid_request', 'code is required.');
-    if (body['redirect_uri'] === undefined) throw new OAuthError('invalid_request', 'redirect_uri is required: the one of the authorization request.');
-    const invalidGrant = (description: string, detail: string) => new OAuthError('invalid_grant', description, { detail });
+    if (code === undefined) throw new WzError('invalid_request', 'code is required.');
+    if (body['redirect_uri'] === undefined) throw new WzError('invalid_request', 'redirect_uri is required: the one of the authorization request.');
+    const invalidGrant = (description: string, detail: string) => new WzError('invalid_grant', description, { detail });
     if (!RANDOM_43.test(code)) throw invalidGrant('The authorization code is invalid, expired or already used.', 'code format');
     const a = await this.deps.store.oidc.findAuthorizationByCode(this.#digest('code', code));
     if (!a || a.clientId !== rp.clientId) throw invalidGrant('The authorization code is invalid, expired or already used.', a ? 'other client' : 'unknown code');
@@ -238,7 +238,7 @@ export class OidcProvider {
 
   /** OIDC Core §5.3 with an RFC 6750 bearer token: `sub` and the consented claims, nothing else. */
   async userinfo(token: string | undefined): Promise<Record<string, string>> {
-    const invalid = (detail: string) => new OAuthError('invalid_token', 'The access token is invalid, expired or revoked.', { detail });
+    const invalid = (detail: string) => new WzError('invalid_token', 'The access token is invalid, expired or revoked.', { detail });
     if (token === undefined || !RANDOM_43.test(token)) throw invalid('token format');
     const t = await this.deps.store.oidc.findAccessToken(this.#digest('access-token', token));
     const now = this.deps.now();
@@ -260,7 +260,7 @@ export class OidcProvider {
       outcome = await this.deps.verification.outcomeOf(r);
     } catch (e) {
       // The person's data is gone (deleted 网号) or the request is: the token has nothing left to give.
-      if (e instanceof OAuthError || isWzError(e, 'verification_not_found')) throw invalid('outcome gone');
+      if (isWzError(e, 'invalid_grant') || isWzError(e, 'verification_not_found')) throw invalid('outcome gone');
       throw e;
     }
     return { ...outcome.claims, sub: outcome.appId };
@@ -270,12 +270,12 @@ export class OidcProvider {
 
   /** `client_id` + `request_uri` → the pushed parameters (used once); otherwise the query itself. */
   async #resolveParams(query: Params): Promise<Params> {
-    if (query.repeated.includes('request_uri')) throw new OAuthError('invalid_request', 'The parameter request_uri is included more than once.');
+    if (query.repeated.includes('request_uri')) throw new WzError('invalid_request', 'The parameter request_uri is included more than once.');
     const uri = query.values['request_uri'];
     if (uri === undefined) return query;
     const clientId = query.values['client_id'];
-    if (clientId === undefined || query.repeated.includes('client_id')) throw new OAuthError('invalid_request', 'client_id is required with request_uri (RFC 9126 §4).');
-    const invalidUri = (detail: string) => new OAuthError('invalid_request_uri', 'request_uri is unknown, expired or already used; push the request again.', { detail });
+    if (clientId === undefined || query.repeated.includes('client_id')) throw new WzError('invalid_request', 'client_id is required with request_uri (RFC 9126 §4).');
+    const invalidUri = (detail: string) => new WzError('invalid_request_uri', 'request_uri is unknown, expired or already used; push the request again.', { detail });
     if (!uri.startsWith(REQUEST_URI_PREFIX) || !RANDOM_43.test(uri.slice(REQUEST_URI_PREFIX.length))) throw invalidUri('format');
     const par = await this.deps.store.oidc.consumePar(this.#digest('par', uri.slice(REQUEST_URI_PREFIX.length)), this.deps.now());
     if (!par) throw invalidUri('unknown, expired or used');
@@ -297,11 +297,11 @@ export class OidcProvider {
   async #approvedRequest(a: OidcAuthorizationRecord): Promise<VerificationRequestRecord> {
     const r = await this.deps.verification.findRequest(a.requestId);
     if (!r || r.kind !== 'oidc' || r.clientId !== a.clientId || (r.status !== 'approved' && r.status !== 'consumed') || r.personId === null) {
-      throw new OAuthError('invalid_grant', 'The authorization is no longer valid.', { detail: 'request not approved' });
+      throw new WzError('invalid_grant', 'The authorization is no longer valid.', { detail: 'request not approved' });
     }
     // Never weaker than asked: the engine ran exactly the requested mode; checked again here.
     if (!isMode(r.mode) || !isMode(a.mode) || r.mode !== a.mode || !satisfies(r.mode, a.mode)) {
-      throw new OAuthError('invalid_grant', 'The authorization is no longer valid.', { detail: 'mode mismatch' });
+      throw new WzError('invalid_grant', 'The authorization is no longer valid.', { detail: 'mode mismatch' });
     }
     return r;
   }
@@ -327,12 +327,12 @@ export class OidcProvider {
 /** RFC 7636 §4.6: BASE64URL(SHA256(ASCII(code_verifier))) must equal the stored challenge. */
 function checkPkce(verifier: string | undefined, challenge: string): void {
   if (verifier === undefined || !CODE_VERIFIER.test(verifier)) {
-    throw new OAuthError('invalid_grant', 'code_verifier is missing or malformed (RFC 7636 §4.1).', { detail: 'pkce format' });
+    throw new WzError('invalid_grant', 'code_verifier is missing or malformed (RFC 7636 §4.1).', { detail: 'pkce format' });
   }
   const computed = createHash('sha256').update(verifier, 'ascii').digest();
   const expected = Buffer.from(challenge, 'base64url');
   if (expected.length !== computed.length || !timingSafeEqual(expected, computed)) {
-    throw new OAuthError('invalid_grant', 'PKCE verification failed: code_verifier does not match code_challenge.', { detail: 'pkce mismatch' });
+    throw new WzError('invalid_grant', 'PKCE verification failed: code_verifier does not match code_challenge.', { detail: 'pkce mismatch' });
   }
 }
 

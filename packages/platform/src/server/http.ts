@@ -2,12 +2,17 @@
  * The Fastify instance every platform route is mounted on, with the house rules applied once:
  * - every error leaves as `{ error, message }` with a stable code (see core/http-errors);
  * - unknown routes are a JSON 404, never an HTML page;
+ * - what Fastify and Node would answer on their own — a malformed URL, an over-long path
+ *   parameter, oversized headers, a request that is not HTTP — is answered in the same shape,
+ *   and never echoes the URL or any header back;
  * - bodies over the configured limit are a 413; only JSON bodies are parsed;
  * - the log never sees bodies, query strings or credentials: requests are logged by method,
  *   route pattern, status and time.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { Socket } from 'node:net';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
+import { WzError, type ErrorCode } from '@wangzheng/core/errors';
 import { toErrorResponse } from '@wangzheng/core/http-errors';
 
 export interface HttpAppOptions {
@@ -22,6 +27,17 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
     logger: false,
     return503OnClosing: true,
     trustProxy: false,
+    // Before routing: a URL that does not decode, a path parameter past maxParamLength.
+    frameworkErrors: (err, _req, reply) => {
+      const e =
+        err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new WzError('uri_too_long', 'A path parameter is too long.', { detail: err.code })
+          : new WzError('invalid_request', 'The request URL is malformed.', { detail: err.code });
+      // (Fastify types this reply for an unknown route schema; it is a plain reply.)
+      void (reply as unknown as FastifyReply).status(e.status).header('cache-control', 'no-store').send(e.toJSON());
+    },
+    // Before Fastify sees a request at all: Node's HTTP parser refused it.
+    clientErrorHandler: (err: Error & { code?: string }, socket: Socket) => writeClientError(err, socket),
   });
   const log = opts.logger;
 
@@ -42,3 +58,22 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
   });
   return app;
 }
+
+const CLIENT_ERRORS: Record<string, { code: ErrorCode; message: string }> = {
+  HPE_HEADER_OVERFLOW: { code: 'header_too_large', message: 'The request headers are too large.' },
+  ERR_HTTP_REQUEST_TIMEOUT: { code: 'request_timeout', message: 'The request took too long to arrive.' },
+};
+
+/** A `{ error, message }` answer written straight to a socket whose request never parsed. */
+function writeClientError(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const known = CLIENT_ERRORS[err.code ?? ''] ?? { code: 'invalid_request' as const, message: 'The request is not valid HTTP.' };
+  const e = new WzError(known.code, known.message);
+  if (socket.writable) {
+    const body = JSON.stringify(e.toJSON());
+    socket.write(`HTTP/1.1 ${e.status} ${STATUS_TEXT[e.status] ?? 'Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\ncache-control: no-store\r\nconnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(err);
+}
+
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
