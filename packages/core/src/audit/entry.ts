@@ -31,6 +31,8 @@ export const AUDIT_ACTIONS = [
   'credential.renewed',
   'consent.withdrawn',
   'identity.disclosure_requested',
+  'identity.disclosure_approved',
+  'identity.disclosure_rejected',
   'identity.disclosed',
   'verification.completed',
   'verification.failed',

@@ -12,7 +12,7 @@ export interface SmsMessage {
   readonly text: string;
   /** The one-time code, separately, so a simulated phone can read it without parsing text. */
   readonly code: string;
-  readonly purpose: 'enrollment';
+  readonly purpose: 'enrollment' | 'phone_change';
   readonly sentAt: number;
 }
 
