@@ -26,7 +26,7 @@ export interface BlindDigest {
 }
 
 /** `person_ref`, `phone`, or `document:<document type>` (e.g. `document:resident_id`). */
-export type BlindIndexKind = 'person_ref' | 'phone' | `document:${string}` | `rp:${string}`;
+export type BlindIndexKind = 'person_ref' | 'ban' | 'phone' | `document:${string}` | `rp:${string}`;
 
 /** The blind-index kind for application identifiers at one relying party (`rp_` + 22 base64url → 32 hex). */
 export function rpKind(clientId: string): `rp:${string}` {
@@ -34,7 +34,7 @@ export function rpKind(clientId: string): `rp:${string}` {
 }
 
 /** `rp:<client id as hex>`: the application identifier a relying party knows a person by (re-verification finds them by it). */
-const KIND = /^(person_ref|phone|document:[a-z0-9_]{1,32}|rp:[0-9a-f]{32})$/;
+const KIND = /^(person_ref|ban|phone|document:[a-z0-9_]{1,32}|rp:[0-9a-f]{32})$/;
 const MAX_VALUE = 256;
 /** HMAC keys shorter than the hash output weaken it (RFC 2104 §3). */
 const MIN_KEY_BYTES = 32;

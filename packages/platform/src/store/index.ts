@@ -14,6 +14,9 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { assertionJtiRepo } from './assertion-jtis/repo.ts';
+import { AUDIT_READ, auditRepo } from './audit/repo.ts';
+import { BAN_READ, banRepo } from './bans/repo.ts';
+import { DISCLOSURE_READ, disclosureRepo } from './disclosures/repo.ts';
 import { CONSENT_READ, consentRepo } from './consents/repo.ts';
 import type { RepoContext } from './context.ts';
 import { COUNTER_READ, counterRepo } from './counters/repo.ts';
@@ -28,13 +31,19 @@ import { OIDC_READ, oidcRepo } from './oidc/repo.ts';
 import { PASSPHRASE_READ, passphraseRepo } from './passphrases/repo.ts';
 import { PERSON_READ, personRepo } from './persons/repo.ts';
 import { RELYING_PARTY_READ, relyingPartyRepo } from './relying-parties/repo.ts';
+import { JOB_READ, jobRepo } from './jobs/repo.ts';
+import { SSF_STREAM_READ, ssfStreamRepo } from './ssf-streams/repo.ts';
+import { spentNonceRepo } from './spent-nonces/repo.ts';
+import { erasureRepo } from './erasure/repo.ts';
+import { compact } from './compact.ts';
+import { phoneChangeRepo } from './phone-changes/repo.ts';
 import type { PersonWriter, Store, StoreReader, StoreTx } from './types.ts';
 import { VERIFICATION_READ, verificationRepo } from './verifications/repo.ts';
 
 export type { StoreConfig } from './dialect.ts';
 export { newId } from './context.ts';
 export type * from './types.ts';
-export { CREDENTIAL_STATUSES, PERSON_STATUSES } from './types.ts';
+export { BAN_STATES, CREDENTIAL_STATUSES, DISCLOSURE_STATES, PERSON_STATUSES } from './types.ts';
 
 /**
  * Every repository, once: its name on the store, how it is built, and the read-only methods
@@ -43,6 +52,8 @@ export { CREDENTIAL_STATUSES, PERSON_STATUSES } from './types.ts';
  */
 const REPOSITORIES = [
   { name: 'persons', repo: personRepo, read: PERSON_READ },
+  { name: 'bans', repo: banRepo, read: BAN_READ },
+  { name: 'disclosures', repo: disclosureRepo, read: DISCLOSURE_READ },
   { name: 'credentials', repo: credentialRepo, read: CREDENTIAL_READ },
   { name: 'devices', repo: deviceRepo, read: DEVICE_READ },
   { name: 'consents', repo: consentRepo, read: CONSENT_READ },
@@ -54,6 +65,12 @@ const REPOSITORIES = [
   { name: 'assertionJtis', repo: assertionJtiRepo, read: null },
   { name: 'verifications', repo: verificationRepo, read: VERIFICATION_READ },
   { name: 'oidc', repo: oidcRepo, read: OIDC_READ },
+  { name: 'jobs', repo: jobRepo, read: JOB_READ },
+  { name: 'ssfStreams', repo: ssfStreamRepo, read: SSF_STREAM_READ },
+  { name: 'spentNonces', repo: spentNonceRepo, read: null },
+  { name: 'erasure', repo: erasureRepo, read: null },
+  { name: 'phoneChanges', repo: phoneChangeRepo, read: null },
+  { name: 'audit', repo: auditRepo, read: AUDIT_READ },
 ] as const satisfies readonly RepoEntry[];
 
 /** A line of the table: a `StoreTx` key, the factory of that writer, and methods of that reader. */
@@ -124,6 +141,10 @@ export async function openStore(cfg: StoreConfig, opts: OpenStoreOptions = {}): 
     ...writers,
     reader: readerOf(writers),
     transaction,
+    async compact() {
+      if (inTransaction.getStore()) throw new TypeError('store.compact runs outside a transaction');
+      return compact(conn).catch((e: unknown) => Promise.reject(toStoreError(e)));
+    },
     async close() {
       if (closed) return;
       closed = true;

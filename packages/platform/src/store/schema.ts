@@ -222,7 +222,81 @@ export interface OidcAccessTokensTable {
   created_at: number;
 }
 
+/** 0008: one audit entry (docs/audit.md); insert and select only. No personal data. */
+export interface AuditEntriesTable {
+  seq: number;
+  at: number;
+  actor: string;
+  action: string;
+  subject: string | null;
+  /** The entry's `data` as canonical JSON (RFC 8785) text. */
+  data: string;
+  /** Lowercase hex, 64 digits. */
+  prev: string;
+  hash: string;
+}
+
+/** 0008: a signed checkpoint of the audit trail's head (compact JWS), one per `seq`. */
+export interface AuditCheckpointsTable {
+  seq: number;
+  token: string;
+  created_at: number;
+}
+
+/** 0008: the one row whose lock serialises audit appenders. */
+export interface AuditAppendLockTable {
+  id: number;
+}
+
+/** 0009: the job outbox; the payload sealed under a per-job key. See store/jobs/types.ts. */
+export interface JobsTable {
+  id: string;
+  kind: string;
+  queue: string;
+  ref: string | null;
+  payload: BytesColumn | null;
+  payload_key: BytesColumn | null;
+  kek_id: string | null;
+  state: string;
+  attempts: number;
+  max_attempts: number;
+  run_at: number;
+  locked_until: number | null;
+  claim_token: string | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** 0009: one Shared Signals stream per RP; the push authorization header sealed. See store/ssf-streams/types.ts. */
+export interface SsfStreamsTable {
+  client_id: string;
+  stream_id: string;
+  delivery_method: string;
+  endpoint_url: string | null;
+  auth_header: BytesColumn | null;
+  auth_key: BytesColumn | null;
+  auth_kek_id: string | null;
+  /** JSON array of event codes. */
+  events_requested: string;
+  description: string | null;
+  status: string;
+  status_reason: string | null;
+  delivered_count: ColumnType<number, number | undefined, number>;
+  failed_count: ColumnType<number, number | undefined, number>;
+  last_delivered_at: number | null;
+  last_error_at: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
+  disclosures: DisclosuresTable;
+  bans: BansTable;
+  audit_entries: AuditEntriesTable;
+  audit_checkpoints: AuditCheckpointsTable;
+  audit_append_lock: AuditAppendLockTable;
   persons: PersonsTable;
   blind_indexes: BlindIndexesTable;
   credentials: CredentialsTable;
@@ -239,4 +313,57 @@ export interface Database {
   oidc_par_requests: OidcParRequestsTable;
   oidc_authorizations: OidcAuthorizationsTable;
   oidc_access_tokens: OidcAccessTokensTable;
+  jobs: JobsTable;
+  ssf_streams: SsfStreamsTable;
+  spent_nonces: SpentNoncesTable;
+  phone_changes: PhoneChangesTable;
+}
+
+/** 0012: pending phone-number changes (person/phone.ts). The new number only sealed; counters in clear. */
+export interface PhoneChangesTable {
+  person_id: string;
+  data: BytesColumn | null;
+  code_expires_at: number;
+  sends: number;
+  wrong_tries: number;
+  window_started_at: number;
+  updated_at: number;
+}
+
+/** 0010: nonces of the person-authenticated API already used (single use until expiry). A digest only; no person. */
+export interface SpentNoncesTable {
+  digest: BytesColumn;
+  expires_at: number;
+}
+
+/** 0007: nationwide bans, found by a keyed digest of the person reference. See store/bans/types.ts. */
+export interface BansTable {
+  id: string;
+  ban_digest: BytesColumn;
+  ban_key_id: string;
+  person_id: string | null;
+  state: string;
+  reason: string;
+  legal_ref: string;
+  requested_by: string;
+  approved_by: string | null;
+  unban_requested_by: string | null;
+  unban_approved_by: string | null;
+  unban_legal_ref: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** 0011: identity-disclosure requests of the law-enforcement liaison. See store/disclosures/types.ts. */
+export interface DisclosuresTable {
+  id: string;
+  person_id: string;
+  named_by: string;
+  case_ref: string;
+  state: string;
+  requested_by: string;
+  approved_by: string | null;
+  expires_at: number | null;
+  created_at: number;
+  updated_at: number;
 }

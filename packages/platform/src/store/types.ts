@@ -15,6 +15,9 @@
  * beside the repository (`persons/types.ts`, `persons/repo.ts`, …); this file gathers them.
  */
 import type { AssertionJtiWriter } from './assertion-jtis/types.ts';
+import type { AuditReader, AuditWriter } from './audit/types.ts';
+import type { BanReader, BanWriter } from './bans/types.ts';
+import type { DisclosureReader, DisclosureWriter } from './disclosures/types.ts';
 import type { ConsentReader, ConsentWriter } from './consents/types.ts';
 import type { CounterReader, CounterWriter } from './counters/types.ts';
 import type { CredentialReader, CredentialWriter } from './credentials/types.ts';
@@ -25,9 +28,17 @@ import type { OidcReader, OidcWriter } from './oidc/types.ts';
 import type { PassphraseReader, PassphraseWriter } from './passphrases/types.ts';
 import type { PersonReader, PersonWriter } from './persons/types.ts';
 import type { RelyingPartyReader, RelyingPartyWriter } from './relying-parties/types.ts';
+import type { JobReader, JobWriter } from './jobs/types.ts';
+import type { SsfStreamReader, SsfStreamWriter } from './ssf-streams/types.ts';
+import type { SpentNonceWriter } from './spent-nonces/types.ts';
+import type { PhoneChangeWriter } from './phone-changes/types.ts';
+import type { ErasureWriter } from './erasure/types.ts';
 import type { VerificationReader, VerificationWriter } from './verifications/types.ts';
 
 export type * from './assertion-jtis/types.ts';
+export type * from './audit/types.ts';
+export type * from './bans/types.ts';
+export type * from './disclosures/types.ts';
 export type * from './consents/types.ts';
 export type * from './counters/types.ts';
 export type * from './credentials/types.ts';
@@ -38,7 +49,14 @@ export type * from './oidc/types.ts';
 export type * from './passphrases/types.ts';
 export type * from './persons/types.ts';
 export type * from './relying-parties/types.ts';
+export type * from './jobs/types.ts';
+export type * from './ssf-streams/types.ts';
+export type * from './spent-nonces/types.ts';
+export type * from './phone-changes/types.ts';
+export type * from './erasure/types.ts';
 export type * from './verifications/types.ts';
+export { BAN_STATES } from './bans/types.ts';
+export { DISCLOSURE_STATES } from './disclosures/types.ts';
 export { CREDENTIAL_STATUSES } from './credentials/types.ts';
 export { OIDC_AUTHORIZATION_STATUSES } from './oidc/types.ts';
 export { PERSON_STATUSES } from './persons/types.ts';
@@ -46,7 +64,10 @@ export { VERIFICATION_STATUSES } from './verifications/types.ts';
 
 /** Read-only repositories: what the holder side and reports get. */
 export interface StoreReader {
+  readonly audit: AuditReader;
   readonly persons: PersonReader;
+  readonly bans: BanReader;
+  readonly disclosures: DisclosureReader;
   readonly credentials: CredentialReader;
   readonly devices: DeviceReader;
   readonly consents: ConsentReader;
@@ -57,11 +78,16 @@ export interface StoreReader {
   readonly relyingParties: RelyingPartyReader;
   readonly verifications: VerificationReader;
   readonly oidc: OidcReader;
+  readonly jobs: JobReader;
+  readonly ssfStreams: SsfStreamReader;
 }
 
 /** The privileged repositories, bound to one connection or one transaction. */
 export interface StoreTx {
+  readonly audit: AuditWriter;
   readonly persons: PersonWriter;
+  readonly bans: BanWriter;
+  readonly disclosures: DisclosureWriter;
   readonly credentials: CredentialWriter;
   readonly devices: DeviceWriter;
   readonly consents: ConsentWriter;
@@ -73,6 +99,12 @@ export interface StoreTx {
   readonly assertionJtis: AssertionJtiWriter;
   readonly verifications: VerificationWriter;
   readonly oidc: OidcWriter;
+  readonly jobs: JobWriter;
+  readonly ssfStreams: SsfStreamWriter;
+  readonly spentNonces: SpentNonceWriter;
+  readonly phoneChanges: PhoneChangeWriter;
+  /** Cancellation: rows naming a person that do not cascade from `persons` (writer only). */
+  readonly erasure: ErasureWriter;
 }
 
 export interface Store extends StoreTx {
@@ -86,5 +118,11 @@ export interface Store extends StoreTx {
    * the whole function if appropriate. No nesting.
    */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * After a destructive change (a cancellation), outside any transaction: SQLite checkpoints
+   * and truncates its write-ahead log (false when another connection's read kept some of it);
+   * PostgreSQL does nothing here (VACUUM is autovacuum's) and answers true. See compact.ts.
+   */
+  compact(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -130,6 +130,6 @@ describeEachEngine('OIDC store (0006)', (engine) => {
   });
 
   it('the reader carries no write method', () => {
-    expect(Object.keys(store.reader.oidc).sort()).toEqual(['findAccessToken', 'findAuthorization', 'findAuthorizationByCode', 'findAuthorizationByRef']);
+    expect(Object.keys(store.reader.oidc).sort()).toEqual(['findAccessToken', 'findAuthorization', 'findAuthorizationByCode', 'findAuthorizationByRef', 'findAuthorizationByRequest', 'listAccessTokens']);
   });
 });

@@ -10,7 +10,9 @@ import { describeEachEngine } from '../support/engines.ts';
 
 const READ_METHODS: Readonly<Record<string, readonly string[]>> = {
   persons: ['findById', 'findByNetid', 'findByPersonIndex', 'findByBlindIndex', 'isNetidTaken', 'listBlindIndexes', 'count'],
-  credentials: ['findById', 'listByPerson', 'listStatusEntries'],
+  bans: ['findById', 'findOpenByDigest', 'list'],
+  disclosures: ['findById', 'list'],
+  credentials: ['findById', 'listByPerson', 'listStatusEntries', 'isStatusEntryTaken'],
   devices: ['findById', 'findByThumbprint', 'listByPerson'],
   consents: ['findById', 'listByPerson', 'findActive'],
   events: ['listByPerson'],
@@ -19,11 +21,16 @@ const READ_METHODS: Readonly<Record<string, readonly string[]>> = {
   passphrases: ['find'],
   relyingParties: ['findByClientId', 'list', 'listClientIdsBySector', 'listEvents'],
   verifications: ['findById', 'findByRef', 'listByPerson', 'listPendingForPerson'],
-  oidc: ['findAuthorization', 'findAuthorizationByRef', 'findAuthorizationByCode', 'findAccessToken'],
+  oidc: ['findAuthorization', 'findAuthorizationByRef', 'findAuthorizationByCode', 'findAccessToken', 'findAuthorizationByRequest', 'listAccessTokens'],
+  jobs: ['countByQueue'],
+  ssfStreams: ['findByClientId', 'list'],
+  audit: ['head', 'list', 'listCheckpoints', 'latestCheckpoint'],
 };
 
 const REPOSITORIES = [
   'persons',
+  'bans',
+  'disclosures',
   'credentials',
   'devices',
   'consents',
@@ -35,6 +42,12 @@ const REPOSITORIES = [
   'assertionJtis',
   'verifications',
   'oidc',
+  'jobs',
+  'ssfStreams',
+  'spentNonces',
+  'erasure',
+  'phoneChanges',
+  'audit',
 ];
 
 describeEachEngine('store.reader: the read methods only, for every repository', (engine) => {
@@ -44,7 +57,7 @@ describeEachEngine('store.reader: the read methods only, for every repository', 
   });
 
   it('the store carries every repository (writers), in a fixed order', () => {
-    expect(Object.keys(store)).toEqual(['engine', 'migrationsApplied', ...REPOSITORIES, 'reader', 'transaction', 'close']);
+    expect(Object.keys(store)).toEqual(['engine', 'migrationsApplied', ...REPOSITORIES, 'reader', 'transaction', 'compact', 'close']);
   });
 
   it('one reader per repository that has one; none for assertionJtis (writer only)', () => {

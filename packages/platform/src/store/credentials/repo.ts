@@ -5,7 +5,7 @@ import { CREDENTIAL_STATUSES, type CredentialReader, type CredentialRecord, type
 import { assertCode, assertEpochMs, assertInt32, lookupId, newId, writeId, type RepoContext } from '../context.ts';
 
 /** The read-only methods: all that `store.reader.credentials` carries. */
-export const CREDENTIAL_READ = ['findById', 'listByPerson', 'listStatusEntries'] as const satisfies readonly (keyof CredentialReader)[];
+export const CREDENTIAL_READ = ['findById', 'listByPerson', 'listStatusEntries', 'isStatusEntryTaken'] as const satisfies readonly (keyof CredentialReader)[];
 
 export function credentialRepo({ db, now }: RepoContext): CredentialWriter {
   return {
@@ -33,6 +33,16 @@ export function credentialRepo({ db, now }: RepoContext): CredentialWriter {
         .orderBy('status_index')
         .execute();
       return rows.map((r) => ({ statusIndex: r.status_index as number, status: r.status as CredentialStatus }));
+    },
+
+    async isStatusEntryTaken(statusList, statusIndex) {
+      const row = await db
+        .selectFrom('credentials')
+        .select('id')
+        .where('status_list', '=', assertCode(statusList, 'statusList'))
+        .where('status_index', '=', assertInt32(statusIndex, 'statusIndex'))
+        .executeTakeFirst();
+      return row !== undefined;
     },
 
     async insert(c) {
@@ -79,6 +89,31 @@ export function credentialRepo({ db, now }: RepoContext): CredentialWriter {
         .set({ status: 'revoked', reason: assertCode(reason, 'reason'), revoked_at: at === undefined ? now() : assertEpochMs(at, 'at') })
         .where('person_id', '=', key)
         .where('status', '<>', 'revoked')
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    },
+
+    async suspendAllOfPerson(personId, reason) {
+      const key = lookupId(personId);
+      if (key === undefined) return 0;
+      const r = await db
+        .updateTable('credentials')
+        .set({ status: 'suspended', reason: assertCode(reason, 'reason') })
+        .where('person_id', '=', key)
+        .where('status', '=', 'valid')
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    },
+
+    async restoreSuspended(personId, reason) {
+      const key = lookupId(personId);
+      if (key === undefined) return 0;
+      const r = await db
+        .updateTable('credentials')
+        .set({ status: 'valid', reason: null })
+        .where('person_id', '=', key)
+        .where('status', '=', 'suspended')
+        .where('reason', '=', assertCode(reason, 'reason'))
         .executeTakeFirst();
       return Number(r.numUpdatedRows);
     },

@@ -41,6 +41,8 @@ export interface CredentialReader {
   listByPerson(personId: string): Promise<CredentialRecord[]>;
   /** Every allocated entry of one status list, by index: what a Token Status List is built from. */
   listStatusEntries(statusList: string): Promise<StatusEntry[]>;
+  /** Whether a position of a status list is already allocated (status indexes are drawn at random). */
+  isStatusEntryTaken(statusList: string, statusIndex: number): Promise<boolean>;
 }
 
 export interface CredentialWriter extends CredentialReader {
@@ -49,4 +51,8 @@ export interface CredentialWriter extends CredentialReader {
   setStatus(id: string, status: CredentialStatus, opts?: { reason?: string; at?: number }): Promise<boolean>;
   /** Revokes every valid or suspended credential of a person; returns how many. */
   revokeAllOfPerson(personId: string, reason: string, at?: number): Promise<number>;
+  /** Suspends every valid credential of a person with `reason` (a ban); returns how many. */
+  suspendAllOfPerson(personId: string, reason: string): Promise<number>;
+  /** Makes valid again every credential of a person suspended for `reason` (an unban); returns how many. */
+  restoreSuspended(personId: string, reason: string): Promise<number>;
 }

@@ -15,6 +15,12 @@ import { relyingParties } from './0003_relying_parties.ts';
 import { verifications } from './0004_verifications.ts';
 import { reverification } from './0005_reverification.ts';
 import { oidc } from './0006_oidc.ts';
+import { lifecycle } from './0007_lifecycle.ts';
+import { audit } from './0008_audit.ts';
+import { jobsSignals } from './0009_jobs_signals.ts';
+import { person } from './0010_person.ts';
+import { disclosures } from './0011_disclosures.ts';
+import { phoneChanges } from './0012_phone_changes.ts';
 
 export interface StoreMigration {
   up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void>;
@@ -28,6 +34,12 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, StoreMigration]> = [
   ['0004_verifications', verifications],
   ['0005_reverification', reverification],
   ['0006_oidc', oidc],
+  ['0007_lifecycle', lifecycle],
+  ['0008_audit', audit],
+  ['0009_jobs_signals', jobsSignals],
+  ['0010_person', person],
+  ['0011_disclosures', disclosures],
+  ['0012_phone_changes', phoneChanges],
 ];
 
 export const MIGRATION_TABLE = 'wz_migration';

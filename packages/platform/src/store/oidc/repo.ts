@@ -49,10 +49,12 @@ export const OIDC_READ = [
   'findAuthorizationByRef',
   'findAuthorizationByCode',
   'findAccessToken',
+  'findAuthorizationByRequest',
+  'listAccessTokens',
 ] as const satisfies readonly (keyof OidcReader)[];
 
 export function oidcRepo({ db, now }: RepoContext): OidcWriter {
-  const authorizationBy = async (column: 'id' | 'ref_hash' | 'code_hash', value: string | Buffer) => {
+  const authorizationBy = async (column: 'id' | 'ref_hash' | 'code_hash' | 'request_id', value: string | Buffer) => {
     const row = await db.selectFrom('oidc_authorizations').selectAll().where(column, '=', value).executeTakeFirst();
     return row && toAuthorization(row);
   };
@@ -74,6 +76,18 @@ export function oidcRepo({ db, now }: RepoContext): OidcWriter {
     async findAccessToken(tokenHash) {
       const row = await db.selectFrom('oidc_access_tokens').selectAll().where('token_hash', '=', toDbBytes(assertBytes(tokenHash, 'token hash'))).executeTakeFirst();
       return row && toAccessToken(row);
+    },
+
+    async findAuthorizationByRequest(requestId) {
+      const key = lookupId(requestId);
+      return key === undefined ? undefined : authorizationBy('request_id', key);
+    },
+
+    async listAccessTokens(authorizationId) {
+      const key = lookupId(authorizationId);
+      if (key === undefined) return [];
+      const rows = await db.selectFrom('oidc_access_tokens').selectAll().where('authorization_id', '=', key).orderBy('created_at').execute();
+      return rows.map(toAccessToken);
     },
 
     async insertPar(p) {

@@ -96,6 +96,10 @@ export interface OidcReader {
   findAuthorizationByCode(codeHash: Uint8Array): Promise<OidcAuthorizationRecord | undefined>;
   /** Expired and revoked tokens are returned too: check `expiresAt` and `revokedAt`. */
   findAccessToken(tokenHash: Uint8Array): Promise<OidcAccessTokenRecord | undefined>;
+  /** The authorization of a verification request (one per request of kind `oidc`), for the person's own controls. */
+  findAuthorizationByRequest(requestId: string): Promise<OidcAuthorizationRecord | undefined>;
+  /** Every access token issued from an authorization, expired and revoked ones too, oldest first. */
+  listAccessTokens(authorizationId: string): Promise<OidcAccessTokenRecord[]>;
 }
 
 export interface OidcWriter extends OidcReader {

@@ -7,7 +7,7 @@
  */
 import type { Optional } from '../row-types.ts';
 
-export const PERSON_STATUSES = ['active', 'locked', 'cancelled'] as const;
+export const PERSON_STATUSES = ['active', 'locked', 'banned', 'cancelled'] as const;
 export type PersonStatus = (typeof PERSON_STATUSES)[number];
 
 /** A person as stored. Nothing here is readable without the keys in `protect/`. */

@@ -1,0 +1,139 @@
+/**
+ * The audit trail's tables: `audit_entries` (one row per entry, `seq` the primary key),
+ * `audit_checkpoints` (one per signed head) and `audit_append_lock` (one row whose lock
+ * serialises appenders). Insert and select only: nothing here updates or deletes an entry or a
+ * checkpoint. The chain itself is built by the caller (`nextEntry`, core); this file only checks
+ * that what it is given follows the head it read under the lock.
+ */
+import type { Kysely, Selectable } from 'kysely';
+import { canonicalJson, GENESIS_PREV, isAuditAction, MAX_DATA_BYTES, type AuditData, type AuditEntry } from '@wangzheng/core/audit/index';
+import { assertEpochMs, assertText, type RepoContext } from '../context.ts';
+import type { AuditCheckpointsTable, AuditEntriesTable, Database } from '../schema.ts';
+import type { AuditCheckpointRecord, AuditReader, AuditWriter, StoredAuditEntry } from './types.ts';
+
+const MAX_PAGE = 1000;
+
+/** The read-only methods: all that `store.reader.audit` carries. */
+export const AUDIT_READ = ['head', 'list', 'listCheckpoints', 'latestCheckpoint'] as const satisfies readonly (keyof AuditReader)[];
+
+export function auditRepo({ db, now }: RepoContext): AuditWriter {
+  return {
+    async head() {
+      const row = await db.selectFrom('audit_entries').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      return row === undefined ? undefined : toEntry(row);
+    },
+
+    async list(q = {}) {
+      let query = db.selectFrom('audit_entries').selectAll();
+      if (q.after !== undefined) query = query.where('seq', '>', assertSeqOrZero(q.after, 'after'));
+      if (q.action !== undefined) {
+        if (!isAuditAction(q.action)) throw new TypeError('action must be one of AUDIT_ACTIONS');
+        query = query.where('action', '=', q.action);
+      }
+      if (q.actor !== undefined) query = query.where('actor', '=', assertText(q.actor, 'actor', 128));
+      if (q.subject !== undefined) query = query.where('subject', '=', assertText(q.subject, 'subject', 128));
+      if (q.from !== undefined) query = query.where('at', '>=', assertEpochMs(q.from, 'from'));
+      if (q.to !== undefined) query = query.where('at', '<', assertEpochMs(q.to, 'to'));
+      const rows = await query.orderBy('seq', 'asc').limit(pageSize(q.limit)).execute();
+      return rows.map(toEntry);
+    },
+
+    async listCheckpoints(opts = {}) {
+      let query = db.selectFrom('audit_checkpoints').selectAll();
+      if (opts.after !== undefined) query = query.where('seq', '>', assertSeqOrZero(opts.after, 'after'));
+      const rows = await query.orderBy('seq', 'asc').limit(pageSize(opts.limit)).execute();
+      return rows.map(toCheckpoint);
+    },
+
+    async latestCheckpoint() {
+      const row = await db.selectFrom('audit_checkpoints').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      return row === undefined ? undefined : toCheckpoint(row);
+    },
+
+    async appendNext(build) {
+      if (typeof build !== 'function') throw new TypeError('appendNext needs a function that builds the entry from the head');
+      // Outside a transaction the lock would end with the statement that took it.
+      if (!db.isTransaction) return db.transaction().execute((trx) => append(trx, build));
+      return append(db, build);
+    },
+
+    async insertCheckpoint(c) {
+      const row = {
+        seq: assertSeqOrZero(c.seq, 'seq'),
+        token: assertText(c.token, 'checkpoint token', 8192),
+        created_at: c.createdAt === undefined ? now() : assertEpochMs(c.createdAt, 'createdAt'),
+      };
+      if (row.seq === 0) throw new TypeError('seq must be a positive integer');
+      const r = await db
+        .insertInto('audit_checkpoints')
+        .values(row)
+        .onConflict((oc) => oc.column('seq').doNothing())
+        .executeTakeFirst();
+      return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
+    },
+  };
+}
+
+/** Under the appenders' lock: read the head, build, check it follows, insert. */
+async function append(db: Kysely<Database>, build: (prev: StoredAuditEntry | undefined) => AuditEntry): Promise<AuditEntry> {
+  // PostgreSQL: the row lock is held until this transaction commits or rolls back, so the next
+  // appender reads the head only after this entry is visible (READ COMMITTED takes a fresh
+  // snapshot per statement). SQLite: BEGIN IMMEDIATE already made this the only writer.
+  const locked = await db.updateTable('audit_append_lock').set({ id: 1 }).where('id', '=', 1).executeTakeFirst();
+  if (Number(locked.numUpdatedRows) !== 1) throw new TypeError('audit_append_lock has no row: the 0008 migration did not run');
+  const last = await db.selectFrom('audit_entries').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const prev = last === undefined ? undefined : toEntry(last);
+  const e = build(prev);
+  if (e.seq !== (prev?.seq ?? 0) + 1 || e.prev !== (prev?.hash ?? GENESIS_PREV)) {
+    throw new TypeError('appendNext: the built entry does not follow the head it was given');
+  }
+  await db
+    .insertInto('audit_entries')
+    .values({
+      seq: e.seq,
+      at: e.at,
+      actor: e.actor,
+      action: e.action,
+      subject: e.subject ?? null,
+      data: canonicalJson(e.data, MAX_DATA_BYTES),
+      prev: e.prev,
+      hash: e.hash,
+    })
+    .execute();
+  return e;
+}
+
+function pageSize(limit: number | undefined): number {
+  const n = limit ?? 100;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE) throw new TypeError(`limit must be 1..${MAX_PAGE}`);
+  return n;
+}
+
+function assertSeqOrZero(v: unknown, what: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new TypeError(`${what} must be a non-negative integer`);
+  return v;
+}
+
+/** As stored, unverified. `data` that is not JSON stays text: the verifier, not the reader, judges it. */
+function toEntry(r: Selectable<AuditEntriesTable>): StoredAuditEntry {
+  let data: unknown = r.data;
+  try {
+    data = JSON.parse(r.data);
+  } catch {
+    // left as text: entry_malformed
+  }
+  return {
+    seq: r.seq,
+    at: r.at,
+    actor: r.actor,
+    action: r.action as StoredAuditEntry['action'],
+    ...(r.subject === null ? {} : { subject: r.subject }),
+    data: data as AuditData,
+    prev: r.prev,
+    hash: r.hash,
+  };
+}
+
+function toCheckpoint(r: Selectable<AuditCheckpointsTable>): AuditCheckpointRecord {
+  return { seq: r.seq, token: r.token, createdAt: r.created_at };
+}

@@ -1,0 +1,63 @@
+/**
+ * The audit trail's storage contract (docs/audit.md): hash-chained entries and signed
+ * checkpoints, append-only. There is no method that updates or deletes either: the only ways
+ * in are `appendNext` and `insertCheckpoint`. In production the database role the platform
+ * uses should also lack UPDATE and DELETE on `audit_entries` and `audit_checkpoints`.
+ *
+ * Trust: nothing read back through this contract is verified. A row comes as stored — whoever
+ * can write the database can have changed it — and only `verifyAuditTrail` (core) decides
+ * whether the trail is intact. A `data` column that is not a JSON object is returned as its raw
+ * text, so the verifier reports it instead of the reader throwing.
+ */
+import type { AuditAction, AuditEntry } from '@wangzheng/core/audit/index';
+
+/** An entry as stored: `AuditEntry` in shape, unverified in content (see above). */
+export type StoredAuditEntry = AuditEntry;
+
+export interface AuditCheckpointRecord {
+  /** The sequence number of the head entry the checkpoint signs (one checkpoint per seq). */
+  readonly seq: number;
+  /** The compact JWS (`wz-audit-checkpoint+jwt`). */
+  readonly token: string;
+  readonly createdAt: number;
+}
+
+/** A search: every filter optional, results in increasing `seq`, keyset-paged by `after`. */
+export interface AuditQuery {
+  /** Only entries with `seq` greater than this (the last `seq` of the previous page). */
+  readonly after?: number;
+  /** 1..1000, default 100. */
+  readonly limit?: number;
+  readonly action?: AuditAction;
+  readonly actor?: string;
+  readonly subject?: string;
+  /** `at` ≥ from (epoch ms). */
+  readonly from?: number;
+  /** `at` < to (epoch ms). */
+  readonly to?: number;
+}
+
+export interface AuditReader {
+  /** The latest entry, or undefined for an empty trail. */
+  head(): Promise<StoredAuditEntry | undefined>;
+  list(q?: AuditQuery): Promise<StoredAuditEntry[]>;
+  /** Checkpoints in increasing `seq`, keyset-paged by `after` (limit 1..1000, default 100). */
+  listCheckpoints(opts?: { after?: number; limit?: number }): Promise<AuditCheckpointRecord[]>;
+  /** The checkpoint with the highest `seq`, or undefined. */
+  latestCheckpoint(): Promise<AuditCheckpointRecord | undefined>;
+}
+
+export interface AuditWriter extends AuditReader {
+  /**
+   * Appends the entry `build(prev)` returns, where `prev` is the current head (undefined for
+   * the first entry). Appenders are serialised — PostgreSQL: a row lock on `audit_append_lock`,
+   * held until the transaction ends; SQLite: its single writer — so `seq` stays contiguous and
+   * `prev` is the real head, also with several processes on one database. Inside
+   * `store.transaction(fn)` the entry commits or rolls back with the caller's other writes;
+   * outside one it runs in a transaction of its own.
+   * @throws TypeError if the built entry does not follow `prev` (wrong seq or prev hash).
+   */
+  appendNext(build: (prev: StoredAuditEntry | undefined) => AuditEntry): Promise<AuditEntry>;
+  /** Stores a checkpoint; false (nothing written) if one for this `seq` exists already. */
+  insertCheckpoint(c: { seq: number; token: string; createdAt?: number }): Promise<boolean>;
+}
