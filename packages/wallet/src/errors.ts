@@ -14,6 +14,8 @@ export const WALLET_ERROR_CODES = {
   keystore_exists: 409,
   /** No keystore was found. */
   keystore_missing: 404,
+  /** Re-enrolling would revoke the 网证 on the person's other device, and they chose not to; nothing was issued. */
+  replacement_declined: 409,
 } as const;
 
 export type WalletErrorCode = keyof typeof WALLET_ERROR_CODES;

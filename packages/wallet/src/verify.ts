@@ -31,7 +31,11 @@ export async function describeVerification(platform: PlatformClient, ref: string
 export async function answerVerification(platform: PlatformClient, o: AnswerOptions): Promise<{ status: string; failure?: string; rp: string }> {
   const path = `/v1/verifications/${encodeURIComponent(o.ref)}`;
   const view = await describeVerification(platform, o.ref);
-  if (o.approve === false) return platform.post(`${path}/answer`, { approve: false });
+  if (o.approve === false) {
+    // The decline carries a presentation (nothing disclosed) so it is the person's own, in their history (docs/person.md).
+    const presentation = createPresentation(o.credential, { disclose: [], holderKey: o.deviceKey, audience: view.audience, nonce: view.nonce });
+    return platform.post(`${path}/answer`, { approve: false, presentation });
+  }
   let probe: number[] | undefined;
   if (view.requires.face) {
     if (!o.captureFace) throw new TypeError('this request needs a face capture');

@@ -10,6 +10,7 @@ import type { PrivateKey } from '@wangzheng/core/crypto/index';
 import { createDeviceProof } from '@wangzheng/core/enrollment/device-proof';
 import { WzError } from '@wangzheng/core/errors';
 import { checkPassphrase, PASSPHRASE_PROBLEM_MESSAGES } from '@wangzheng/core/passphrase/policy';
+import { WalletError } from '../errors.ts';
 import type { PlatformClient } from './client.ts';
 import type { DeviceHardware } from './simulator.ts';
 
@@ -40,6 +41,12 @@ export interface EnrollOptions {
   environment?: Record<string, string>;
   /** Shown the notice; must return true for both consents. Default: consents (scripts, tests). */
   consent?: (notice: NoticeView) => Promise<{ processing: boolean; sensitive: boolean }> | { processing: boolean; sensitive: boolean };
+  /**
+   * Asked when the platform says (after the face step) that this person already holds a working
+   * 网证 and going on will revoke it on the other device; false stops here (`replacement_declined`,
+   * nothing issued). Default: go on (scripts, tests).
+   */
+  confirmReplacement?: () => Promise<boolean> | boolean;
   /** A guardian enrolling a child under 14 from their own wallet: the guardian's 网证 and device key. */
   guardian?: { credential: string; deviceKey: PrivateKey };
   onStep?: (step: EnrollStep, detail?: string) => void;
@@ -88,7 +95,11 @@ export async function enroll(o: EnrollOptions): Promise<Issued | AwaitingGuardia
 
   step('face', 'liveness challenge and face capture');
   const probe = await o.hardware.captureFace(afterChip.faceChallenge.nonce);
-  a = await p.post<Answer & { similarity: number }>(path('face'), { nonce: a.nonce, probe }, token);
+  const faced = await p.post<Answer & { similarity: number; replacesExistingCredential?: boolean }>(path('face'), { nonce: a.nonce, probe }, token);
+  a = faced;
+  if (faced.replacesExistingCredential === true && o.confirmReplacement && !(await o.confirmReplacement())) {
+    throw new WalletError('replacement_declined', 'You chose to keep the 网证 on your other device; nothing was issued and this enrollment will expire.');
+  }
 
   step('phone', 'sending a one-time code');
   const sent = await p.post<Answer & { sentTo: string }>(path('phone'), { nonce: a.nonce, phone: o.phone }, token);
