@@ -51,10 +51,17 @@ export const CONFIG_FIELDS: ConfigField[] = [
   { key: 'enrollment.stepSeconds', env: 'WZ_ENROLLMENT_STEP_TTL', default: 300, description: 'Lifetime of each step\'s server nonce: the next step must come within it.' },
   { key: 'enrollment.otpSeconds', env: 'WZ_OTP_TTL', default: 300, description: 'Lifetime of an SMS one-time code.' },
   { key: 'credential.validityDays', env: 'WZ_CREDENTIAL_DAYS', default: 365, description: 'Validity of an issued 网证 in days.' },
+  { key: 'credential.renewalWindowDays', env: 'WZ_RENEWAL_WINDOW_DAYS', default: 30, description: 'A 网证 can be renewed (`POST /v1/me/renew`: same 网号 and device, the old one revoked) only in this many days before it expires; earlier is `renewal_not_due`.' },
   { key: 'sms.sender', env: 'WZ_SMS_SENDER', default: 'outbox', description: '`outbox`: development sender that appends codes to a local file standing in for the phone (refused in production). `disabled`: no SMS; the phone step answers 503 `sms_unavailable` (until a carrier gateway adapter is configured).' },
   { key: 'sms.outboxFile', env: 'WZ_SMS_OUTBOX', default: undefined, description: 'The development SMS outbox file. Defaults to `<dataDir>/sms-outbox.jsonl`.' },
   { key: 'passphrase.memoryKiB', env: 'WZ_ARGON2_MEMORY_KIB', default: 19456, description: 'Argon2id memory cost (KiB) for credential passphrase hashes (OWASP minimum: 19456).' },
   { key: 'passphrase.iterations', env: 'WZ_ARGON2_ITERATIONS', default: 2, description: 'Argon2id time cost for credential passphrase hashes.' },
+  { key: 'audit.checkpointSeconds', env: 'WZ_AUDIT_CHECKPOINT_SECONDS', default: 60, description: 'Seconds between signed checkpoints of the audit trail\'s head (one more at shutdown; none while the head has not moved). Entries after the latest checkpoint kept elsewhere can be removed undetected: see docs/audit.md.' },
+  { key: 'jobs.intervalMs', env: 'WZ_JOBS_INTERVAL_MS', default: 250, description: 'How often (ms) the job worker looks for due work: Shared Signals pushes and their retries. Bounds the delay from a ban to its signal leaving. `0` starts no worker in this process (another process on the same database does the work).' },
+  { key: 'jobs.sweepIntervalSeconds', env: 'WZ_SWEEP_INTERVAL_SECONDS', default: 60, description: 'Seconds between runs of the expiry sweep, a durable job that one worker at a time runs for every process on the database: it deletes expired enrollments (counted as abandoned), pushed authorization requests, access tokens, used client-assertion ids and spent nonces, and Shared Signals rows past `WZ_JOBS_RETENTION_DAYS`.' },
+  { key: 'jobs.retentionDays', env: 'WZ_JOBS_RETENTION_DAYS', default: 7, description: 'Days a Shared Signals SET that failed for good stays as a payload-less row (the operator\'s record), and days a SET held for a poll waits to be acknowledged before the sweep drops it (counted as failed, code `expired`).' },
+  { key: 'admin.roles', env: 'WZ_ADMIN_ROLES', default: undefined, description: 'Roles of each operator token id: `id=role+role,…` with roles `operator` (bans, signal delivery), `rp_reviewer` (relying-party applications), `auditor` (audit trail), `liaison` (identity disclosure to law enforcement). A token id without an entry can do nothing. Development default: both generated operators get every role.' },
+  { key: 'lifecycle.fourEyes', env: 'WZ_BAN_FOUR_EYES', default: 'off', description: '`on`: a ban or unban of a 网号 takes effect only when a second operator approves it (four eyes); `off`: at once. Production deployments should say `on`.' },
   { key: 'log.level', env: 'WZ_LOG_LEVEL', default: 'info', description: 'pino log level: `fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`.' },
 ];
 
@@ -103,6 +110,7 @@ export const configSchema = z.object({
   }),
   credential: z.object({
     validityDays: z.coerce.number().int().min(1).max(3_650),
+    renewalWindowDays: z.coerce.number().int().min(1).max(365),
   }),
   sms: z.object({
     sender: z.enum(['outbox', 'disabled']),
@@ -111,6 +119,20 @@ export const configSchema = z.object({
   passphrase: z.object({
     memoryKiB: z.coerce.number().int().min(8_192).max(4_194_304),
     iterations: z.coerce.number().int().min(1).max(20),
+  }),
+  audit: z.object({
+    checkpointSeconds: z.coerce.number().int().min(1).max(86_400),
+  }),
+  jobs: z.object({
+    intervalMs: z.coerce.number().int().min(0).max(60_000),
+    sweepIntervalSeconds: z.coerce.number().int().min(1).max(86_400),
+    retentionDays: z.coerce.number().int().min(1).max(3_650),
+  }),
+  admin: z.object({
+    roles: z.string().max(4000).optional(),
+  }),
+  lifecycle: z.object({
+    fourEyes: z.enum(['on', 'off']).transform((v) => v === 'on'),
   }),
   log: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -145,7 +167,7 @@ export function loadConfig(
     const value = f.key in overrides ? overrides[f.key] : fromEnv !== undefined && fromEnv !== '' ? fromEnv : f.default;
     if (value !== undefined) setPath(raw, f.key, value);
   }
-  for (const group of ['http', 'store', 'registry', 'secrets', 'signing', 'enrollment', 'credential', 'sms', 'passphrase', 'log']) {
+  for (const group of ['http', 'store', 'registry', 'secrets', 'signing', 'enrollment', 'credential', 'sms', 'passphrase', 'admin', 'log']) {
     if (raw[group] === undefined) raw[group] = {};
   }
   const parsed = configSchema.safeParse(raw);

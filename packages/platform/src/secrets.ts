@@ -59,7 +59,7 @@ function newDevSecrets(): DevSecretsFile {
     blindIndex: generateSecretEntry('dev-bidx-1'),
     registryKey: generateSharedKey('dev'),
     signing: { gm: generateKey('SM2').toPem(), intl: generateKey('ES256').toPem() },
-    adminTokens: generateSecretEntry('dev-admin-1'),
+    adminTokens: devAdminTokens(),
   };
 }
 
@@ -100,7 +100,7 @@ export function developmentSecretsFile(dataDir: string, onCreate?: (file: string
     // A file from before the admin API: add the field, keep everything else, and use what is
     // on disk afterwards (of two processes upgrading at the same moment, the later rename wins
     // the file; restart the other — a development-only race).
-    writeSecretsFile(file, { ...existing, adminTokens: generateSecretEntry('dev-admin-1') });
+    writeSecretsFile(file, { ...existing, adminTokens: devAdminTokens() });
     return { file, secrets: readSecretsFile(file) };
   }
   mkdirSync(dataDir, { recursive: true });
@@ -155,4 +155,9 @@ export function resolveSecrets(cfg: Config, opts: { onDevelopmentFile?: (file: s
     },
     ...(devFile ? { developmentFile: devFile } : {}),
   };
+}
+
+/** Two development operators, so that four-eyes approval can be tried locally. */
+function devAdminTokens(): string {
+  return `${generateSecretEntry('dev-admin-1')},${generateSecretEntry('dev-admin-2')}`;
 }

@@ -2,49 +2,81 @@
  * Token Status Lists (draft-ietf-oauth-status-list): where a verifier learns, without telling
  * us which credential it holds, whether a 网证 is still valid. Each credential names a list and
  * an index; a list is a signed JWT (`typ: statuslist+jwt`) carrying a ZLIB-compressed array of
- * 2-bit statuses: 0 VALID, 1 INVALID (revoked), 2 SUSPENDED.
+ * 2-bit statuses: 0 VALID, 1 INVALID (revoked), 2 SUSPENDED (a ban, which an unban lifts).
  *
- * Lists are shards of LIST_SIZE entries (list 1 holds global positions 0…LIST_SIZE-1, and so
- * on), so a list stays small (256 KiB before compression) at any population. A position is
- * allocated once per credential from a counter and never reused.
+ * Herd privacy (the draft's privacy considerations): a list has LIST_SIZE (2^20) positions and
+ * a new credential gets a position drawn at random among the free ones of the open list, so an
+ * index reveals neither when a credential was issued nor how many exist; every list is served
+ * at its full size. A list stays open until half its positions are taken (so a random draw
+ * finds a free one in about two tries), then the next one opens.
+ *
+ * Freshness: the list is built from the store on every request, so a ban shows at once; the
+ * token says `ttl` (how long a verifier may cache it) and `exp`, and the HTTP answer carries an
+ * ETag of the statuses so that a verifier revalidating every few seconds costs a 304.
  */
+import { createHash, randomInt } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { b64u, type KeyRing } from '@wangzheng/core/crypto/index';
 import { WzError } from '@wangzheng/core/errors';
 import type { CredentialStatus, StoreReader, StoreTx } from '../store/index.ts';
 
 export const LIST_SIZE = 1 << 20;
+/** A list takes new credentials until this many of its positions are allocated. */
+export const LIST_FILL = LIST_SIZE / 2;
 export const STATUS_BITS = 2;
 export const STATUS_LIST_TYP = 'statuslist+jwt';
-/** How long a verifier may cache a list (seconds): the `ttl` claim. */
-export const STATUS_LIST_TTL = 300;
+/** How long a verifier may cache a list (seconds): the `ttl` claim. Short, so a ban travels fast. */
+export const STATUS_LIST_TTL = 60;
 
 const VALUE: Record<CredentialStatus, number> = { valid: 0, revoked: 1, suspended: 2 };
+const MAX_DRAWS = 64;
 
 export function statusListUri(issuer: string, list: string): string {
   return `${issuer}/status-lists/${list}`;
 }
 
-/** Allocates the next status position: `{ list, idx }` for a new credential. */
+/**
+ * Allocates a status position for a new credential: a random free index of the open list.
+ * Inside the issuing transaction; two issuances drawing the same index at the same instant
+ * (about one in a million) make one of them fail with `conflict` on the unique (list, index).
+ */
 export async function allocateStatus(tx: StoreTx): Promise<{ list: string; idx: number }> {
-  const position = (await tx.counters.increment('status_list.position')) - 1;
-  return { list: String(Math.floor(position / LIST_SIZE) + 1), idx: position % LIST_SIZE };
+  let list = (await tx.counters.get('status_list.open')) || 1;
+  if ((await tx.counters.get(`status_list.${list}.allocated`)) >= LIST_FILL) {
+    list += 1;
+    await tx.counters.increment('status_list.open', list - (await tx.counters.get('status_list.open')));
+  }
+  for (let draw = 0; draw < MAX_DRAWS; draw++) {
+    const idx = randomInt(LIST_SIZE);
+    if (!(await tx.credentials.isStatusEntryTaken(String(list), idx))) {
+      await tx.counters.increment(`status_list.${list}.allocated`);
+      return { list: String(list), idx };
+    }
+  }
+  throw new WzError('conflict', 'No free status position was found; try again.', { detail: `list ${list}` });
+}
+
+export interface StatusListAnswer {
+  readonly token: string;
+  /** A strong validator of the statuses (not of the signature, which changes with `iat`). */
+  readonly etag: string;
 }
 
 /** The signed status list JWT for `list`. Unknown list (no credential yet) → `not_found`. */
-export async function statusListToken(store: StoreReader, signing: KeyRing, issuer: string, list: string, now: number): Promise<string> {
+export async function statusListToken(store: StoreReader, signing: KeyRing, issuer: string, list: string, now: number): Promise<StatusListAnswer> {
   if (!/^[1-9][0-9]{0,8}$/.test(list)) throw new WzError('not_found', 'No such status list.');
   const entries = await store.credentials.listStatusEntries(list);
   if (entries.length === 0) throw new WzError('not_found', 'No such status list.');
-  const last = entries[entries.length - 1]!.statusIndex;
-  const bytes = new Uint8Array(Math.ceil(((last + 1) * STATUS_BITS) / 8));
+  const bytes = new Uint8Array((LIST_SIZE * STATUS_BITS) / 8);
   for (const e of entries) {
     const v = VALUE[e.status];
     if (v) bytes[(e.statusIndex * STATUS_BITS) >> 3]! |= v << ((e.statusIndex * STATUS_BITS) & 7);
   }
+  const lst = deflateSync(bytes);
   const iat = Math.floor(now / 1000);
-  return signing.signJws(
-    { sub: statusListUri(issuer, list), iat, exp: iat + 2 * STATUS_LIST_TTL, ttl: STATUS_LIST_TTL, status_list: { bits: STATUS_BITS, lst: b64u(deflateSync(bytes)) } },
+  const token = signing.signJws(
+    { sub: statusListUri(issuer, list), iat, exp: iat + 2 * STATUS_LIST_TTL, ttl: STATUS_LIST_TTL, status_list: { bits: STATUS_BITS, lst: b64u(lst) } },
     { typ: STATUS_LIST_TYP },
   );
+  return { token, etag: `"${createHash('sha256').update(lst).digest('base64url').slice(0, 27)}"` };
 }

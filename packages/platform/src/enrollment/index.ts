@@ -11,6 +11,7 @@ import type { SmsSender } from '../sms/sender.ts';
 import type { Store } from '../store/index.ts';
 import { PresentationGuardianCheck } from './guardian.ts';
 import { Issuer } from './issue.ts';
+import { replacementCheck } from './replacement.ts';
 import { EnrollmentService } from './service.ts';
 import { EnrollmentSessions } from './session.ts';
 
@@ -43,6 +44,8 @@ export interface EnrollmentDeps {
     readonly otpSeconds: number;
     readonly credentialValidityDays: number;
   };
+  /** Nationwide bans: checked once the registry has named the person. */
+  readonly bans?: { isBanned(personRef: string): Promise<boolean> };
   readonly now: () => number;
 }
 
@@ -80,5 +83,7 @@ export function createEnrollmentService(deps: EnrollmentDeps): EnrollmentService
     audience: deps.issuerUrl,
     now,
     otpMs: settings.otpSeconds * 1000,
+    ...(deps.bans ? { bans: deps.bans } : {}),
+    replacement: replacementCheck({ store: deps.store, blindIndexer: deps.blindIndexer, now }),
   });
 }

@@ -14,13 +14,15 @@
  *   claims no later than the holder's next 14th/16th/18th/60th birthday.
  */
 import { addYears, ageOn, chinaDate, chinaMidnight } from '@wangzheng/core/calendar';
-import { issueCredential, type IdentityClaims } from '@wangzheng/core/credential/index';
+import type { IdentityClaims } from '@wangzheng/core/credential/index';
 import type { KeyRing, PublicJwk } from '@wangzheng/core/crypto/index';
 import { WzError } from '@wangzheng/core/errors';
 import { allocateNetid, type SecretRing } from '@wangzheng/core/identifiers/index';
 import type { BlindIndexer, DataProtector } from '../protect/index.ts';
 import { newId, type PersonRecord, type Store, type StoreTx } from '../store/index.ts';
-import { allocateStatus, statusListUri } from '../credential/status-list.ts';
+import { mintCredential } from '../credential/mint.ts';
+import { historyEvent } from '../person/history.ts';
+import type { PersonProfile } from '../person/profile.ts';
 import { consentSubjects } from './notice.ts';
 import type { EnrollmentSessions, Opened } from './session.ts';
 import type { EnrolleeData, EnrollmentState } from './state.ts';
@@ -33,26 +35,8 @@ export interface IssuedCredential {
   readonly expiresAt: string;
 }
 
-/** What the platform keeps about a person, sealed under their data key. */
-export interface PersonProfile {
-  readonly v: 1;
-  readonly personRef: string;
-  name: string;
-  nameLatin?: string;
-  sex: 'M' | 'F';
-  birthDate: string;
-  nationality: string;
-  documents: { type: string; number: string; validUntil: string | null }[];
-  phone: string;
-  /** Platform person ids of guardians who enrolled this child (under 14): they approve the child's first use at each relying party. */
-  guardians?: string[];
-  /**
-   * The application identifier issued at each relying party (client id → identifier), recorded
-   * the first time: later verifications answer from it, so rotating the appid key never
-   * changes a pseudonym an RP already knows.
-   */
-  appIds?: Record<string, string>;
-}
+/** Moved to person/profile.ts; re-exported here for the modules that import it from enrollment. */
+export type { PersonProfile } from '../person/profile.ts';
 
 export interface IssuerDeps {
   readonly store: Store;
@@ -133,50 +117,43 @@ export class Issuer {
         label: device.label ? protector.sealFor(dek, person.id, 'device_label', device.label) : null,
         createdAt: now,
       });
-      const status = await allocateStatus(tx);
-      await tx.credentials.insert({ id: credentialId, personId: person.id, deviceId: dev.id, statusList: status.list, statusIndex: status.idx, issuedAt: now, expiresAt });
+      // The credential row (random status position) and the signed 网证: credential/mint.ts, shared with renewal and transfer.
+      const sd = await mintCredential(tx, this.deps, {
+        credentialId,
+        personId: person.id,
+        netid: person.netid,
+        deviceId: dev.id,
+        deviceJwk: device.jwk as unknown as PublicJwk,
+        claims: netidClaims(e, chinaDate(now)),
+        issuedAt: now,
+        expiresAt,
+      });
       await tx.passphrases.set(person.id, state.passphraseHash!, now);
       const subjects = consentSubjects(state.consent!.noticeVersion);
       await tx.consents.insert({ personId: person.id, subject: subjects.processing, scope: 'enrollment', grantedAt: state.consent!.at });
       await tx.consents.insert({ personId: person.id, subject: subjects.sensitive, scope: 'face,id_document', grantedAt: state.consent!.at });
-      await tx.events.append({
-        personId: person.id,
-        type: 'enrolled',
-        createdAt: now,
-        data: protector.sealFor(dek, person.id, 'event', {
+      await tx.events.append(
+        historyEvent(protector, { personId: person.id, dek }, {
+          kind: 'enrolled',
           documentType: e.documentType,
           device: device.thumbprint,
           faceSimilarity: state.face!.similarity,
           noticeVersion: state.consent!.noticeVersion,
           credentialId,
           ...(state.guardian ? { guardianPersonId: state.guardian.personId } : {}),
-        }),
-      });
+        }, now),
+      );
       if (state.guardian) {
         // The guardian sees in their own history that they enrolled or approved a ward.
         const g = await tx.persons.findById(state.guardian.personId);
         if (g) {
           const gdek = protector.unwrapDataKey(g.id, g.wrappedDek, g.kekId);
-          await tx.events.append({
-            personId: g.id,
-            type: state.guardianLed ? 'ward_enrolled' : 'ward_enrollment_approved',
-            createdAt: now,
-            data: protector.sealFor(gdek, g.id, 'event', { wardNetid: person.netid, credentialId }),
-          });
+          await tx.events.append(
+            historyEvent(protector, { personId: g.id, dek: gdek }, { kind: state.guardianLed ? 'ward_enrolled' : 'ward_enrollment_approved', wardNetid: person.netid, credentialId }, now),
+          );
         }
       }
 
-      const sd = issueCredential({
-        signer: this.deps.signing.signer,
-        issuer: this.deps.issuerUrl,
-        credentialId,
-        netid: person.netid,
-        issuedAt: Math.floor(now / 1000),
-        expiresAt: Math.floor(expiresAt / 1000),
-        status: { idx: status.idx, uri: statusListUri(this.deps.issuerUrl, status.list) },
-        cnf: device.jwk as unknown as PublicJwk,
-        claims: netidClaims(e, chinaDate(now)),
-      });
       const issued: IssuedCredential = { netid: person.netid, credentialId, credential: sd.sdJwt, expiresAt: new Date(expiresAt).toISOString() };
       if (opts.collectNow) {
         await this.deps.sessions.end(o.id, 'issued', undefined, tx);

@@ -8,6 +8,7 @@
  * data (face image comparison, identity document) with its necessity and effect.
  */
 import { createHash } from 'node:crypto';
+import { encodeConsentSubject } from '../person/consent-subject.ts';
 
 export interface NoticeSection {
   readonly zh: string;
@@ -73,7 +74,10 @@ export function noticeDigest(notice: Notice = NOTICE): string {
   return createHash('sm3').update(JSON.stringify(notice)).digest('base64url');
 }
 
-/** Consent subjects as stored: the processing consent and the separate sensitive-data one. */
+/** Consent subjects as stored: the processing consent and the separate sensitive-data one (person/consent-subject.ts). */
 export function consentSubjects(version: string): { processing: string; sensitive: string } {
-  return { processing: `notice:${version}`, sensitive: `notice:${version}:sensitive` };
+  return {
+    processing: encodeConsentSubject({ kind: 'notice', version, sensitive: false }),
+    sensitive: encodeConsentSubject({ kind: 'notice', version, sensitive: true }),
+  };
 }

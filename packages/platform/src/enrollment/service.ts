@@ -30,6 +30,7 @@ import type { PassphraseHasher } from '../passphrase/hasher.ts';
 import type { SmsSender } from '../sms/sender.ts';
 import type { Issuer, IssuedCredential } from './issue.ts';
 import type { GuardianCheck } from './guardian.ts';
+import type { ReplacementCheck } from './replacement.ts';
 import { NOTICE, type Notice } from './notice.ts';
 import { EnrollmentSessions, type Advanced, type Opened } from './session.ts';
 import type { EnrolleeData, EnrollmentState, Step } from './state.ts';
@@ -47,6 +48,10 @@ export interface EnrollmentServiceDeps {
   readonly now: () => number;
   readonly otpMs: number;
   readonly notice?: Notice;
+  /** Nationwide bans: a banned person cannot enroll again (lifecycle/bans.ts). */
+  readonly bans?: { isBanned(personRef: string): Promise<boolean> };
+  /** Whether issuing will replace a working 网证 of this person: said in the face step's answer (replacement.ts). */
+  readonly replacement?: ReplacementCheck;
 }
 
 /** What every successful step answers: where the enrollment is and how to take the next step. */
@@ -128,6 +133,10 @@ export class EnrollmentService {
       await this.deps.sessions.fail(o.id, new WzError('invalid_document', 'The document could not be verified.', { detail: 'registry record differs from chip' }));
     }
 
+    if (await this.deps.bans?.isBanned(verdict.personRef)) {
+      await this.deps.sessions.fail(o.id, new WzError('netid_banned', 'This person’s 网号 is banned nationwide; enrollment is not possible.'));
+    }
+
     // Age rules (Art. 4–5): under 14 only a guardian applies; a guardian applies only for under-14s.
     if (o.state.guardianLed) {
       if (verdict.ageBand !== 'under_14') {
@@ -160,7 +169,11 @@ export class EnrollmentService {
 
   // ---------------------------------------------------------------- face
 
-  async face(id: string, token: string | undefined, req: { nonce: string; probe: unknown }): Promise<StepAnswer & { similarity: number }> {
+  async face(
+    id: string,
+    token: string | undefined,
+    req: { nonce: string; probe: unknown },
+  ): Promise<StepAnswer & { similarity: number; replacesExistingCredential: boolean }> {
     const o = await this.deps.sessions.open(id, token, 'face', req.nonce);
     const { enrollee, faceChallenge } = o.state;
     if (!enrollee || !faceChallenge) throw new WzError('step_out_of_order', 'The chip step has not been completed.');
@@ -174,7 +187,9 @@ export class EnrollmentService {
     const { faceChallenge: _used, ...rest } = o.state;
     const state: EnrollmentState = { ...rest, face: { similarity: result.similarity, threshold: result.threshold, at: this.deps.now() } };
     const a = await this.deps.sessions.advance(o, 'phone', state, `face:${result.similarity.toFixed(4)}`);
-    return { ...answer(o.id, 'phone', a), similarity: result.similarity };
+    // Said before anything is issued: going on revokes the 网证 on the other device (replacement.ts).
+    const replacesExistingCredential = (await this.deps.replacement?.replacesCredential(enrollee.personRef)) ?? false;
+    return { ...answer(o.id, 'phone', a), similarity: result.similarity, replacesExistingCredential };
   }
 
   // ---------------------------------------------------------------- phone + one-time code

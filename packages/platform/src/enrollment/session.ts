@@ -11,7 +11,8 @@
  * - All state is sealed under the enrollment's own data key (bound to the enrollment id);
  *   the row holds the step name, digests and times only.
  * - Ending an attempt (failure, expiry, issuance collected) deletes the row: only counters
- *   remain (`enrollments.started|issued|failed|failed.<code>|abandoned`).
+ *   remain (`enrollments.started|issued|failed|failed.<code>|abandoned`). An expired attempt
+ *   nobody comes back to is deleted by the expiry sweep (jobs/sweep.ts), counted as abandoned.
  *
  * Nothing here logs a token, a nonce or anything from the sealed state.
  */
@@ -69,10 +70,6 @@ export class EnrollmentSessions {
   async create(state: EnrollmentState, first: Step): Promise<Advanced & { id: string; token: string }> {
     const { store, protector, now } = this.deps;
     const t = now();
-    await store.transaction(async (tx) => {
-      const swept = await tx.enrollments.deleteExpired(t, 100);
-      if (swept > 0) await tx.counters.increment('enrollments.abandoned', swept);
-    });
     const id = newId();
     const token = b64u(randomBytes(32));
     const nonce = b64u(randomBytes(24));

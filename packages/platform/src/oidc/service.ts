@@ -40,8 +40,6 @@ export const ACCESS_TOKEN_TTL_S = 600;
 export const BROWSER_COOKIE = 'wz_oidc_browser';
 export const REQUEST_URI_PREFIX = 'urn:ietf:params:oauth:request_uri:';
 
-const SWEEP_EVERY = 256;
-const SWEEP_LIMIT = 1000;
 const RANDOM_43 = /^[A-Za-z0-9_-]{43}$/;
 const REF = /^[A-Za-z0-9_-]{22}$/;
 /** RFC 7636 §4.1: 43–128 unreserved characters. */
@@ -78,7 +76,6 @@ export interface TokenResponse {
 export class OidcProvider {
   readonly endpoints: OidcEndpoints;
   readonly metadata: Record<string, unknown>;
-  #uses = 0;
 
   constructor(private readonly deps: OidcDeps) {
     this.endpoints = endpointsOf(deps.issuer);
@@ -102,7 +99,6 @@ export class OidcProvider {
     const random = b64u(randomBytes(32));
     const now = this.deps.now();
     await this.deps.store.oidc.insertPar({ uriHash: this.#digest('par', random), clientId: rp.clientId, params: stored, expiresAt: now + PAR_TTL_S * 1000, createdAt: now });
-    await this.#maybeSweep(now);
     return { request_uri: `${REQUEST_URI_PREFIX}${random}`, expires_in: PAR_TTL_S };
   }
 
@@ -133,7 +129,6 @@ export class OidcProvider {
         expiresAt: Date.parse(created.expiresAt) + CODE_TTL_MS,
         createdAt: now,
       });
-      await this.#maybeSweep(now);
       const d = await this.deps.verification.describe(created.ref);
       const qrSvg = await QRCode.toString(created.link, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
       return {
@@ -316,11 +311,6 @@ export class OidcProvider {
 
   #digest(kind: string, value: string): Uint8Array {
     return this.deps.suite.hash(new TextEncoder().encode(`oidc-${kind}\u0000${value}`));
-  }
-
-  async #maybeSweep(now: number): Promise<void> {
-    this.#uses += 1;
-    if (this.#uses % SWEEP_EVERY === 0) await this.deps.store.oidc.deleteExpired(now, SWEEP_LIMIT);
   }
 }
 

@@ -17,6 +17,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { WzError } from '@wangzheng/core/errors';
 import type { SecretRing } from '@wangzheng/core/identifiers/index';
+import type { OperatorRole, RoleMap } from '../admin/roles.ts';
+
+const NO_ROLES: ReadonlySet<OperatorRole> = new Set();
 
 export const ADMIN_REALM = 'wangzheng-admin';
 const MAX_TOKEN = 512;
@@ -30,12 +33,17 @@ export interface AdminActor {
   readonly tokenId: string;
   /** What audit events record: `admin:<token id>`. */
   readonly actor: string;
+  /** What this operator may do (`WZ_ADMIN_ROLES`); empty when their token id has no entry. */
+  readonly roles: ReadonlySet<OperatorRole>;
 }
 
 export class AdminAuthenticator {
   readonly #digests: readonly { readonly id: string; readonly digest: Buffer }[];
 
-  constructor(ring: SecretRing) {
+  readonly #roles: RoleMap;
+
+  constructor(ring: SecretRing, roles: RoleMap = new Map()) {
+    this.#roles = roles;
     this.#digests = ring.map((e) => ({ id: e.id, digest: sm3(Buffer.from(e.key).toString('base64url')) }));
   }
 
@@ -50,6 +58,6 @@ export class AdminAuthenticator {
       if (timingSafeEqual(presented, digest) && match === undefined) match = id;
     }
     if (match === undefined || token.length > MAX_TOKEN) throw new WzError('forbidden', 'This token does not authorise the admin API.');
-    return { tokenId: match, actor: `admin:${match}` };
+    return { tokenId: match, actor: `admin:${match}`, roles: this.#roles.get(match) ?? NO_ROLES };
   }
 }

@@ -62,8 +62,6 @@ export interface ClientAuthenticatorDeps {
 }
 
 const MAX_ASSERTION = 8192;
-const SWEEP_EVERY = 256;
-const SWEEP_LIMIT = 1000;
 const JWKS_CACHE_MAX = 1000;
 
 function invalidClient(message: string, detail?: string): WzError {
@@ -107,7 +105,6 @@ function parseBasic(header: string): { clientId: string; secret: string } {
 export class ClientAuthenticator {
   readonly #deps: ClientAuthenticatorDeps;
   readonly #jwks = new Map<string, { updatedAt: number; jwks: ClientJwks }>();
-  #uses = 0;
 
   constructor(deps: ClientAuthenticatorDeps) {
     this.#deps = deps;
@@ -164,7 +161,6 @@ export class ClientAuthenticator {
     if (!(await this.#deps.store.assertionJtis.use(rp.clientId, verified.jti, verified.expiresAt))) {
       throw invalidClient('This client assertion was already used: make a new one with a fresh jti for every request (RFC 7523 §3).', 'jti replay');
     }
-    await this.#maybeSweep(now);
     return { rp, method: 'private_key_jwt' };
   }
 
@@ -176,12 +172,5 @@ export class ClientAuthenticator {
     if (this.#jwks.size >= JWKS_CACHE_MAX) this.#jwks.clear();
     this.#jwks.set(rp.clientId, { updatedAt: rp.updatedAt, jwks });
     return jwks;
-  }
-
-  /** Used jtis are deleted once expired, a batch every few hundred uses (any process may do it). */
-  async #maybeSweep(now: number): Promise<void> {
-    this.#uses += 1;
-    if (this.#uses % SWEEP_EVERY !== 0) return;
-    await this.#deps.store.assertionJtis.deleteExpired(now, SWEEP_LIMIT);
   }
 }

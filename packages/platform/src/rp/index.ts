@@ -1,7 +1,9 @@
 /** Relying parties: registration and approval, client authentication, the operator API, routes. */
 import type { SecretRing } from '@wangzheng/core/identifiers/index';
 import type { IdTokenAlg } from '@wangzheng/core/rp/types';
+import type { RoleMap } from '../admin/roles.ts';
 import type { Store } from '../store/index.ts';
+import type { AuditRecorder } from '../audit/index.ts';
 import { AdminAuthenticator } from './admin-auth.ts';
 import { ClientAuthenticator } from './client-auth.ts';
 import { RelyingPartyService } from './service.ts';
@@ -44,14 +46,18 @@ export interface RelyingPartyDeps {
   readonly issuerUrl: string;
   /** Operator bearer tokens. */
   readonly adminTokens: SecretRing;
+  /** Operator roles by token id. */
+  readonly adminRoles?: RoleMap;
+  /** The audit trail: each operator decision is recorded in the transaction that makes it. */
+  readonly audit: AuditRecorder;
   readonly now: () => number;
 }
 
 /** Wires the RP components from their dependencies. */
 export function createRelyingParties(deps: RelyingPartyDeps): RelyingParties {
   return {
-    service: new RelyingPartyService({ store: deps.store, mode: deps.mode, defaultIdTokenAlg: deps.defaultIdTokenAlg, now: deps.now }),
+    service: new RelyingPartyService({ store: deps.store, mode: deps.mode, defaultIdTokenAlg: deps.defaultIdTokenAlg, audit: deps.audit, now: deps.now }),
     clientAuth: new ClientAuthenticator({ store: deps.store, issuer: deps.issuerUrl, now: deps.now }),
-    adminAuth: new AdminAuthenticator(deps.adminTokens),
+    adminAuth: new AdminAuthenticator(deps.adminTokens, deps.adminRoles),
   };
 }

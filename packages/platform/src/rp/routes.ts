@@ -20,8 +20,9 @@ import { z } from 'zod';
 import { isWzError, WzError } from '@wangzheng/core/errors';
 import { parseBody } from '@wangzheng/core/http-errors';
 import { CLIENT_AUTH_METHODS, ID_TOKEN_ALGS, RP_CATEGORIES, RP_STATUSES, type RelyingParty } from '@wangzheng/core/rp/types';
-import { ADMIN_REALM, type AdminAuthenticator } from './admin-auth.ts';
-import { challengeBearer, challengeOnFailure } from '../http/challenge.ts';
+import type { AdminAuthenticator } from './admin-auth.ts';
+import { challengeOnFailure } from '../http/challenge.ts';
+import { operatorOf } from '../http/operator.ts';
 import { clientCredentialsFrom, type ClientAuthenticator } from './client-auth.ts';
 import { publicRecord, type RelyingPartyService } from './service.ts';
 
@@ -130,14 +131,7 @@ export function registerRpRoutes(app: FastifyInstance, deps: RpRoutesDeps): void
 
   // ---------------------------------------------------------------- the operator's side
 
-  const operator = (req: FastifyRequest, reply: FastifyReply): string => {
-    try {
-      return adminAuth.authenticate(req.headers.authorization).actor;
-    } catch (e) {
-      if (isWzError(e, 'unauthenticated')) challengeBearer(reply, ADMIN_REALM);
-      throw e;
-    }
-  };
+  const operator = (req: FastifyRequest, reply: FastifyReply): string => operatorOf(adminAuth, req, reply, 'rp_reviewer');
 
   app.get('/v1/admin/rps', async (req, reply) => {
     operator(req, reply);

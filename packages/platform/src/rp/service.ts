@@ -13,7 +13,8 @@
  * the sector, the audit trail).
  *
  * Every decision is one transaction: the status change (compare-and-set on the status, so two
- * operators cannot both decide) and its audit event.
+ * operators cannot both decide), its event in the RP's history and its entry in the platform's
+ * audit trail (`rp.approved`, …; the RP by its client id, free text only as a digest).
  */
 import { WzError } from '@wangzheng/core/errors';
 import { generateClientId } from '@wangzheng/core/rp/client-id';
@@ -24,6 +25,8 @@ import { assertTransition, type RpAction } from '@wangzheng/core/rp/status';
 import type { ApprovedScope, ClientAuthMethod, IdTokenAlg, RelyingParty, RpCategory, RpStatus } from '@wangzheng/core/rp/types';
 import { parseUscc } from '@wangzheng/core/rp/uscc';
 import type { NewRelyingParty, RelyingPartyRecord, RelyingPartyTransition, RpEventRecord, Store } from '../store/index.ts';
+import type { AuditAction, AuditData, AuditJson } from '@wangzheng/core/audit/index';
+import type { AuditRecorder } from '../audit/index.ts';
 import { generateClientSecret } from './client-secret.ts';
 
 /** An application, after the HTTP schema (types and lengths) and before the rules. */
@@ -76,6 +79,8 @@ export interface RpServiceDeps {
   readonly mode: 'development' | 'production';
   /** id_token algorithm when an RP names none: the platform suite's (SM2 for gm, ES256 for intl). */
   readonly defaultIdTokenAlg: IdTokenAlg;
+  /** The platform's audit trail: every operator decision is recorded in its transaction. */
+  readonly audit: AuditRecorder;
   readonly now: () => number;
 }
 
@@ -257,9 +262,23 @@ export class RelyingPartyService {
         throw new WzError('rp_state_conflict', 'The relying party changed meanwhile; reload it and decide again.');
       }
       await tx.relyingParties.appendEvent({ clientId: rp.clientId, type: `rp.${PAST[action]}`, actor, data, createdAt: at });
+      await this.deps.audit.record(tx, { actor, action: AUDITED[action], subject: rp.clientId, data: this.#auditData(patch, data) });
     });
     return this.get(rp.clientId);
+  }
+
+  /**
+   * What the audit entry says about a decision: the scope codes granted, and the event's details
+   * (reason, legal-basis references: operator free text) only as a digest. An audit entry can
+   * never be erased, so no free text goes into one; the digest binds it to the RP's history.
+   */
+  #auditData(patch: Omit<RelyingPartyTransition, 'status' | 'at'>, data: Record<string, unknown> | null): AuditData {
+    return {
+      ...(patch.approvedScopes === undefined ? {} : { scopes: patch.approvedScopes.map((s) => s.scope) }),
+      ...(data === null ? {} : { details: this.deps.audit.digest(data as AuditJson) }),
+    };
   }
 }
 
 const PAST: Record<RpAction, string> = { approve: 'approved', reject: 'rejected', suspend: 'suspended', reinstate: 'reinstated' };
+const AUDITED: Record<RpAction, AuditAction> = { approve: 'rp.approved', reject: 'rp.rejected', suspend: 'rp.suspended', reinstate: 'rp.reinstated' };

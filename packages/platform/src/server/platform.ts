@@ -27,7 +27,15 @@ import { HolderVerifier } from '../credential/holder.ts';
 import { statusListToken, STATUS_LIST_TTL } from '../credential/status-list.ts';
 import { registerVerificationRoutes, Reverification, VerificationService } from '../verification/index.ts';
 import { OidcProvider, registerOidcRoutes } from '../oidc/index.ts';
+import { createPersonApi, createPersonControls, registerPersonControlRoutes, registerPersonRoutes, type PersonApi } from '../person/index.ts';
 import { createHttpApp } from './http.ts';
+import { createSignals, registerSignalRoutes, type SignalEmitter } from '../signals/index.ts';
+import { ExpirySweep } from '../jobs/index.ts';
+import { AuditTrail, registerAuditRoutes, scheduleCheckpoints } from '../audit/index.ts';
+import { Bans, registerLifecycleRoutes } from '../lifecycle/index.ts';
+import { Cancellation } from '../lifecycle/cancel.ts';
+import { DEVELOPMENT_ROLES, parseRoleMap } from '../admin/roles.ts';
+import { Disclosures, registerDisclosureRoutes } from '../admin/index.ts';
 
 export interface PlatformDeps {
   readonly config: Config;
@@ -54,6 +62,14 @@ export interface Platform {
   readonly verification: VerificationService;
   /** The OpenID Connect provider (discovery, PAR, authorize, token, userinfo). */
   readonly oidc: OidcProvider;
+  /** The person's own controls (`/v1/me/…`): status, lock, devices, history, authorizations, export. */
+  readonly person: PersonApi;
+  /** The tamper-evident audit trail: `audit.record(tx, …)` inside the transaction of the action it records. */
+  readonly audit: AuditTrail;
+  /** Shared Signals: `signals.emitForPerson(tx, …)` / `emitToRp(tx, …)` queue SETs for relying parties in the caller's transaction. */
+  readonly signals: SignalEmitter;
+  /** Cancellation of a 网号 (注销): the person's own (`POST /v1/me/cancel`), or an operator's on a legal basis (`byOperator`). */
+  readonly cancellation: Cancellation;
   /** Starts listening on the configured host/port (or the ones given); resolves to the base URL. */
   listen(opts?: { port?: number; host?: string }): Promise<string>;
   close(): Promise<void>;
@@ -117,14 +133,23 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
   const now = opts.now ?? Date.now;
   const hasher = new PassphraseHasher(config.passphrase);
   const holders = new HolderVerifier({ store, protector: deps.protector, signing: [deps.signing.gm, deps.signing.intl], issuerUrl: deps.issuer, now });
+  // The audit trail is chained with the configured suite's hash; checkpoints signed with its key.
+  const audit = new AuditTrail({ store, suite, signing: config.suite === 'gm' ? deps.signing.gm : deps.signing.intl, now });
+  // Shared Signals: SETs queued in the caller's transaction, pushed by the job worker (started below).
+  // The expiry sweep: one durable job on the same worker, one run at a time across processes.
+  const sweep = new ExpirySweep({ store, now, logger, intervalMs: config.jobs.sweepIntervalSeconds * 1000, retentionMs: config.jobs.retentionDays * 86_400_000 });
+  const signals = createSignals({ store, protector: deps.protector, signing: deps.signing, issuer: deps.issuer, mode: config.mode, intervalMs: config.jobs.intervalMs || 250, now, logger, handlers: { 'sweep.expired': sweep } });
+  const bans = new Bans({ store, protector: deps.protector, blindIndexer: deps.blindIndexer, audit, signals: signals.emitter, fourEyes: config.lifecycle.fourEyes });
+  const sms = opts.sms ?? (config.sms.sender === 'outbox' ? new OutboxSmsSender(smsOutboxPath(config)) : new DisabledSmsSender());
   const enrollment = createEnrollmentService({
+    bans,
     store,
     suite,
     protector: deps.protector,
     blindIndexer: deps.blindIndexer,
     registry,
     passiveAuth,
-    sms: opts.sms ?? (config.sms.sender === 'outbox' ? new OutboxSmsSender(smsOutboxPath(config)) : new DisabledSmsSender()),
+    sms,
     hasher,
     holders,
     netidKeys: secrets.netid,
@@ -147,9 +172,14 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
     defaultIdTokenAlg: config.suite === 'gm' ? 'SM2' : 'ES256',
     issuerUrl: deps.issuer,
     adminTokens: secrets.admin,
+    adminRoles: parseRoleMap(config.admin.roles ?? (config.mode === 'development' ? DEVELOPMENT_ROLES : '')),
+    audit,
     now,
   });
   registerRpRoutes(app, rp);
+  registerAuditRoutes(app, { trail: audit, operators: rp.adminAuth });
+  registerLifecycleRoutes(app, { bans, operators: rp.adminAuth, cancelByOperator: (actor, req) => cancellation.byOperator(actor, req) });
+  registerDisclosureRoutes(app, { disclosures: new Disclosures({ store, protector: deps.protector, blindIndexer: deps.blindIndexer, audit, now }), operators: rp.adminAuth });
   const verification = new VerificationService({
     store,
     protector: deps.protector,
@@ -161,6 +191,7 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
     appidKeys: secrets.appid,
     refKeys: secrets.blindIndex,
     issuer: deps.issuer,
+    audit,
     now,
   });
   const reverification = new Reverification({
@@ -176,6 +207,53 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
   registerVerificationRoutes(app, verification, reverification, rp.clientAuth, `${deps.issuer}/oauth/token`);
   const oidc = new OidcProvider({ store, verification, suite, signing: deps.signing, issuer: deps.issuer, now });
   registerOidcRoutes(app, { provider: oidc, clientAuth: rp.clientAuth, logger });
+  registerSignalRoutes(app, { ...signals.routes, clientAuth: rp.clientAuth, adminAuth: rp.adminAuth });
+  // The job worker pushes signals and runs the sweep (enqueued here if missing); WZ_JOBS_INTERVAL_MS=0
+  // leaves both to another process. Stopped before the store closes.
+  if (config.jobs.intervalMs > 0) {
+    await sweep.schedule();
+    signals.worker.start();
+  }
+  app.addHook('onClose', async () => signals.worker.stop());
+  // A withdrawn consent is told to that RP (SSF, consent-withdrawn) in the withdrawal's own transaction.
+  const person = createPersonApi({
+    store,
+    suite,
+    protector: deps.protector,
+    hasher,
+    signing: [deps.signing.gm, deps.signing.intl],
+    issuerUrl: deps.issuer,
+    nonceKeys: secrets.blindIndex,
+    now,
+    onConsentWithdrawn: async (tx, n) => (await signals.emitter.emitToRp(tx, { clientId: n.clientId, appId: n.appId, event: { code: 'consent_withdrawn' } })) !== null,
+    // A revoked device: audited, and credential-revoked SETs to the RPs that know the person.
+    audit,
+    signals: signals.emitter,
+  });
+  // Cancellation: audit entry, account-purged SETs, erasure and shredding in one transaction.
+  const cancellation = new Cancellation({ store, protector: deps.protector, hasher, audit, signals: signals.emitter, now, logger });
+  registerPersonRoutes(app, { ...person, cancel: (me, b) => cancellation.byPerson(me, b) });
+
+  // The person's credential controls: passphrase, phone, renewal, moving to a new phone, and why a 网证 stopped working.
+  registerPersonControlRoutes(
+    app,
+    person.auth,
+    createPersonControls({
+      store,
+      suite,
+      protector: deps.protector,
+      blindIndexer: deps.blindIndexer,
+      hasher,
+      registry,
+      sms,
+      signing: config.suite === 'gm' ? deps.signing.gm : deps.signing.intl,
+      issuerUrl: deps.issuer,
+      settings: { otpSeconds: config.enrollment.otpSeconds, credentialValidityDays: config.credential.validityDays, renewalWindowDays: config.credential.renewalWindowDays },
+      audit,
+      signals: signals.emitter,
+      now,
+    }),
+  );
 
   app.get('/healthz', async () => {
     try {
@@ -195,11 +273,15 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
   // Token Status Lists, signed with the key of the platform's default suite.
   app.get('/status-lists/:list', async (req, reply) => {
     const { list } = req.params as { list: string };
-    const token = await statusListToken(store.reader, config.suite === 'gm' ? deps.signing.gm : deps.signing.intl, deps.issuer, list, now());
-    void reply.header('content-type', 'application/statuslist+jwt').header('cache-control', `public, max-age=${STATUS_LIST_TTL}`);
+    const { token, etag } = await statusListToken(store.reader, config.suite === 'gm' ? deps.signing.gm : deps.signing.intl, deps.issuer, list, now());
+    // Revalidate every time (a ban must travel within a second); an unchanged list is a 304.
+    void reply.header('cache-control', 'public, no-cache').header('etag', etag);
+    if (req.headers['if-none-match'] === etag) return reply.status(304).send();
+    void reply.header('content-type', 'application/statuslist+jwt');
     return token;
   });
 
+  const checkpoints = scheduleCheckpoints(audit, config.audit.checkpointSeconds * 1000, logger);
   let closed = false;
   return {
     app,
@@ -208,6 +290,10 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
     rp,
     verification,
     oidc,
+    person,
+    audit,
+    signals: signals.emitter,
+    cancellation,
     async listen(l = {}) {
       return app.listen({ port: l.port ?? config.http.port, host: l.host ?? config.http.host });
     },
@@ -215,6 +301,7 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
       if (closed) return;
       closed = true;
       await app.close();
+      await checkpoints.stop(); // the last checkpoint, after the last request
       await store.close();
     },
   };

@@ -13,6 +13,8 @@ import type { BlindIndexer, DataProtector } from '../protect/index.ts';
 import { recordAppId } from './app-ids.ts';
 import type { Store, VerificationRequestRecord } from '../store/index.ts';
 import { sealOutcome, type SealedOutcome } from './outcome.ts';
+import { encodeConsentSubject } from '../person/consent-subject.ts';
+import { historyEvent } from '../person/history.ts';
 
 /** `failure` marker while a child's request waits for the guardian (status stays `pending`). */
 export const AWAITING_GUARDIAN = 'awaiting_guardian';
@@ -47,19 +49,13 @@ export async function guardianDecides(
       approvedAt: now,
     });
     if (!ok) throw new WzError('verification_answered', 'This request has already been answered.');
-    await tx.consents.insert({ personId: child.id, subject: `guardian:rp:${rp.clientId}`, scope: 'result', grantedAt: now });
-    await tx.events.append({
-      personId: child.id,
-      type: 'verified',
-      createdAt: now,
-      data: deps.protector.sealFor(cdek, child.id, 'event', { clientId: rp.clientId, rp: rp.name, mode: r.mode, scopes: ['result'], requestId: r.id, guardianApproved: true }),
-    });
-    await tx.events.append({
-      personId: guardian.person.id,
-      type: 'ward_verification_approved',
-      createdAt: now,
-      data: deps.protector.sealFor(guardian.dek, guardian.person.id, 'event', { clientId: rp.clientId, rp: rp.name, requestId: r.id }),
-    });
+    await tx.consents.insert({ personId: child.id, subject: encodeConsentSubject({ kind: 'guardian_rp', clientId: rp.clientId }), scope: 'result', grantedAt: now });
+    await tx.events.append(
+      historyEvent(deps.protector, { personId: child.id, dek: cdek }, { kind: 'verified', clientId: rp.clientId, rp: rp.name, mode: r.mode, scopes: ['result'], requestId: r.id, guardianApproved: true }, now),
+    );
+    await tx.events.append(
+      historyEvent(deps.protector, { personId: guardian.person.id, dek: guardian.dek }, { kind: 'ward_verification_approved', clientId: rp.clientId, rp: rp.name, requestId: r.id }, now),
+    );
     await recordAppId(tx, deps, child.id, cdek, rp.clientId, held.appId);
   });
   return { status: 'approved', rp: rp.name };

@@ -32,6 +32,10 @@ import { AWAITING_GUARDIAN, guardianDecides } from './guardian-approval.ts';
 import { recordAppId } from './app-ids.ts';
 import { openOutcome, sealOutcome, type SealedOutcome } from './outcome.ts';
 import { checkPassphraseFactor, lockedError } from './passphrase-factor.ts';
+import { encodeConsentSubject } from '../person/consent-subject.ts';
+import { historyEvent } from '../person/history.ts';
+import { subjectRef } from '@wangzheng/core/audit/index';
+import type { AuditSink } from '../lifecycle/bans.ts';
 
 export { AWAITING_GUARDIAN } from './guardian-approval.ts';
 export { PASSPHRASE_LOCK_AFTER, PASSPHRASE_LOCK_MS } from './passphrase-factor.ts';
@@ -55,6 +59,8 @@ export interface VerificationDeps {
   readonly refKeys: SecretRing;
   readonly issuer: string;
   readonly now: () => number;
+  /** The audit trail: every completed or failed verification, the person only as a data-key-derived reference. */
+  readonly audit?: AuditSink;
 }
 
 
@@ -236,7 +242,18 @@ export class VerificationService {
     const { r, rp } = await this.#pending(ref);
     const now = this.deps.now();
     if (!a.approve) {
-      await this.#settle(r, { status: 'declined', failure: 'declined' });
+      // With a presentation the decline is the person's own: it is attributed to them and shown in their history.
+      const who = a.presentation === undefined ? undefined : await this.deps.holders.authenticate(a.presentation, r.nonce);
+      if (who && r.personId !== null && r.personId !== who.person.id) throw new WzError('verification_not_found', 'No such verification request.');
+      await this.deps.store.transaction(async (tx) => {
+        if (!(await tx.verifications.transition(r.id, 'pending', { status: 'declined', failure: 'declined', ...(who ? { personId: who.person.id } : {}) }))) {
+          throw new WzError('verification_answered', 'This request has already been answered.');
+        }
+        if (who) {
+          const e = { kind: 'verification_declined', clientId: rp.clientId, rp: rp.name, mode: r.mode, scopes: [...r.scopes], requestId: r.id } as const;
+          await tx.events.append(historyEvent(this.deps.protector, { personId: who.person.id, dek: who.dek }, e, now));
+        }
+      });
       return { status: 'declined', rp: rp.name };
     }
     const holder = await this.deps.holders.authenticate(a.presentation, r.nonce);
@@ -265,7 +282,7 @@ export class VerificationService {
 
     const factors = modeFactors(r.mode as Mode);
     if (factors.passphrase && (await checkPassphraseFactor(this.deps, person.id, a.passphrase, now)) === 'locked_now') {
-      await this.#settle(r, { status: 'failed', failure: 'passphrase_locked', personId: person.id });
+      await this.#settle(r, { status: 'failed', failure: 'passphrase_locked', personId: person.id }, { dek, clientId: rp.clientId });
       throw lockedError();
     }
 
@@ -276,7 +293,7 @@ export class VerificationService {
       faceSimilarity = Math.round(m.similarity * 10_000) / 10_000;
       if (!m.match) {
         const sealed = this.#seal(dek, person.id, r, { appId: '', faceSimilarity, claims: {} });
-        await this.#settle(r, { status: 'failed', failure: 'face_mismatch', personId: person.id, result: sealed, approvedAt: now });
+        await this.#settle(r, { status: 'failed', failure: 'face_mismatch', personId: person.id, result: sealed, approvedAt: now }, { dek, clientId: rp.clientId });
         return { status: 'failed', failure: 'face_mismatch', rp: rp.name };
       }
     }
@@ -286,7 +303,7 @@ export class VerificationService {
     // Art. 5: the first use of a child's 网证 at a relying party needs their guardian's approval
     // in the guardian's own wallet. Until then the request stays pending (the RP sees only
     // "pending" — not that the person is a child) and then expires.
-    if (child && !(await this.deps.store.consents.findActive(person.id, `guardian:rp:${rp.clientId}`))) {
+    if (child && !(await this.deps.store.consents.findActive(person.id, encodeConsentSubject({ kind: 'guardian_rp', clientId: rp.clientId })))) {
       const g = await this.deps.store.persons.findById(guardianId!);
       if (!g || g.status !== 'active') throw new WzError('guardian_required', 'The guardian on record cannot approve at the moment.');
       const gdek = this.deps.protector.unwrapDataKey(g.id, g.wrappedDek, g.kekId);
@@ -316,17 +333,16 @@ export class VerificationService {
       if (extra.length > 0) {
         const sensitive = extra.filter((x) => (SENSITIVE_SCOPES as readonly string[]).includes(x));
         const plain = extra.filter((x) => !sensitive.includes(x));
-        if (plain.length > 0) await tx.consents.insert({ personId: person.id, subject: `rp:${rp.clientId}`, scope: plain.join(','), grantedAt: now });
-        if (sensitive.length > 0) await tx.consents.insert({ personId: person.id, subject: `rp:${rp.clientId}:sensitive`, scope: sensitive.join(','), grantedAt: now });
+        const subject = (s: boolean): string => encodeConsentSubject({ kind: 'rp', clientId: rp.clientId, sensitive: s });
+        if (plain.length > 0) await tx.consents.insert({ personId: person.id, subject: subject(false), scope: plain.join(','), grantedAt: now });
+        if (sensitive.length > 0) await tx.consents.insert({ personId: person.id, subject: subject(true), scope: sensitive.join(','), grantedAt: now });
       }
       if (!recorded) await recordAppId(tx, this.deps, person.id, dek, rp.clientId, appId);
+      await this.deps.audit?.record(tx, { actor: 'system', action: 'verification.completed', subject: subjectRef(dek), data: { request: r.id, rp: rp.clientId, mode: r.mode, scopes: r.scopes.join(' ') } });
       // The person's own history: who verified them, when, how, and what they learned.
-      await tx.events.append({
-        personId: person.id,
-        type: 'verified',
-        createdAt: now,
-        data: this.deps.protector.sealFor(dek, person.id, 'event', { clientId: rp.clientId, rp: rp.name, mode: r.mode, scopes: r.scopes, requestId: r.id }),
-      });
+      await tx.events.append(
+        historyEvent(this.deps.protector, { personId: person.id, dek }, { kind: 'verified', clientId: rp.clientId, rp: rp.name, mode: r.mode, scopes: [...r.scopes], requestId: r.id }, now),
+      );
     });
     return { status: 'approved', rp: rp.name };
   }
@@ -334,10 +350,16 @@ export class VerificationService {
   // ---------------------------------------------------------------- helpers
 
 
-  async #settle(r: VerificationRequestRecord, patch: Parameters<Store['verifications']['transition']>[2]): Promise<void> {
-    if (!(await this.deps.store.verifications.transition(r.id, 'pending', patch))) {
-      throw new WzError('verification_answered', 'This request has already been answered.');
-    }
+  /** Settles a request; a failure of an identified person is audited in the same transaction. */
+  async #settle(r: VerificationRequestRecord, patch: Parameters<Store['verifications']['transition']>[2], failedFor?: { dek: Uint8Array; clientId: string }): Promise<void> {
+    await this.deps.store.transaction(async (tx) => {
+      if (!(await tx.verifications.transition(r.id, 'pending', patch))) {
+        throw new WzError('verification_answered', 'This request has already been answered.');
+      }
+      if (failedFor && patch.status === 'failed') {
+        await this.deps.audit?.record(tx, { actor: 'system', action: 'verification.failed', subject: subjectRef(failedFor.dek), data: { request: r.id, rp: failedFor.clientId, mode: r.mode, failure: patch.failure ?? 'failed' } });
+      }
+    });
   }
 
   #seal(dek: Uint8Array, personId: string, r: VerificationRequestRecord, o: SealedOutcome): Uint8Array {

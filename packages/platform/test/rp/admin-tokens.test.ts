@@ -68,7 +68,7 @@ describe('AdminAuthenticator', () => {
   const token = (i: number) => Buffer.from(ring[i]!.key).toString('base64url');
 
   it('any entry of the ring authenticates, as admin:<id>', () => {
-    expect(auth.authenticate(`Bearer ${token(0)}`)).toEqual({ tokenId: 'ops-1', actor: 'admin:ops-1' });
+    expect(auth.authenticate(`Bearer ${token(0)}`)).toEqual({ tokenId: 'ops-1', actor: 'admin:ops-1', roles: new Set() });
     expect(auth.authenticate(`bearer ${token(1)}`).actor).toBe('admin:ops-2');
   });
 

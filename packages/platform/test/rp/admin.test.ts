@@ -1,5 +1,5 @@
 // The operator's admin API, on SQLite and PostgreSQL: bearer tokens from WZ_ADMIN_TOKENS
-// (401 without, 403 with a wrong one); the approval queue; approval of scopes with legal-basis
+// (401 without, 401 invalid_token with a wrong one, RFC 6750 §3.1); the approval queue; approval of scopes with legal-basis
 // references (Art. 8) and the category rule for full name and ID number; reject, suspend,
 // reinstate as a state machine; every decision in the audit trail under the operator's token id.
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -31,7 +31,7 @@ describeEachEngine('RP admin API', (engine) => {
     return r.body;
   }
 
-  it('no token → 401 unauthenticated with a Bearer challenge; a wrong token → 403 forbidden; on every admin route', async () => {
+  it('no token → 401 unauthenticated with a Bearer challenge; a wrong token → 401 invalid_token with its challenge; on every admin route', async () => {
     const { clientId } = await applied();
     const wrongToken = `Bearer ${Buffer.alloc(32, 7).toString('base64url')}`;
     const routes: ['GET' | 'POST', string][] = [
@@ -48,14 +48,15 @@ describeEachEngine('RP admin API', (engine) => {
       expect(none.headers['www-authenticate']).toBe('Bearer realm="wangzheng-admin"');
       for (const authorization of [wrongToken, 'Bearer x', `Basic ${Buffer.from('admin:admin').toString('base64')}`]) {
         const r = await admin(method, url, method === 'POST' ? {} : undefined, authorization);
-        expect(r.status, `${url} ${authorization.slice(0, 6)}`).toBe(authorization.startsWith('Basic') ? 401 : 403);
+        expect([r.status, r.body.error], `${url} ${authorization.slice(0, 6)}`).toEqual(authorization.startsWith('Basic') ? [401, 'unauthenticated'] : [401, 'invalid_token']);
+        if (!authorization.startsWith('Basic')) expect(r.headers['www-authenticate']).toMatch(/^Bearer realm="wangzheng-admin", error="invalid_token"/);
       }
     }
     // Nothing was decided by those attempts.
     expect((await h.platform.rp.service.get(clientId)).status).toBe('pending');
     // A client's own secret is no operator token.
     const rp = await applied();
-    expect((await admin('GET', '/v1/admin/rps', undefined, `Bearer ${rp.clientSecret}`)).status).toBe(403);
+    expect((await admin('GET', '/v1/admin/rps', undefined, `Bearer ${rp.clientSecret}`)).status).toBe(401);
   });
 
   it('the queue: GET /v1/admin/rps?status=pending lists pending RPs oldest first, paged', async () => {

@@ -66,7 +66,9 @@ export async function startRpPlatform(
       'secrets.appid': generateSecretEntry('appid-1'),
       'secrets.kek': generateSecretEntry('kek-1', (opts.suite ?? 'gm') === 'gm' ? 16 : 32),
       'secrets.blindIndex': generateSecretEntry('bidx-1'),
-      'secrets.admin': `${generateSecretEntry('ops-1')},${generateSecretEntry('ops-2')}`,
+      'secrets.admin': `${generateSecretEntry('ops-1')},${generateSecretEntry('ops-2')},${generateSecretEntry('ops-norole')}`,
+      // ops-norole has no role: nothing in the admin API is reachable with its token.
+      'admin.roles': 'ops-1=rp_reviewer+auditor,ops-2=rp_reviewer',
       'registry.sharedKey': registry.registryKey,
       'signing.gmKeyFile': gm,
       'signing.intlKeyFile': intl,

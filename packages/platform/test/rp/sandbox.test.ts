@@ -72,14 +72,17 @@ describeEachEngine('sandbox RPs: development mode only', (engine) => {
   it('production: the admin API answers to every WZ_ADMIN_TOKENS entry, each named in the audit trail', async () => {
     const applied = await prod.request<{ clientId: string }>('POST', '/v1/rp/applications', { body: application() });
     const [first, second] = prod.secrets.admin;
-    expect(prod.secrets.admin.map((e) => e.id)).toEqual(['ops-1', 'ops-2']);
+    expect(prod.secrets.admin.map((e) => e.id)).toEqual(['ops-1', 'ops-2', 'ops-norole']);
     const bearer = (k: Uint8Array) => `Bearer ${Buffer.from(k).toString('base64url')}`;
     const url = `/v1/admin/rps/${applied.body.clientId}`;
     expect((await prod.request('POST', `${url}/approve`, { body: { scopes: [] }, headers: { authorization: bearer(first.key) } })).status).toBe(200);
     expect((await prod.request('POST', `${url}/suspend`, { body: {}, headers: { authorization: bearer(second!.key) } })).status).toBe(200);
     const view = await prod.request<{ events: { actor: string }[] }>('GET', url, { headers: { authorization: bearer(second!.key) } });
     expect(view.body.events.map((e) => e.actor)).toEqual(['applicant', 'admin:ops-1', 'admin:ops-2']);
-    // The development secrets file's token is not a production operator token.
-    expect((await prod.request('GET', url, { headers: { authorization: dev.adminAuth } })).status).toBe(403);
+    // The development secrets file's token is not a production operator token (RFC 6750 §3.1: invalid_token).
+    expect((await prod.request('GET', url, { headers: { authorization: dev.adminAuth } })).status).toBe(401);
+    // An operator without the rp_reviewer role reaches nothing here.
+    const norole = await prod.request<{ error: string }>('GET', url, { headers: { authorization: bearer(prod.secrets.admin[2]!.key) } });
+    expect([norole.status, norole.body.error]).toEqual([403, 'role_required']);
   });
 });

@@ -1,0 +1,66 @@
+/**
+ * The person's controls over their credentials (issue 7 §3), on top of the person API
+ * (index.ts): the passphrase (change with the old one, reset with the face), the bound phone
+ * (a code to the new number), renewal (lifecycle/renewal.ts) and moving to a new phone
+ * (lifecycle/transfer.ts). `createPersonControls` takes only what these need; the composition
+ * root supplies it and mounts `registerPersonControlRoutes` (controls-routes.ts) next to the
+ * person API's routes, over the same authenticator.
+ */
+import type { KeyRing } from '@wangzheng/core/crypto/index';
+import type { CryptoSuite } from '@wangzheng/core/crypto/types';
+import type { AuditSink, SignalSink } from '../lifecycle/bans.ts';
+import { Renewal } from '../lifecycle/renewal.ts';
+import { DeviceTransfer } from '../lifecycle/transfer.ts';
+import type { PassphraseHasher } from '../passphrase/hasher.ts';
+import type { BlindIndexer, DataProtector } from '../protect/index.ts';
+import type { Registry } from '../registry/index.ts';
+import type { SmsSender } from '../sms/sender.ts';
+import type { Store } from '../store/index.ts';
+import { PassphraseControls } from './passphrase.ts';
+import { PhoneChange } from './phone.ts';
+
+export interface PersonControlDeps {
+  readonly store: Store;
+  readonly suite: CryptoSuite;
+  readonly protector: DataProtector;
+  readonly blindIndexer: BlindIndexer;
+  readonly hasher: PassphraseHasher;
+  /** The registry's liveness challenge and 1:1 face match (passphrase reset). */
+  readonly registry: Pick<Registry, 'faceChallenge' | 'faceMatch'>;
+  readonly sms: SmsSender;
+  /** The key ring of the configured suite: signs renewed and moved 网证, as at enrollment. */
+  readonly signing: KeyRing;
+  readonly issuerUrl: string;
+  readonly settings: {
+    /** WZ_OTP_TTL, in seconds. */
+    readonly otpSeconds: number;
+    /** WZ_CREDENTIAL_DAYS. */
+    readonly credentialValidityDays: number;
+    /** WZ_RENEWAL_WINDOW_DAYS. */
+    readonly renewalWindowDays: number;
+  };
+  /** The audit trail and Shared Signals: told of each revocation in its own transaction. */
+  readonly audit?: AuditSink;
+  readonly signals?: SignalSink;
+  readonly now: () => number;
+}
+
+export interface PersonControls {
+  readonly passphrase: PassphraseControls;
+  readonly phone: PhoneChange;
+  readonly renewal: Renewal;
+  readonly transfer: DeviceTransfer;
+  readonly now: () => number;
+}
+
+export function createPersonControls(d: PersonControlDeps): PersonControls {
+  const reissue = { signing: d.signing, issuerUrl: d.issuerUrl, validityDays: d.settings.credentialValidityDays };
+  const sinks = { ...(d.audit ? { audit: d.audit } : {}), ...(d.signals ? { signals: d.signals } : {}) };
+  return {
+    passphrase: new PassphraseControls({ store: d.store, protector: d.protector, hasher: d.hasher, registry: d.registry, now: d.now }),
+    phone: new PhoneChange({ store: d.store, suite: d.suite, protector: d.protector, blindIndexer: d.blindIndexer, sms: d.sms, otpMs: d.settings.otpSeconds * 1000, now: d.now }),
+    renewal: new Renewal({ ...reissue, ...sinks, store: d.store, protector: d.protector, windowDays: d.settings.renewalWindowDays, now: d.now }),
+    transfer: new DeviceTransfer({ ...reissue, ...sinks, store: d.store, protector: d.protector, hasher: d.hasher, now: d.now }),
+    now: d.now,
+  };
+}

@@ -1,0 +1,150 @@
+// The audit store on SQLite and PostgreSQL: append-only (no update or delete method, a reader
+// without write methods), contiguous sequence numbers and correct links under concurrency —
+// within one process and from three processes on one database, as server processes would —
+// entries that commit or roll back with the caller's transaction, searches and keyset pages.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
+import { GENESIS_PREV } from '@wangzheng/core/audit/index';
+import { WzError } from '@wangzheng/core/errors';
+import type { StoreConfig } from '../../src/store/index.ts';
+import { fakePerson } from '../support/rows.ts';
+import { describeEachEngine } from '../support/engines.ts';
+import { freshTrail, rawRows, recordMany, summary, T0 } from './support.ts';
+
+const CHILD = fileURLToPath(new URL('./append-child.ts', import.meta.url));
+
+function appendInChild(cfg: StoreConfig, n: number): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(cfg), String(n)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as number[]) : reject(new Error(`child exited ${code}: ${err.slice(-2000)}`))));
+  });
+}
+
+describeEachEngine('audit store: append-only, contiguous, transactional', (engine) => {
+  it('the contract has no way to change or remove an entry or a checkpoint; the reader has no way to write', async () => {
+    const { store } = await freshTrail(engine);
+    expect(Object.keys(store.audit).sort()).toEqual(['appendNext', 'head', 'insertCheckpoint', 'latestCheckpoint', 'list', 'listCheckpoints']);
+    expect(Object.keys(store.reader.audit).sort()).toEqual(['head', 'latestCheckpoint', 'list', 'listCheckpoints']);
+  });
+
+  it('the first entry starts from the genesis value; each next one links to the one before', async () => {
+    const f = await freshTrail(engine);
+    expect(await f.store.audit.head()).toBeUndefined();
+    await recordMany(f, 3);
+    const all = await f.store.reader.audit.list();
+    expect(all.map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(all[0]!.prev).toBe(GENESIS_PREV);
+    expect(all[1]!.prev).toBe(all[0]!.hash);
+    expect(all[2]!.prev).toBe(all[1]!.hash);
+    expect((await f.store.audit.head())?.seq).toBe(3);
+    expect((await f.trail.verify()).ok).toBe(true);
+  });
+
+  it('50 concurrent transactions each recording one entry → seq 1..50, and the chain verifies', async () => {
+    const f = await freshTrail(engine);
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        f.store.transaction(async (tx) => {
+          await tx.counters.increment('probe');
+          return f.trail.record(tx, { actor: 'system', action: 'verification.completed', data: { n: i } });
+        }),
+      ),
+    );
+    const all = await f.store.reader.audit.list({ limit: 1000 });
+    expect(all.map((e) => e.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(new Set(all.map((e) => e.data['n'])).size).toBe(50);
+    const report = await f.trail.verify();
+    expect([report.ok, report.checked, summary(report)]).toEqual([true, 50, []]);
+  });
+
+  it('three server processes appending at once to one database → one contiguous chain', async () => {
+    const f = await freshTrail(engine);
+    await recordMany(f, 1);
+    const got = await Promise.all([appendInChild(f.cfg, 20), appendInChild(f.cfg, 20), appendInChild(f.cfg, 20)]);
+    expect(got.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, i) => i + 2));
+    const rows = await rawRows(f.cfg, 'select seq from audit_entries order by seq');
+    expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 61 }, (_, i) => i + 1));
+    expect(summary(await f.trail.verify())).toEqual([]);
+  });
+
+  it('an entry recorded in a transaction that fails is not kept, and leaves no gap', async () => {
+    const f = await freshTrail(engine);
+    await recordMany(f, 2);
+    await expect(
+      f.store.transaction(async (tx) => {
+        await f.trail.record(tx, { actor: 'admin:ops-1', action: 'rp.rejected', subject: 'rp_aaaaaaaaaaaaaaaaaaaaaa' });
+        throw new WzError('conflict', 'the action failed after its entry was written');
+      }),
+    ).rejects.toMatchObject({ code: 'conflict' });
+    expect((await f.store.audit.head())?.seq).toBe(2);
+    await recordMany(f, 1);
+    expect((await f.store.reader.audit.list()).map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect((await f.trail.verify()).ok).toBe(true);
+  });
+
+  it('appendNext outside a transaction runs in one of its own; an entry that does not follow the head is refused', async () => {
+    const f = await freshTrail(engine);
+    const e = await f.store.audit.appendNext((prev) => {
+      expect(prev).toBeUndefined();
+      return { seq: 1, at: T0, actor: 'system', action: 'checkpoint', data: {}, prev: GENESIS_PREV, hash: 'a'.repeat(64) };
+    });
+    expect(e.seq).toBe(1);
+    await expect(f.store.audit.appendNext(() => ({ seq: 5, at: T0, actor: 'system', action: 'checkpoint', data: {}, prev: 'a'.repeat(64), hash: 'b'.repeat(64) }))).rejects.toThrow(TypeError);
+    await expect(f.store.audit.appendNext(() => ({ seq: 2, at: T0, actor: 'system', action: 'checkpoint', data: {}, prev: GENESIS_PREV, hash: 'b'.repeat(64) }))).rejects.toThrow(TypeError);
+    expect((await f.store.audit.head())?.seq).toBe(1);
+  });
+
+  it('search by action, actor, subject and time; keyset pages by seq', async () => {
+    const f = await freshTrail(engine);
+    await recordMany(f, 9);
+    const r = f.store.reader.audit;
+    expect((await r.list({ action: 'rp.suspended' })).map((e) => e.seq)).toEqual([3, 6, 9]);
+    expect((await r.list({ actor: 'system' })).map((e) => e.seq)).toEqual([2, 4, 6, 8]);
+    expect((await r.list({ subject: `rp_${'4'.padStart(22, '0')}` })).map((e) => e.seq)).toEqual([4]);
+    const all = await r.list();
+    expect((await r.list({ from: all[2]!.at, to: all[5]!.at })).map((e) => e.seq)).toEqual([3, 4, 5]);
+    const page1 = await r.list({ limit: 4 });
+    const page2 = await r.list({ limit: 4, after: page1.at(-1)!.seq });
+    expect([page1.map((e) => e.seq), page2.map((e) => e.seq)]).toEqual([[1, 2, 3, 4], [5, 6, 7, 8]]);
+    await expect(r.list({ limit: 0 })).rejects.toThrow(TypeError);
+    await expect(r.list({ action: 'rp.deleted' as never })).rejects.toThrow(TypeError);
+  });
+
+  it('checkpoint: signs the head; a no-op while the head has not moved; one per seq even when two race', async () => {
+    const f = await freshTrail(engine);
+    expect(await f.trail.checkpoint()).toBeUndefined(); // empty trail
+    await recordMany(f, 3);
+    const c = await f.trail.checkpoint();
+    expect(c).toMatchObject({ seq: 3, count: 3, head: (await f.store.audit.head())!.hash });
+    expect(await f.trail.checkpoint()).toBeUndefined();
+    await recordMany(f, 1);
+    await Promise.all([f.trail.checkpoint(), f.trail.checkpoint()]);
+    expect((await f.store.reader.audit.listCheckpoints()).map((x) => x.seq)).toEqual([3, 4]);
+    expect(await f.store.audit.insertCheckpoint({ seq: 4, token: 'x.y.z' })).toBe(false);
+    const report = await f.trail.verify();
+    expect([report.ok, report.checked, report.checkpoints, report.head?.seq]).toEqual([true, 4, 2, 4]);
+  });
+
+  it('cancellation: shredding the person leaves the entries that refer to them, and the chain, intact', async () => {
+    const f = await freshTrail(engine);
+    const dek = randomBytes(16);
+    const person = fakePerson();
+    await f.store.persons.insert(person);
+    const subject = f.trail.subjectOf(dek);
+    await f.store.transaction((tx) => f.trail.record(tx, { actor: 'admin:ops-1', action: 'person.locked', subject }));
+    await recordMany(f, 2);
+    await f.trail.checkpoint();
+    expect(await f.store.persons.shred(person.id)).toBe(true);
+    expect((await f.store.reader.audit.list({ subject })).map((e) => e.seq)).toEqual([1]);
+    expect(summary(await f.trail.verify())).toEqual([]);
+    // The entry names the person by a digest keyed with their data key: not their id, not their 网号.
+    expect([subject === person.id, subject === person.netid, subject.length]).toEqual([false, false, 43]);
+  });
+});
