@@ -6,6 +6,7 @@
  *   wangzheng keys …                    generate, show, sign and verify with platform keys
  *   wangzheng registry generate|serve   the simulated population registry
  *   wangzheng config docs|check         the configuration reference / validate the environment
+ *   wangzheng admin …                   operators: RP review, bans, audit, disclosures, over the admin API
  *
  * Every command returns an exit code; errors print one clear line and never a stack trace.
  */
@@ -31,7 +32,9 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'generate a synthetic population or serve the registry simulator',
     load: async () => (await import('./commands/registry.ts')).registryCommand,
   },
-  wallet: { summary: 'the CLI wallet: enroll, show your 网证, answer verification requests (verify, requests), approve or collect a minor’s enrollment', load: async () => (await import('./commands/wallet.ts')).walletCommand },
+  wallet: { summary: 'the CLI wallet: enroll, show your 网证, answer verification requests (verify, requests), approve or collect a minor’s enrollment, your own controls (status, lock, devices, history, authorizations, export)', load: async () => (await import('./commands/wallet.ts')).walletCommand },
+  audit: { summary: 'verify the audit trail’s chain and checkpoints (exit 1 if tampered) or search its entries', load: async () => (await import('./commands/audit.ts')).auditCommand },
+  admin: { summary: 'the operators’ command line over a running platform: review RPs, bans, audit, disclosures, signal delivery (docs/admin.md)', load: async () => (await import('./commands/admin.ts')).adminCommand },
   config: {
     summary: 'print the configuration reference (docs) or check the current environment (check)',
     load: async () => (await import('./commands/config.ts')).configCommand,

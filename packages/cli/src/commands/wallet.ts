@@ -10,6 +10,9 @@
  *   wallet show    [--json]
  *   wallet verify  --ref REF | --link LINK [--yes | --decline] [--consent F,… | --consent-all]
  *   wallet requests [--json]                        (requests addressed to you: re-verification)
+ *   wallet status | lock | unlock | devices [revoke ID] | history | authorizations | withdraw CLIENT_ID | export [--out FILE]
+ *                                                   (your own controls over /v1/me: docs/person.md)
+ *   wallet passphrase change|reset | phone NUMBER | renew | move --to DIR   (your 网证's passphrase, phone, renewal, new phone)
  *
  * Every subcommand takes --wallet DIR (default <WZ_DATA_DIR or .wangzheng>/wallet) and
  * --platform URL (default http://127.0.0.1:<WZ_PORT or 8080>); enroll also --registry URL
@@ -24,8 +27,11 @@
 import { CodedError } from '@wangzheng/core/errors';
 import type { Io } from '../main.ts';
 import { APPROVE_USAGE, COLLECT_USAGE, approveCommand, collectCommand } from './wallet/approve.ts';
+import { CANCEL_USAGE, cancelCommand } from './wallet/cancel.ts';
 import { InputError, UnreachableError, context, type Ctx, type WalletDeps } from './wallet/context.ts';
 import { ENROLL_USAGE, enrollCommand } from './wallet/enroll.ts';
+import { ME_SUBCOMMANDS, ME_SUMMARY } from './wallet/me-commands.ts';
+import { CONTROL_SUBCOMMANDS, CONTROL_SUMMARY } from './wallet/controls-commands.ts';
 import { InputEndedError } from './wallet/prompt.ts';
 import { SHOW_USAGE, showCommand } from './wallet/show.ts';
 import { REQUESTS_USAGE, VERIFY_USAGE, requestsCommand, verifyCommand } from './wallet/verify.ts';
@@ -39,6 +45,9 @@ const SUBCOMMANDS: Record<string, { run: (args: string[], ctx: Ctx) => Promise<n
   show: { run: showCommand, usage: SHOW_USAGE },
   verify: { run: verifyCommand, usage: VERIFY_USAGE },
   requests: { run: requestsCommand, usage: REQUESTS_USAGE },
+  ...ME_SUBCOMMANDS,
+  ...CONTROL_SUBCOMMANDS,
+  cancel: { run: cancelCommand, usage: CANCEL_USAGE },
 };
 
 const USAGE = `usage: wangzheng wallet <subcommand> [options]
@@ -49,6 +58,9 @@ const USAGE = `usage: wangzheng wallet <subcommand> [options]
   show     list the 网证 in the wallet and its device key (--json for scripts)
   verify   answer a service's verification request (--ref or --link): see who asks and for what, approve or --decline
   requests list the requests addressed to you (re-verification of an account), each with its reference
+${ME_SUMMARY}
+${CONTROL_SUMMARY}
+  cancel   cancel your 网号 (注销): every service is told, everything is deleted, this keystore too
 
 Common options: --wallet DIR (default <WZ_DATA_DIR or .wangzheng>/wallet), --platform URL
 (default http://127.0.0.1:<WZ_PORT or 8080>), --passphrase 8DIGITS (asked without echo on a terminal).

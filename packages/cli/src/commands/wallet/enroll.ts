@@ -26,6 +26,7 @@ import { simulatedHardware } from '@wangzheng/wallet/enroll/simulator';
 import { InputError, asInput, defaultOutbox, defaultPlatformUrl, defaultRegistryUrl, defaultWalletDir, passphraseOrAsk, serviceUrl, valueOrAsk, type Ctx } from './context.ts';
 import { ObservedClient, checkIssued, namedHardware, writePending } from './holder.ts';
 import { askConsents, askDocumentType, askNewPassphrase, passphraseProblem } from './questions.ts';
+import { confirmReplacement } from './replacement.ts';
 import { stepPrinter } from './steps.ts';
 
 export const ENROLL_USAGE = `usage: wangzheng wallet enroll --document-type T --document-number N --phone P [--passphrase 8DIGITS]
@@ -163,6 +164,7 @@ export async function enrollCommand(args: string[], ctx: Ctx): Promise<number> {
       deviceKey: bound.deviceKey,
       ...(label ? { label } : {}),
       ...(guardianCredential ? { guardian: { credential: guardianCredential, deviceKey: wallet.deviceKey } } : {}),
+      confirmReplacement: () => confirmReplacement(ctx, v.yes === true),
       consent: async (notice) => {
         if (notice.digest === consented) return { processing: true, sensitive: true };
         if (v.yes) {
