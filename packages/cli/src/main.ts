@@ -12,10 +12,9 @@
  */
 import { CodedError } from '@wangzheng/core/errors';
 
-export interface Io {
-  out: (s: string) => void;
-  err: (s: string) => void;
-}
+import type { Io } from './io.ts';
+
+export type { Io } from './io.ts';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 

@@ -17,7 +17,7 @@
  * usage, or no operator token to be found.
  */
 import { parseArgs } from 'node:util';
-import type { Io } from '../main.ts';
+import type { Io } from '../io.ts';
 import { AUDIT_SUBCOMMANDS } from './admin/audit.ts';
 import { BAN_SUBCOMMANDS } from './admin/bans.ts';
 import { AdminClient, AdminUsageError, PlatformRefusal, PlatformUnreachable } from './admin/client.ts';

@@ -27,7 +27,7 @@ import { loadConfig, sqlitePath, type Config } from '@wangzheng/platform/config'
 import { DEV_SECRETS_FILE, resolveSecrets } from '@wangzheng/platform/secrets';
 import { storeConfig } from '@wangzheng/platform/server/platform';
 import { openStore, type AuditQuery } from '@wangzheng/platform/store/index';
-import type { Io } from '../main.ts';
+import type { Io } from '../io.ts';
 
 const USAGE = [
   'usage: wangzheng audit verify [--checkpoints FILE] [--json]',

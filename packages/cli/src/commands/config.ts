@@ -1,6 +1,6 @@
 /** `wangzheng config docs` prints the configuration reference; `config check` validates the environment. */
 import { loadConfig, renderConfigDocs } from '@wangzheng/platform/config';
-import type { Io } from '../main.ts';
+import type { Io } from '../io.ts';
 
 export async function configCommand(args: string[], io: Io): Promise<number> {
   const [sub] = args;

@@ -21,7 +21,7 @@ import { loadPopulation, loadPopulationParallel, PARALLEL_FROM, type LoadProgres
 import { RegistryService } from '@wangzheng/registry-sim/service';
 import { openDb } from '@wangzheng/registry-sim/store/db';
 import { RegistryStore } from '@wangzheng/registry-sim/store/registry-store';
-import type { Io } from '../main.ts';
+import type { Io } from '../io.ts';
 import { untilSignalled } from '../util/signals.ts';
 
 const USAGE = `usage:

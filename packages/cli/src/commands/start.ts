@@ -16,7 +16,7 @@ import { loadConfig, sqlitePath, type Config } from '@wangzheng/platform/config'
 import { resolveSecrets } from '@wangzheng/platform/secrets';
 import { createPlatform, type Platform } from '@wangzheng/platform/server/platform';
 import { createRegistryServer, type RegistryServer } from '@wangzheng/registry-sim/http/server';
-import type { Io } from '../main.ts';
+import type { Io } from '../io.ts';
 import { untilSignalled } from '../util/signals.ts';
 
 const USAGE = 'usage: wangzheng start [--port P] [--registry-port P] [--host H] [--no-registry]';

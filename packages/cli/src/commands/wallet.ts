@@ -25,7 +25,7 @@
  * code are never printed.
  */
 import { CodedError } from '@wangzheng/core/errors';
-import type { Io } from '../main.ts';
+import type { Io } from '../io.ts';
 import { APPROVE_USAGE, COLLECT_USAGE, approveCommand, collectCommand } from './wallet/approve.ts';
 import { CANCEL_USAGE, cancelCommand } from './wallet/cancel.ts';
 import { InputError, UnreachableError, context, type Ctx, type WalletDeps } from './wallet/context.ts';

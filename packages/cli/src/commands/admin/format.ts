@@ -6,7 +6,7 @@
  * Everything the platform answered goes through `shown` (control characters removed) before it
  * reaches the terminal.
  */
-import type { Io } from '../../main.ts';
+import type { Io } from '../../io.ts';
 import { shown, when } from '../wallet/me-context.ts';
 
 export { categoryName, eventName, modeName, OUTCOME_NAMES, shown, when } from '../wallet/me-context.ts';

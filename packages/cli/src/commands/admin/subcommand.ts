@@ -6,7 +6,7 @@
  */
 import type { ParseArgsConfig } from 'node:util';
 import { isClientId } from '@wangzheng/core/rp/client-id';
-import type { Io } from '../../main.ts';
+import type { Io } from '../../io.ts';
 import { AdminUsageError, type AdminClient } from './client.ts';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;

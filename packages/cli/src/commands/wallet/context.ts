@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import { isWzError, type ErrorCode } from '@wangzheng/core/errors';
 import type { KdfCost } from '@wangzheng/wallet';
-import type { Io } from '../../main.ts';
+import type { Io } from '../../io.ts';
 import { terminalPrompter, type Prompter } from './prompt.ts';
 
 export interface WalletDeps {

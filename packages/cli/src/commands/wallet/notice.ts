@@ -4,7 +4,7 @@
  * separately, and the version and digest that the consent will name.
  */
 import type { NoticeView } from '@wangzheng/wallet/enroll/enroll';
-import type { Io } from '../../main.ts';
+import type { Io } from '../../io.ts';
 
 interface Section {
   zh?: unknown;

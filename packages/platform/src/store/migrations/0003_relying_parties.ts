@@ -18,7 +18,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { MigrationDialect } from '../dialect.ts';
-import type { StoreMigration } from './index.ts';
+import type { StoreMigration } from './migration.ts';
 
 export const relyingParties: StoreMigration = {
   async up(db: Kysely<unknown>, t: MigrationDialect): Promise<void> {

@@ -22,9 +22,9 @@ import { person } from './0010_person.ts';
 import { disclosures } from './0011_disclosures.ts';
 import { phoneChanges } from './0012_phone_changes.ts';
 
-export interface StoreMigration {
-  up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void>;
-}
+import type { StoreMigration } from './migration.ts';
+
+export type { StoreMigration } from './migration.ts';
 
 /** Name → migration; names sort in the order they must run. */
 export const MIGRATIONS: ReadonlyArray<readonly [string, StoreMigration]> = [
