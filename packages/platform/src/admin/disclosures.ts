@@ -14,7 +14,7 @@ import { WzError } from '@wangzheng/core/errors';
 import { isAppId, isValidNetid } from '@wangzheng/core/identifiers/index';
 import { isClientId } from '@wangzheng/core/rp/client-id';
 import type { HistoryEntry } from '@wangzheng/core/person/views';
-import type { AuditSink } from '../lifecycle/bans.ts';
+import type { AuditSink } from '../notify/sinks.ts';
 import { buildHistory } from '../person/history-view.ts';
 import { openProfile } from '../person/profile.ts';
 import { rpKind, type BlindIndexer, type DataProtector } from '../protect/index.ts';

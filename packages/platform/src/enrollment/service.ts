@@ -18,10 +18,10 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { maskMobile, parseMobile } from '@wangzheng/core/contact/phone';
-import { b64u, importPublicKey, randomBytes, verifyJws, type PublicJwk } from '@wangzheng/core/crypto/index';
+import { b64u, randomBytes } from '@wangzheng/core/crypto/index';
 import { parseDocumentType, type DocumentType } from '@wangzheng/core/documents/document-types';
 import { WzError, isWzError } from '@wangzheng/core/errors';
-import { DEVICE_PROOF_TYP } from '@wangzheng/core/enrollment/device-proof';
+import { DEVICE_PROOF_TYP, verifyDeviceKeyProof } from '@wangzheng/core/enrollment/device-proof';
 import { checkPassphrase, PASSPHRASE_PROBLEM_MESSAGES } from '@wangzheng/core/passphrase/policy';
 import { maskName } from '@wangzheng/core/verification/disclosure';
 import type { PassiveAuthenticator } from '@wangzheng/core/documents/passive-auth';
@@ -66,7 +66,6 @@ export interface StepAnswer {
 
 export const OTP_MAX_WRONG = 5;
 export const OTP_MAX_SENDS = 3;
-const DEVICE_ALGS = ['SM2', 'ES256', 'EdDSA'] as const;
 const APPROVAL_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 
 function answer(id: string, next: Step, a: Advanced): StepAnswer {
@@ -278,17 +277,9 @@ export class EnrollmentService {
     | (StepAnswer & { status: 'awaiting_guardian'; approvalCode: string })
   > {
     const o = await this.deps.sessions.open(id, token, 'device', req.nonce);
-    const key = importPublicKey(req.publicJwk as PublicJwk);
-    if (!(DEVICE_ALGS as readonly string[]).includes(key.alg)) throw new WzError('unsupported_algorithm', 'Device keys must be SM2, ES256 or EdDSA.');
-    let proof;
-    try {
-      proof = verifyJws(req.proof, key, { algorithms: [key.alg] });
-    } catch (e) {
-      throw new WzError('invalid_device_proof', 'The device proof is not signed by the device key.', { cause: e });
-    }
-    const claims = proof.json<Record<string, unknown> | null>() ?? {};
+    const { key, typ, claims } = verifyDeviceKeyProof(req.publicJwk, req.proof, 'device proof');
     if (
-      proof.header.typ !== DEVICE_PROOF_TYP ||
+      typ !== DEVICE_PROOF_TYP ||
       claims.aud !== this.deps.audience ||
       claims.nonce !== req.nonce ||
       claims.enr !== o.id ||

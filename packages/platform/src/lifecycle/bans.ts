@@ -17,23 +17,11 @@
  */
 import { isValidNetid } from '@wangzheng/core/identifiers/index';
 import { subjectRef, type AuditAction } from '@wangzheng/core/audit/index';
-import type { SecurityEvent } from '@wangzheng/core/signals/index';
 import { WzError } from '@wangzheng/core/errors';
 import type { PersonProfile } from '../person/profile.ts';
 import type { BlindIndexer, DataProtector } from '../protect/index.ts';
+import type { AuditSink, SignalSink } from '../notify/sinks.ts';
 import type { BanRecord, PersonRecord, Store, StoreTx } from '../store/index.ts';
-
-/** Writes an audit entry inside the caller's transaction (audit/). */
-export interface AuditSink {
-  record(tx: StoreTx, r: { actor: string; action: AuditAction; subject?: string; data?: Record<string, string | number | boolean | null> }): Promise<unknown>;
-  /** A digest binding free text that must not itself enter the (never erased) trail. */
-  digest(value: string): string;
-}
-
-/** Tells relying parties that know the person (signals/). */
-export interface SignalSink {
-  emitForPerson(tx: StoreTx, i: { personId: string; dek: Uint8Array; event: SecurityEvent; txn?: string }): Promise<unknown>;
-}
 
 export interface BanDeps {
   readonly store: Store;

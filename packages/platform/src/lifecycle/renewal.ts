@@ -25,7 +25,7 @@ import { historyEvent } from '../person/history.ts';
 import type { DataProtector } from '../protect/index.ts';
 import type { Store } from '../store/index.ts';
 import { reissue, reissueTerms, type ReissueDeps } from './reissue.ts';
-import { noticeRevocation, type RevocationSinks } from './revocation-notice.ts';
+import { noticeRevocation, type RevocationSinks } from '../notify/revocation.ts';
 
 /** The reason code on a 网证 replaced by its renewal. */
 export const RENEWED = 'renewed';

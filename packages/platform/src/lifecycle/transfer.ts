@@ -21,7 +21,8 @@
  * input, checked in that order (the passphrase last among the checks that change nothing, since a
  * wrong one counts). The old device's state is re-checked in the transaction (compare-and-set).
  */
-import { importPublicKey, verifyJws, type PublicJwk, type PublicKey } from '@wangzheng/core/crypto/index';
+import type { PublicJwk, PublicKey } from '@wangzheng/core/crypto/index';
+import { verifyDeviceKeyProof } from '@wangzheng/core/enrollment/device-proof';
 import { WzError } from '@wangzheng/core/errors';
 import { DEVICE_TRANSFER_PROOF_TYP } from '@wangzheng/core/person/device-transfer';
 import type { Transferred } from '@wangzheng/core/person/controls';
@@ -33,11 +34,10 @@ import type { DataProtector } from '../protect/index.ts';
 import type { Store } from '../store/index.ts';
 import { checkPassphraseFactor, lockedError } from '../verification/passphrase-factor.ts';
 import { reissue, reissueTerms, type ReissueDeps } from './reissue.ts';
-import { noticeRevocation, type RevocationSinks } from './revocation-notice.ts';
+import { noticeRevocation, type RevocationSinks } from '../notify/revocation.ts';
 
 /** The reason code on the 网证 of a device the person moved away from. */
 export const TRANSFERRED = 'transferred';
-const DEVICE_ALGS = ['SM2', 'ES256', 'EdDSA'] as const;
 
 export interface TransferDeps extends ReissueDeps, RevocationSinks {
   readonly store: Store;
@@ -105,18 +105,10 @@ export class DeviceTransfer {
     });
   }
 
-  /** The new public key, once its proof signs this transfer. Nothing is trusted before `verifyJws` passes. */
+  /** The new public key, once its proof signs this transfer. Nothing is trusted before the proof's signature is checked. */
   #provenKey(me: AuthenticatedPerson, req: TransferRequest): PublicKey {
-    const key = importPublicKey(req.publicJwk as PublicJwk);
-    if (!(DEVICE_ALGS as readonly string[]).includes(key.alg)) throw new WzError('unsupported_algorithm', 'Device keys must be SM2, ES256 or EdDSA.');
-    let proof;
-    try {
-      proof = verifyJws(req.proof, key, { algorithms: [key.alg] });
-    } catch (e) {
-      throw new WzError('invalid_device_proof', 'The transfer proof is not signed by the new device key.', { cause: e });
-    }
-    const claims = proof.json<Record<string, unknown> | null>() ?? {};
-    if (proof.header.typ !== DEVICE_TRANSFER_PROOF_TYP || claims.aud !== this.deps.issuerUrl || claims.nonce !== req.nonce || claims.cred !== me.credential.id) {
+    const { key, typ, claims } = verifyDeviceKeyProof(req.publicJwk, req.proof, 'transfer proof');
+    if (typ !== DEVICE_TRANSFER_PROOF_TYP || claims.aud !== this.deps.issuerUrl || claims.nonce !== req.nonce || claims.cred !== me.credential.id) {
       throw new WzError('invalid_device_proof', 'The transfer proof does not sign this transfer (type, audience, nonce or 网证).');
     }
     if (key.thumbprint === me.device.thumbprint) throw new WzError('invalid_device_proof', 'The new key is this device’s own key; the new phone must have a key of its own.');

@@ -14,7 +14,7 @@ import type { DeviceRevoked, DeviceView } from '@wangzheng/core/person/views';
 import { WzError } from '@wangzheng/core/errors';
 import type { DataProtector } from '../protect/index.ts';
 import type { CredentialRecord, DeviceRecord, Store } from '../store/index.ts';
-import { noticeRevocation, type RevocationSinks } from '../lifecycle/revocation-notice.ts';
+import { noticeRevocation, type RevocationSinks } from '../notify/revocation.ts';
 import type { AuthenticatedPerson } from './auth.ts';
 import { historyEvent } from './history.ts';
 import { iso } from './wire.ts';

@@ -7,7 +7,7 @@
 import type { KeyRing } from '@wangzheng/core/crypto/index';
 import type { CryptoSuite } from '@wangzheng/core/crypto/types';
 import type { SecretRing } from '@wangzheng/core/identifiers/index';
-import type { AuditSink, SignalSink } from '../lifecycle/bans.ts';
+import type { AuditSink, SignalSink } from '../notify/sinks.ts';
 import type { PassphraseHasher } from '../passphrase/hasher.ts';
 import type { DataProtector } from '../protect/index.ts';
 import type { Store } from '../store/index.ts';
@@ -23,8 +23,6 @@ export { HISTORY_KINDS, historyEvent, isHistoryKind, openHistoryEvent, type Hist
 export { ME_NONCE_TTL_MS, MeNonces } from './nonce.ts';
 export { openProfile, sealProfile, type PersonProfile } from './profile.ts';
 export { registerPersonRoutes } from './routes.ts';
-export { createPersonControls, type PersonControlDeps, type PersonControls } from './controls.ts';
-export { registerPersonControlRoutes } from './controls-routes.ts';
 export { PersonService } from './service.ts';
 
 export interface PersonDeps {

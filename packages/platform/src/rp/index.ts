@@ -1,14 +1,10 @@
 /** Relying parties: registration and approval, client authentication, the operator API, routes. */
-import type { SecretRing } from '@wangzheng/core/identifiers/index';
 import type { IdTokenAlg } from '@wangzheng/core/rp/types';
-import type { RoleMap } from '../admin/roles.ts';
 import type { Store } from '../store/index.ts';
 import type { AuditRecorder } from '../audit/index.ts';
-import { AdminAuthenticator } from './admin-auth.ts';
 import { ClientAuthenticator } from './client-auth.ts';
 import { RelyingPartyService } from './service.ts';
 
-export { AdminAuthenticator, ADMIN_REALM, type AdminActor } from './admin-auth.ts';
 export {
   ClientAuthenticator,
   clientCredentialsFrom,
@@ -26,13 +22,12 @@ export {
   type RpApplication,
   type SandboxApplication,
 } from './service.ts';
-export { registerRpRoutes, rpSchemas, rpView } from './routes.ts';
+export { bodyOf, clientIdOf, registerRpRoutes, rpSchemas, rpView } from './routes.ts';
 
-/** What later slices use: the service (records, scopes), client authentication, operator authentication. */
+/** What other domains use: the service (records, scopes) and client authentication. */
 export interface RelyingParties {
   readonly service: RelyingPartyService;
   readonly clientAuth: ClientAuthenticator;
-  readonly adminAuth: AdminAuthenticator;
 }
 
 /** What the relying-party components need, and nothing more. */
@@ -44,10 +39,6 @@ export interface RelyingPartyDeps {
   readonly defaultIdTokenAlg: IdTokenAlg;
   /** The platform's public URL: the audience client assertions must name. */
   readonly issuerUrl: string;
-  /** Operator bearer tokens. */
-  readonly adminTokens: SecretRing;
-  /** Operator roles by token id. */
-  readonly adminRoles?: RoleMap;
   /** The audit trail: each operator decision is recorded in the transaction that makes it. */
   readonly audit: AuditRecorder;
   readonly now: () => number;
@@ -58,6 +49,5 @@ export function createRelyingParties(deps: RelyingPartyDeps): RelyingParties {
   return {
     service: new RelyingPartyService({ store: deps.store, mode: deps.mode, defaultIdTokenAlg: deps.defaultIdTokenAlg, audit: deps.audit, now: deps.now }),
     clientAuth: new ClientAuthenticator({ store: deps.store, issuer: deps.issuerUrl, now: deps.now }),
-    adminAuth: new AdminAuthenticator(deps.adminTokens, deps.adminRoles),
   };
 }

@@ -4,12 +4,8 @@
  *   POST /v1/rp/applications                 public: apply → 201 { clientId, status: pending, clientSecret? }
  *   GET  /v1/rp/clients/:clientId            the RP itself (client authentication): its own record
  *   POST /v1/rp/sandbox                      development mode only: an approved sandbox RP (404 otherwise)
- *   GET  /v1/admin/rps?status=&limit=&after= operator: the queue / the list
- *   GET  /v1/admin/rps/:clientId             operator: one RP, RPs sharing its sector, its audit trail
- *   POST /v1/admin/rps/:clientId/approve     { scopes, legalBasis }
- *   POST /v1/admin/rps/:clientId/reject      { reason }
- *   POST /v1/admin/rps/:clientId/suspend     { reason? }
- *   POST /v1/admin/rps/:clientId/reinstate   {}
+ *
+ * The operator's side (approval queue, decisions) is admin/rp-routes.ts.
  *
  * Bodies are strict schemas (unknown fields refused) checked for types and sizes here; the
  * registration rules, with their own error codes, are the service's. Every answer is
@@ -20,9 +16,7 @@ import { z } from 'zod';
 import { isWzError, WzError } from '@wangzheng/core/errors';
 import { parseBody } from '@wangzheng/core/http-errors';
 import { CLIENT_AUTH_METHODS, ID_TOKEN_ALGS, RP_CATEGORIES, RP_STATUSES, type RelyingParty } from '@wangzheng/core/rp/types';
-import type { AdminAuthenticator } from './admin-auth.ts';
 import { challengeOnFailure } from '../http/challenge.ts';
-import { operatorOf } from '../http/operator.ts';
 import { clientCredentialsFrom, type ClientAuthenticator } from './client-auth.ts';
 import { publicRecord, type RelyingPartyService } from './service.ts';
 
@@ -83,26 +77,25 @@ export function rpView(rp: RelyingParty): Record<string, unknown> {
 }
 
 /** The body, or `{}` for a POST without one (no content type). */
-function bodyOf(req: FastifyRequest): unknown {
+export function bodyOf(req: FastifyRequest): unknown {
   return req.body === undefined || req.body === null ? {} : req.body;
 }
 
-function clientIdOf(req: FastifyRequest): string {
+export function clientIdOf(req: FastifyRequest): string {
   return parseBody(rpSchemas.clientIdParam, req.params).clientId;
 }
 
 export interface RpRoutesDeps {
   readonly service: RelyingPartyService;
   readonly clientAuth: ClientAuthenticator;
-  readonly adminAuth: AdminAuthenticator;
 }
 
 export function registerRpRoutes(app: FastifyInstance, deps: RpRoutesDeps): void {
-  const { service, clientAuth, adminAuth } = deps;
+  const { service, clientAuth } = deps;
   const s = rpSchemas;
 
   app.addHook('onSend', async (req, reply) => {
-    if (req.url.startsWith('/v1/rp/') || req.url.startsWith('/v1/admin/')) void reply.header('cache-control', 'no-store');
+    if (req.url.startsWith('/v1/rp/')) void reply.header('cache-control', 'no-store');
   });
 
   // ---------------------------------------------------------------- the RP's side
@@ -128,50 +121,4 @@ export function registerRpRoutes(app: FastifyInstance, deps: RpRoutesDeps): void
       return r;
     });
   }
-
-  // ---------------------------------------------------------------- the operator's side
-
-  const operator = (req: FastifyRequest, reply: FastifyReply): string => operatorOf(adminAuth, req, reply, 'rp_reviewer');
-
-  app.get('/v1/admin/rps', async (req, reply) => {
-    operator(req, reply);
-    const q = parseBody(s.list, req.query);
-    const limit = q.limit ?? 50;
-    const after = q.after === undefined ? undefined : { createdAt: Number(q.after.slice(0, q.after.indexOf('.'))), clientId: q.after.slice(q.after.indexOf('.') + 1) };
-    const items = await service.list({ ...(q.status ? { status: q.status } : {}), limit, ...(after ? { after } : {}) });
-    const last = items.at(-1);
-    return { items: items.map(rpView), ...(items.length === limit && last ? { next: `${last.createdAt}.${last.clientId}` } : {}) };
-  });
-
-  app.get('/v1/admin/rps/:clientId', async (req, reply) => {
-    operator(req, reply);
-    const v = await service.adminView(clientIdOf(req));
-    return {
-      ...rpView(v.rp),
-      sectorSharedWith: v.sectorSharedWith,
-      events: v.events.map((e) => ({ type: e.type, actor: e.actor, at: new Date(e.createdAt).toISOString(), data: e.data })),
-    };
-  });
-
-  app.post('/v1/admin/rps/:clientId/approve', async (req, reply) => {
-    const actor = operator(req, reply);
-    const b = parseBody(s.approve, bodyOf(req));
-    return rpView(await service.approve(clientIdOf(req), actor, { scopes: b.scopes, ...(b.legalBasis ? { legalBasis: b.legalBasis } : {}) }));
-  });
-
-  app.post('/v1/admin/rps/:clientId/reject', async (req, reply) => {
-    const actor = operator(req, reply);
-    return rpView(await service.reject(clientIdOf(req), actor, parseBody(s.reject, bodyOf(req))));
-  });
-
-  app.post('/v1/admin/rps/:clientId/suspend', async (req, reply) => {
-    const actor = operator(req, reply);
-    return rpView(await service.suspend(clientIdOf(req), actor, parseBody(s.suspend, bodyOf(req))));
-  });
-
-  app.post('/v1/admin/rps/:clientId/reinstate', async (req, reply) => {
-    const actor = operator(req, reply);
-    parseBody(s.reinstate, bodyOf(req));
-    return rpView(await service.reinstate(clientIdOf(req), actor));
-  });
 }

@@ -27,15 +27,15 @@ import { HolderVerifier } from '../credential/holder.ts';
 import { statusListToken, STATUS_LIST_TTL } from '../credential/status-list.ts';
 import { registerVerificationRoutes, Reverification, VerificationService } from '../verification/index.ts';
 import { OidcProvider, registerOidcRoutes } from '../oidc/index.ts';
-import { createPersonApi, createPersonControls, registerPersonControlRoutes, registerPersonRoutes, type PersonApi } from '../person/index.ts';
+import { createPersonApi, registerPersonRoutes, type PersonApi } from '../person/index.ts';
 import { createHttpApp } from './http.ts';
 import { createSignals, registerSignalRoutes, type SignalEmitter } from '../signals/index.ts';
 import { ExpirySweep } from '../jobs/index.ts';
 import { AuditTrail, registerAuditRoutes, scheduleCheckpoints } from '../audit/index.ts';
-import { Bans, registerLifecycleRoutes } from '../lifecycle/index.ts';
+import { Bans, createPersonControls, registerLifecycleRoutes, registerPersonControlRoutes } from '../lifecycle/index.ts';
 import { Cancellation } from '../lifecycle/cancel.ts';
 import { DEVELOPMENT_ROLES, parseRoleMap } from '../admin/roles.ts';
-import { Disclosures, registerDisclosureRoutes } from '../admin/index.ts';
+import { AdminAuthenticator, Disclosures, registerDisclosureRoutes, registerRpAdminRoutes } from '../admin/index.ts';
 
 export interface PlatformDeps {
   readonly config: Config;
@@ -171,15 +171,16 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
     mode: config.mode,
     defaultIdTokenAlg: config.suite === 'gm' ? 'SM2' : 'ES256',
     issuerUrl: deps.issuer,
-    adminTokens: secrets.admin,
-    adminRoles: parseRoleMap(config.admin.roles ?? (config.mode === 'development' ? DEVELOPMENT_ROLES : '')),
     audit,
     now,
   });
   registerRpRoutes(app, rp);
-  registerAuditRoutes(app, { trail: audit, operators: rp.adminAuth });
-  registerLifecycleRoutes(app, { bans, operators: rp.adminAuth, cancelByOperator: (actor, req) => cancellation.byOperator(actor, req) });
-  registerDisclosureRoutes(app, { disclosures: new Disclosures({ store, protector: deps.protector, blindIndexer: deps.blindIndexer, audit, now }), operators: rp.adminAuth });
+  // Operators: bearer tokens and the roles bound to them; every admin route names the role it needs.
+  const operators = new AdminAuthenticator(secrets.admin, parseRoleMap(config.admin.roles ?? (config.mode === 'development' ? DEVELOPMENT_ROLES : '')));
+  registerRpAdminRoutes(app, { service: rp.service, operators });
+  registerAuditRoutes(app, { trail: audit, operators });
+  registerLifecycleRoutes(app, { bans, operators, cancelByOperator: (actor, req) => cancellation.byOperator(actor, req) });
+  registerDisclosureRoutes(app, { disclosures: new Disclosures({ store, protector: deps.protector, blindIndexer: deps.blindIndexer, audit, now }), operators });
   const verification = new VerificationService({
     store,
     protector: deps.protector,
@@ -207,7 +208,7 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
   registerVerificationRoutes(app, verification, reverification, rp.clientAuth, `${deps.issuer}/oauth/token`);
   const oidc = new OidcProvider({ store, verification, suite, signing: deps.signing, issuer: deps.issuer, now });
   registerOidcRoutes(app, { provider: oidc, clientAuth: rp.clientAuth, logger });
-  registerSignalRoutes(app, { ...signals.routes, clientAuth: rp.clientAuth, adminAuth: rp.adminAuth });
+  registerSignalRoutes(app, { ...signals.routes, clientAuth: rp.clientAuth, adminAuth: operators });
   // The job worker pushes signals and runs the sweep (enqueued here if missing); WZ_JOBS_INTERVAL_MS=0
   // leaves both to another process. Stopped before the store closes.
   if (config.jobs.intervalMs > 0) {

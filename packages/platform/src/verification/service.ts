@@ -35,7 +35,7 @@ import { checkPassphraseFactor, lockedError } from './passphrase-factor.ts';
 import { encodeConsentSubject } from '../person/consent-subject.ts';
 import { historyEvent } from '../person/history.ts';
 import { subjectRef } from '@wangzheng/core/audit/index';
-import type { AuditSink } from '../lifecycle/bans.ts';
+import type { AuditSink } from '../notify/sinks.ts';
 
 export { AWAITING_GUARDIAN } from './guardian-approval.ts';
 export { PASSPHRASE_LOCK_AFTER, PASSPHRASE_LOCK_MS } from './passphrase-factor.ts';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateSecretEntry, parseSecretRing } from '@wangzheng/core/identifiers/index';
 import { loadConfig } from '../../src/config.ts';
-import { AdminAuthenticator } from '../../src/rp/admin-auth.ts';
+import { AdminAuthenticator } from '../../src/admin/auth.ts';
 import { DEV_SECRETS_FILE, resolveSecrets } from '../../src/secrets.ts';
 import { errorCode } from '../../../../test/support/errors.ts';
 

@@ -1,23 +1,23 @@
 /**
  * The person's controls over their credentials (issue 7 §3), on top of the person API
- * (index.ts): the passphrase (change with the old one, reset with the face), the bound phone
- * (a code to the new number), renewal (lifecycle/renewal.ts) and moving to a new phone
- * (lifecycle/transfer.ts). `createPersonControls` takes only what these need; the composition
+ * (person/index.ts): the passphrase (change with the old one, reset with the face), the bound phone
+ * (a code to the new number), renewal (renewal.ts) and moving to a new phone
+ * (transfer.ts). `createPersonControls` takes only what these need; the composition
  * root supplies it and mounts `registerPersonControlRoutes` (controls-routes.ts) next to the
  * person API's routes, over the same authenticator.
  */
 import type { KeyRing } from '@wangzheng/core/crypto/index';
 import type { CryptoSuite } from '@wangzheng/core/crypto/types';
-import type { AuditSink, SignalSink } from '../lifecycle/bans.ts';
-import { Renewal } from '../lifecycle/renewal.ts';
-import { DeviceTransfer } from '../lifecycle/transfer.ts';
+import type { AuditSink, SignalSink } from '../notify/sinks.ts';
+import { Renewal } from './renewal.ts';
+import { DeviceTransfer } from './transfer.ts';
 import type { PassphraseHasher } from '../passphrase/hasher.ts';
 import type { BlindIndexer, DataProtector } from '../protect/index.ts';
 import type { Registry } from '../registry/index.ts';
 import type { SmsSender } from '../sms/sender.ts';
 import type { Store } from '../store/index.ts';
-import { PassphraseControls } from './passphrase.ts';
-import { PhoneChange } from './phone.ts';
+import { PassphraseControls } from '../person/passphrase.ts';
+import { PhoneChange } from '../person/phone.ts';
 
 export interface PersonControlDeps {
   readonly store: Store;

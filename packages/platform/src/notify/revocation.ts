@@ -14,7 +14,7 @@
 import { subjectRef, type AuditAction } from '@wangzheng/core/audit/index';
 import type { CredentialRevocationCause } from '@wangzheng/core/signals/index';
 import type { StoreTx } from '../store/index.ts';
-import type { AuditSink, SignalSink } from './bans.ts';
+import type { AuditSink, SignalSink } from './sinks.ts';
 
 export interface RevocationSinks {
   readonly audit?: AuditSink;

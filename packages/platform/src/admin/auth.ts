@@ -12,12 +12,12 @@
  * `WWW-Authenticate: Bearer` challenge); a Bearer token that is not an operator's → 403
  * `forbidden`.
  *
- * (This lives with the RP API, its first user; the operator's other APIs will share it.)
+ * Shared by every admin route (http/operator.ts checks the role each route needs).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { WzError } from '@wangzheng/core/errors';
 import type { SecretRing } from '@wangzheng/core/identifiers/index';
-import type { OperatorRole, RoleMap } from '../admin/roles.ts';
+import type { OperatorRole, RoleMap } from './roles.ts';
 
 const NO_ROLES: ReadonlySet<OperatorRole> = new Set();
 

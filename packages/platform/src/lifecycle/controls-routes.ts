@@ -19,9 +19,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { parseBody } from '@wangzheng/core/http-errors';
-import type { AuthenticatedPerson, PersonAuthenticator } from './auth.ts';
+import type { AuthenticatedPerson, PersonAuthenticator } from '../person/auth.ts';
 import type { PersonControls } from './controls.ts';
-import { credentialStatusView } from './credential-status.ts';
+import { credentialStatusView } from '../person/credential-status.ts';
 
 const bound = { nonce: z.string().max(128), presentation: z.string().max(16_384) };
 const passphrase = z.string().min(1).max(64);
