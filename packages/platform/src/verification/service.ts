@@ -29,12 +29,10 @@ import { signReceipt } from '@wangzheng/core/verification/receipt';
 import type { VerificationView } from '@wangzheng/core/verification/views';
 import type { HolderVerifier } from '../credential/holder.ts';
 import { AWAITING_GUARDIAN, guardianDecides } from './guardian-approval.ts';
-import { recordAppId } from './app-ids.ts';
+import { recordApproval, recordDecline, recordSettlement } from './settle.ts';
 import { openOutcome, sealOutcome, type SealedOutcome } from './outcome.ts';
 import { checkPassphraseFactor, lockedError } from './passphrase-factor.ts';
 import { encodeConsentSubject } from '../person/consent-subject.ts';
-import { historyEvent } from '../person/history.ts';
-import { subjectRef } from '@wangzheng/core/audit/index';
 import type { AuditSink } from '../notify/sinks.ts';
 
 export { AWAITING_GUARDIAN } from './guardian-approval.ts';
@@ -245,15 +243,7 @@ export class VerificationService {
       // With a presentation the decline is the person's own: it is attributed to them and shown in their history.
       const who = a.presentation === undefined ? undefined : await this.deps.holders.authenticate(a.presentation, r.nonce);
       if (who && r.personId !== null && r.personId !== who.person.id) throw new WzError('verification_not_found', 'No such verification request.');
-      await this.deps.store.transaction(async (tx) => {
-        if (!(await tx.verifications.transition(r.id, 'pending', { status: 'declined', failure: 'declined', ...(who ? { personId: who.person.id } : {}) }))) {
-          throw new WzError('verification_answered', 'This request has already been answered.');
-        }
-        if (who) {
-          const e = { kind: 'verification_declined', clientId: rp.clientId, rp: rp.name, mode: r.mode, scopes: [...r.scopes], requestId: r.id } as const;
-          await tx.events.append(historyEvent(this.deps.protector, { personId: who.person.id, dek: who.dek }, e, now));
-        }
-      });
+      await recordDecline(this.deps, r, rp, who && { personId: who.person.id, dek: who.dek }, now);
       return { status: 'declined', rp: rp.name };
     }
     const holder = await this.deps.holders.authenticate(a.presentation, r.nonce);
@@ -322,28 +312,8 @@ export class VerificationService {
       r.scopes as DisclosureScope[],
       today,
     );
-    await this.deps.store.transaction(async (tx) => {
-      const ok = await tx.verifications.transition(r.id, 'pending', {
-        status: 'approved',
-        personId: person.id,
-        result: this.#seal(dek, person.id, r, { appId, ...(faceSimilarity !== undefined ? { faceSimilarity } : {}), claims }),
-        approvedAt: now,
-      });
-      if (!ok) throw new WzError('verification_answered', 'This request has already been answered.');
-      if (extra.length > 0) {
-        const sensitive = extra.filter((x) => (SENSITIVE_SCOPES as readonly string[]).includes(x));
-        const plain = extra.filter((x) => !sensitive.includes(x));
-        const subject = (s: boolean): string => encodeConsentSubject({ kind: 'rp', clientId: rp.clientId, sensitive: s });
-        if (plain.length > 0) await tx.consents.insert({ personId: person.id, subject: subject(false), scope: plain.join(','), grantedAt: now });
-        if (sensitive.length > 0) await tx.consents.insert({ personId: person.id, subject: subject(true), scope: sensitive.join(','), grantedAt: now });
-      }
-      if (!recorded) await recordAppId(tx, this.deps, person.id, dek, rp.clientId, appId);
-      await this.deps.audit?.record(tx, { actor: 'system', action: 'verification.completed', subject: subjectRef(dek), data: { request: r.id, rp: rp.clientId, mode: r.mode, scopes: r.scopes.join(' ') } });
-      // The person's own history: who verified them, when, how, and what they learned.
-      await tx.events.append(
-        historyEvent(this.deps.protector, { personId: person.id, dek }, { kind: 'verified', clientId: rp.clientId, rp: rp.name, mode: r.mode, scopes: [...r.scopes], requestId: r.id }, now),
-      );
-    });
+    const sealed = this.#seal(dek, person.id, r, { appId, ...(faceSimilarity !== undefined ? { faceSimilarity } : {}), claims });
+    await recordApproval(this.deps, r, rp, { personId: person.id, dek, sealed, extra, appId, appIdRecorded: recorded !== undefined }, now);
     return { status: 'approved', rp: rp.name };
   }
 
@@ -352,14 +322,7 @@ export class VerificationService {
 
   /** Settles a request; a failure of an identified person is audited in the same transaction. */
   async #settle(r: VerificationRequestRecord, patch: Parameters<Store['verifications']['transition']>[2], failedFor?: { dek: Uint8Array; clientId: string }): Promise<void> {
-    await this.deps.store.transaction(async (tx) => {
-      if (!(await tx.verifications.transition(r.id, 'pending', patch))) {
-        throw new WzError('verification_answered', 'This request has already been answered.');
-      }
-      if (failedFor && patch.status === 'failed') {
-        await this.deps.audit?.record(tx, { actor: 'system', action: 'verification.failed', subject: subjectRef(failedFor.dek), data: { request: r.id, rp: failedFor.clientId, mode: r.mode, failure: patch.failure ?? 'failed' } });
-      }
-    });
+    await recordSettlement(this.deps, r, patch, failedFor);
   }
 
   #seal(dek: Uint8Array, personId: string, r: VerificationRequestRecord, o: SealedOutcome): Uint8Array {

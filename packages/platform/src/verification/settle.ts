@@ -1,0 +1,93 @@
+/**
+ * How an answered request is recorded — each in one transaction, so the request's status, the
+ * person's history, their consents, the audit entry and the application identifier exist
+ * together or not at all:
+ * - `recordDecline`: the person said no; with a presentation the decline is theirs and goes into
+ *   their history (without one it stays anonymous);
+ * - `recordSettlement`: any other end (a failed factor, a request held for a guardian); a
+ *   failure of an identified person is audited;
+ * - `recordApproval`: the sealed outcome, the consents to the fields beyond the result (sensitive
+ *   ones separately, PIPL Art. 29), the application identifier the first time, the audit entry
+ *   (the person only as a data-key-derived reference) and the person's history.
+ *
+ * Trusted: the caller authenticated the holder and checked every factor before calling.
+ */
+import { subjectRef } from '@wangzheng/core/audit/index';
+import { WzError } from '@wangzheng/core/errors';
+import { SENSITIVE_SCOPES } from '@wangzheng/core/rp/scopes';
+import type { RelyingParty } from '@wangzheng/core/rp/types';
+import type { AuditSink } from '../notify/sinks.ts';
+import { encodeConsentSubject } from '../person/consent-subject.ts';
+import { historyEvent } from '../person/history.ts';
+import type { BlindIndexer, DataProtector } from '../protect/index.ts';
+import type { Store, VerificationRequestRecord } from '../store/index.ts';
+import { recordAppId } from './app-ids.ts';
+
+export interface SettleDeps {
+  readonly store: Store;
+  readonly protector: DataProtector;
+  readonly blindIndexer: BlindIndexer;
+  readonly audit?: AuditSink;
+}
+
+const answered = (): WzError => new WzError('verification_answered', 'This request has already been answered.');
+
+export async function recordDecline(
+  d: SettleDeps,
+  r: VerificationRequestRecord,
+  rp: RelyingParty,
+  who: { personId: string; dek: Uint8Array } | undefined,
+  now: number,
+): Promise<void> {
+  await d.store.transaction(async (tx) => {
+    if (!(await tx.verifications.transition(r.id, 'pending', { status: 'declined', failure: 'declined', ...(who ? { personId: who.personId } : {}) }))) throw answered();
+    if (who) {
+      const e = { kind: 'verification_declined', clientId: rp.clientId, rp: rp.name, mode: r.mode, scopes: [...r.scopes], requestId: r.id } as const;
+      await tx.events.append(historyEvent(d.protector, who, e, now));
+    }
+  });
+}
+
+export interface Approval {
+  readonly personId: string;
+  readonly dek: Uint8Array;
+  /** The outcome, sealed under the person's data key for this request. */
+  readonly sealed: Uint8Array;
+  /** The fields beyond the result the person consented to. */
+  readonly extra: readonly string[];
+  readonly appId: string;
+  /** Whether the application identifier is already in the person's profile. */
+  readonly appIdRecorded: boolean;
+}
+
+export async function recordApproval(d: SettleDeps, r: VerificationRequestRecord, rp: RelyingParty, a: Approval, now: number): Promise<void> {
+  const { personId, dek } = a;
+  await d.store.transaction(async (tx) => {
+    if (!(await tx.verifications.transition(r.id, 'pending', { status: 'approved', personId, result: a.sealed, approvedAt: now }))) throw answered();
+    if (a.extra.length > 0) {
+      const sensitive = a.extra.filter((x) => (SENSITIVE_SCOPES as readonly string[]).includes(x));
+      const plain = a.extra.filter((x) => !sensitive.includes(x));
+      const subject = (s: boolean): string => encodeConsentSubject({ kind: 'rp', clientId: rp.clientId, sensitive: s });
+      if (plain.length > 0) await tx.consents.insert({ personId, subject: subject(false), scope: plain.join(','), grantedAt: now });
+      if (sensitive.length > 0) await tx.consents.insert({ personId, subject: subject(true), scope: sensitive.join(','), grantedAt: now });
+    }
+    if (!a.appIdRecorded) await recordAppId(tx, d, personId, dek, rp.clientId, a.appId);
+    await d.audit?.record(tx, { actor: 'system', action: 'verification.completed', subject: subjectRef(dek), data: { request: r.id, rp: rp.clientId, mode: r.mode, scopes: r.scopes.join(' ') } });
+    // The person's own history: who verified them, when, how, and what they learned.
+    await tx.events.append(historyEvent(d.protector, { personId, dek }, { kind: 'verified', clientId: rp.clientId, rp: rp.name, mode: r.mode, scopes: [...r.scopes], requestId: r.id }, now));
+  });
+}
+
+export async function recordSettlement(
+  d: SettleDeps,
+  r: VerificationRequestRecord,
+  patch: Parameters<Store['verifications']['transition']>[2],
+  failedFor?: { dek: Uint8Array; clientId: string },
+): Promise<void> {
+  await d.store.transaction(async (tx) => {
+    if (!(await tx.verifications.transition(r.id, 'pending', patch))) throw answered();
+    if (failedFor && patch.status === 'failed') {
+      await d.audit?.record(tx, { actor: 'system', action: 'verification.failed', subject: subjectRef(failedFor.dek), data: { request: r.id, rp: failedFor.clientId, mode: r.mode, failure: patch.failure ?? 'failed' } });
+    }
+  });
+}
