@@ -7,11 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '@wangzheng/platform/config';
 import { adminCommand } from '../src/commands/admin.ts';
-import { startSystem, type Started } from '../src/commands/start.ts';
+import type { Started } from '../src/commands/start.ts';
+import { registryAdults, startTestSystem } from './support/system.ts';
 import { main } from '../src/main.ts';
 import { walletRunner } from './support/wallet-runner.ts';
 
@@ -48,16 +47,8 @@ function devTokens(): Map<string, string> {
 }
 
 beforeAll(async () => {
-  const cfg = loadConfig({}, { dataDir: dir, 'http.port': 0, 'registry.port': 0, 'registry.population': 300, 'log.level': 'silent', 'passphrase.memoryKiB': 8192, 'passphrase.iterations': 1, 'lifecycle.fourEyes': 'on' });
-  sys = await startSystem(cfg, { out: () => {}, err: () => {} }, pino({ level: 'silent' }));
-  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-  const y = (n: number): string => `${Number(today.slice(0, 4)) - n}${today.slice(4)}`;
-  person = sys.registry!.db
-    .prepare(
-      `SELECT d.type AS documentType, d.number AS documentNumber, p.name AS name FROM documents d JOIN persons p ON p.id = d.person_id
-       WHERE d.type = 'resident_id_card' AND d.lost_on IS NULL AND (d.valid_until IS NULL OR d.valid_until >= ?) AND p.birth_date <= ? AND p.birth_date > ? ORDER BY d.id LIMIT 1`,
-    )
-    .get(today, y(19), y(80)) as typeof person;
+  sys = await startTestSystem(dir, { 'lifecycle.fourEyes': 'on' });
+  person = registryAdults(sys, 1)[0]! as typeof person;
   const wallet = walletRunner(env);
   const mine = ['--passphrase', PASS, '--wallet', WALLET, '--platform', sys.platformUrl];
   const enrolled = await wallet(['enroll', '--document-type', person.documentType, '--document-number', person.documentNumber, '--phone', '13900007102', '--yes', '--registry', sys.registryUrl, ...mine]);

@@ -7,10 +7,9 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '@wangzheng/platform/config';
-import { startSystem, type Started } from '../src/commands/start.ts';
+import type { Started } from '../src/commands/start.ts';
+import { registryAdults, startTestSystem } from './support/system.ts';
 import { walletRunner } from './support/wallet-runner.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'wz-wallet-me-2-'));
@@ -32,16 +31,8 @@ const enroll = (who: Person, w: string, phone: string, extra: string[] = [], ans
 
 beforeAll(async () => {
   // 网证 valid 20 days: inside the 30-day renewal window from the start.
-  const cfg = loadConfig({}, { dataDir: dir, 'http.port': 0, 'registry.port': 0, 'registry.population': 300, 'log.level': 'silent', 'passphrase.memoryKiB': 8192, 'passphrase.iterations': 1, 'credential.validityDays': 20 });
-  sys = await startSystem(cfg, { out: () => {}, err: () => {} }, pino({ level: 'silent' }));
-  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-  const y = (n: number): string => `${Number(today.slice(0, 4)) - n}${today.slice(4)}`;
-  [alice, bob] = sys.registry!.db
-    .prepare(
-      `SELECT d.type AS documentType, d.number AS documentNumber, p.name AS name FROM documents d JOIN persons p ON p.id = d.person_id
-       WHERE d.type = 'resident_id_card' AND d.lost_on IS NULL AND (d.valid_until IS NULL OR d.valid_until >= ?) AND p.birth_date <= ? AND p.birth_date > ? ORDER BY d.id LIMIT 2`,
-    )
-    .all(today, y(19), y(80)) as [Person, Person];
+  sys = await startTestSystem(dir, { 'credential.validityDays': 20 });
+  [alice, bob] = registryAdults(sys, 2) as [Person, Person];
   expect((await enroll(alice, ALICE, '13900007201', ['--yes'])).code).toBe(0);
   expect((await enroll(bob, BOB, '13900007301', ['--yes'])).code).toBe(0);
 });
