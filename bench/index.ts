@@ -9,12 +9,14 @@
  */
 import { formatCryptoBench, runCryptoBench } from './crypto.ts';
 import { formatRows, runEnrollmentBench } from './enrollment.ts';
+import { runLifecycleBench } from './lifecycle.ts';
 import { runVerificationBench } from './verification.ts';
 
 const SECTIONS: Record<string, { title: string; run: () => Promise<string> }> = {
   crypto: { title: 'Cryptography', run: async () => formatCryptoBench(await runCryptoBench()) },
   enrollment: { title: 'Enrollment (end to end, in-process)', run: async () => formatRows(await runEnrollmentBench()) },
   verification: { title: 'Verification (receipt flow, platform in its own process)', run: async () => formatRows(await runVerificationBench()) },
+  lifecycle: { title: 'Lifecycle (a nationwide ban: status list and Shared Signals)', run: async () => formatRows(await runLifecycleBench()) },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
