@@ -21,6 +21,7 @@ import { maskMobile, parseMobile } from '@wangzheng/core/contact/phone';
 import { b64u, randomBytes } from '@wangzheng/core/crypto/index';
 import { parseDocumentType, type DocumentType } from '@wangzheng/core/documents/document-types';
 import { WzError, isWzError } from '@wangzheng/core/errors';
+import { OTP_MAX_SENDS, OTP_MAX_WRONG } from '@wangzheng/core/contact/otp';
 import { DEVICE_PROOF_TYP, verifyDeviceKeyProof } from '@wangzheng/core/enrollment/device-proof';
 import { checkPassphrase, PASSPHRASE_PROBLEM_MESSAGES } from '@wangzheng/core/passphrase/policy';
 import { maskName } from '@wangzheng/core/verification/disclosure';
@@ -64,8 +65,7 @@ export interface StepAnswer {
   readonly transcript: string;
 }
 
-export const OTP_MAX_WRONG = 5;
-export const OTP_MAX_SENDS = 3;
+export { OTP_MAX_SENDS, OTP_MAX_WRONG } from '@wangzheng/core/contact/otp';
 const APPROVAL_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 
 function answer(id: string, next: Step, a: Advanced): StepAnswer {

@@ -47,7 +47,7 @@ import type { AuditRecorder } from '../audit/index.ts';
 import type { PassphraseHasher } from '../passphrase/hasher.ts';
 import type { DataProtector } from '../protect/index.ts';
 import type { PersonRecord, PersonStatus, Store, StoreTx } from '../store/index.ts';
-import { checkPassphraseFactor, lockedError } from '../verification/passphrase-factor.ts';
+import { checkPassphraseFactor, lockedError } from '../passphrase/factor.ts';
 
 /** Queues an event for every RP that knows the person (signals/emitter.ts `emitForPerson`); returns what was queued. */
 export interface PurgeNotifier {

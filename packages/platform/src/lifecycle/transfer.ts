@@ -32,7 +32,7 @@ import { DEVICE_LABEL_PURPOSE } from '../person/devices.ts';
 import { historyEvent } from '../person/history.ts';
 import type { DataProtector } from '../protect/index.ts';
 import type { Store } from '../store/index.ts';
-import { checkPassphraseFactor, lockedError } from '../verification/passphrase-factor.ts';
+import { checkPassphraseFactor, lockedError } from '../passphrase/factor.ts';
 import { reissue, reissueTerms, type ReissueDeps } from './reissue.ts';
 import { noticeRevocation, type RevocationSinks } from '../notify/revocation.ts';
 

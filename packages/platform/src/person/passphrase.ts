@@ -25,7 +25,7 @@ import type { PassphraseHasher } from '../passphrase/hasher.ts';
 import type { DataProtector } from '../protect/index.ts';
 import type { Registry } from '../registry/index.ts';
 import type { Store } from '../store/index.ts';
-import { checkPassphraseFactor, lockedError } from '../verification/passphrase-factor.ts';
+import { checkPassphraseFactor, lockedError } from '../passphrase/factor.ts';
 import type { AuthenticatedPerson } from './auth.ts';
 import { historyEvent } from './history.ts';
 import { iso } from './wire.ts';

@@ -8,7 +8,7 @@
  *                        the new number, the `phone` blind index is replaced, and a
  *                        `phone_changed` history event (the number masked) is recorded
  *
- * Limits, as at enrollment (enrollment/service.ts OTP_MAX_SENDS, OTP_MAX_WRONG), counted per
+ * Limits, as at enrollment (core/contact/otp.ts OTP_MAX_SENDS, OTP_MAX_WRONG), counted per
  * person in a 24-hour window — not per attempt, since a new attempt costs nothing here: at most
  * 3 codes and 5 wrong codes; beyond them `too_many_attempts` until the window ends. Each limit
  * is one atomic statement in the store, so concurrent requests cannot exceed it.
@@ -27,7 +27,7 @@ import { b64u, randomBytes } from '@wangzheng/core/crypto/index';
 import type { CryptoSuite } from '@wangzheng/core/crypto/types';
 import { WzError } from '@wangzheng/core/errors';
 import type { PhoneChanged, PhoneCodeSent } from '@wangzheng/core/person/controls';
-import { OTP_MAX_SENDS, OTP_MAX_WRONG } from '../enrollment/service.ts';
+import { OTP_MAX_SENDS, OTP_MAX_WRONG } from '@wangzheng/core/contact/otp';
 import type { BlindIndexer, DataProtector } from '../protect/index.ts';
 import type { SmsSender } from '../sms/sender.ts';
 import type { PhoneChangeLimits, Store } from '../store/index.ts';

@@ -15,7 +15,7 @@ import type { DeviceRevoked, DeviceView, HistoryEntry, AuthorizationView, Author
 import type { PassphraseHasher } from '../passphrase/hasher.ts';
 import type { DataProtector } from '../protect/index.ts';
 import type { PersonStatus, Store } from '../store/index.ts';
-import { checkPassphraseFactor, lockedError } from '../verification/passphrase-factor.ts';
+import { checkPassphraseFactor, lockedError } from '../passphrase/factor.ts';
 import type { RevocationSinks } from '../notify/revocation.ts';
 import type { AuthenticatedPerson } from './auth.ts';
 import { listAuthorizations, withdrawAuthorization, type ConsentWithdrawnHook } from './authorizations.ts';

@@ -31,12 +31,12 @@ import type { HolderVerifier } from '../credential/holder.ts';
 import { AWAITING_GUARDIAN, guardianDecides } from './guardian-approval.ts';
 import { recordApproval, recordDecline, recordSettlement } from './settle.ts';
 import { openOutcome, sealOutcome, type SealedOutcome } from './outcome.ts';
-import { checkPassphraseFactor, lockedError } from './passphrase-factor.ts';
+import { checkPassphraseFactor, lockedError } from '../passphrase/factor.ts';
 import { encodeConsentSubject } from '../person/consent-subject.ts';
 import type { AuditSink } from '../notify/sinks.ts';
 
 export { AWAITING_GUARDIAN } from './guardian-approval.ts';
-export { PASSPHRASE_LOCK_AFTER, PASSPHRASE_LOCK_MS } from './passphrase-factor.ts';
+export { PASSPHRASE_LOCK_AFTER, PASSPHRASE_LOCK_MS } from '../passphrase/factor.ts';
 import type { PassphraseHasher } from '../passphrase/hasher.ts';
 import { rpKind, type BlindIndexer, type DataProtector } from '../protect/index.ts';
 import type { Registry } from '../registry/index.ts';

@@ -1,10 +1,11 @@
 /**
- * The passphrase factor (口令) of a verification: checked against the person's Argon2id hash,
+ * The passphrase factor (口令) — of a verification, and of the person's own sensitive actions
+ * (unlock, moving phones, cancellation): checked against the person's Argon2id hash,
  * with lockout — after PASSPHRASE_LOCK_AFTER wrong tries the passphrase is locked for
  * PASSPHRASE_LOCK_MS, and every try while locked is refused without hashing.
  */
 import { WzError } from '@wangzheng/core/errors';
-import type { PassphraseHasher } from '../passphrase/hasher.ts';
+import type { PassphraseHasher } from './hasher.ts';
 import type { Store } from '../store/index.ts';
 
 export const PASSPHRASE_LOCK_AFTER = 5;
