@@ -16,24 +16,23 @@
  * the enrollment row is deleted and only counters remain. Malformed or replayed input is
  * refused with a 4xx and changes nothing.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { maskMobile, parseMobile } from '@wangzheng/core/contact/phone';
 import { b64u, randomBytes } from '@wangzheng/core/crypto/index';
-import { parseDocumentType, type DocumentType } from '@wangzheng/core/documents/document-types';
+import { parseDocumentType } from '@wangzheng/core/documents/document-types';
 import { WzError, isWzError } from '@wangzheng/core/errors';
 import { OTP_MAX_SENDS, OTP_MAX_WRONG } from '@wangzheng/core/contact/otp';
 import { DEVICE_PROOF_TYP, verifyDeviceKeyProof } from '@wangzheng/core/enrollment/device-proof';
 import { checkPassphrase, PASSPHRASE_PROBLEM_MESSAGES } from '@wangzheng/core/passphrase/policy';
-import { maskName } from '@wangzheng/core/verification/disclosure';
 import type { PassiveAuthenticator } from '@wangzheng/core/documents/passive-auth';
 import { assertDocumentUsable, type Registry } from '../registry/index.ts';
 import type { PassphraseHasher } from '../passphrase/hasher.ts';
 import type { SmsSender } from '../sms/sender.ts';
+import { GuardianApproval, sameDigest } from './approval.ts';
 import type { Issuer, IssuedCredential } from './issue.ts';
 import type { GuardianCheck } from './guardian.ts';
 import type { ReplacementCheck } from './replacement.ts';
 import { NOTICE, type Notice } from './notice.ts';
-import { EnrollmentSessions, type Advanced, type Opened } from './session.ts';
+import { EnrollmentSessions, type Advanced } from './session.ts';
 import type { EnrolleeData, EnrollmentState, Step } from './state.ts';
 
 export interface EnrollmentServiceDeps {
@@ -81,8 +80,10 @@ function answer(id: string, next: Step, a: Advanced): StepAnswer {
 
 export class EnrollmentService {
   readonly notice: Notice;
+  readonly #approval: GuardianApproval;
   constructor(private readonly deps: EnrollmentServiceDeps) {
     this.notice = deps.notice ?? NOTICE;
+    this.#approval = new GuardianApproval(deps);
   }
 
   get sessions(): EnrollmentSessions {
@@ -224,7 +225,7 @@ export class EnrollmentService {
     const p = o.state.phone;
     if (!p) throw new WzError('step_out_of_order', 'No code has been sent yet.');
     if (p.otpExpiresAt <= this.deps.now()) throw new WzError('otp_expired', 'The code has expired; ask for a new one.');
-    const ok = typeof req.code === 'string' && /^[0-9]{6}$/.test(req.code) && this.#otpEq(p.otpHash, this.#otpHash(o.id, req.code));
+    const ok = typeof req.code === 'string' && /^[0-9]{6}$/.test(req.code) && sameDigest(p.otpHash, this.#otpHash(o.id, req.code));
     if (!ok) {
       const wrongTries = p.wrongTries + 1;
       if (wrongTries >= OTP_MAX_WRONG) {
@@ -307,56 +308,21 @@ export class EnrollmentService {
     return { status: 'issued', ...issued };
   }
 
-  // ---------------------------------------------------------------- 14–17: guardian approval, then collection
+  // ---------------------------------------------------------------- 14–17: guardian approval, then collection (approval.ts)
 
-  /** The guardian's wallet asks what it is approving and gets a nonce to sign. */
-  async approvalChallenge(approvalCode: string): Promise<{ nonce: string; child: { name: string; documentType: DocumentType; ageBand: string }; expiresAt: string }> {
-    const o = await this.#byApprovalCode(approvalCode);
-    const nonce = b64u(randomBytes(24));
-    const state: EnrollmentState = { ...o.state, guardianApprovalNonceHash: b64u(this.deps.sessions.digest(nonce)) };
-    await this.deps.sessions.advance(o, 'guardian_approval', state, 'approval:challenge', { keepNonce: true });
-    const e = o.state.enrollee!;
-    return {
-      nonce,
-      child: { name: maskName(e.name), documentType: e.documentType, ageBand: e.ageBand },
-      expiresAt: new Date(o.record.expiresAt).toISOString(),
-    };
+  approvalChallenge(approvalCode: string): ReturnType<GuardianApproval['challenge']> {
+    return this.#approval.challenge(approvalCode);
   }
 
-  async approve(approvalCode: string, req: { nonce: string; presentation: string; approve: boolean }): Promise<{ status: 'approved' | 'declined' }> {
-    const o = await this.#byApprovalCode(approvalCode);
-    const expected = o.state.guardianApprovalNonceHash;
-    if (!expected || typeof req.nonce !== 'string' || !this.#otpEq(expected, b64u(this.deps.sessions.digest(req.nonce)))) {
-      throw new WzError('nonce_mismatch', 'Ask for an approval challenge first and sign its nonce.');
-    }
-    const g = await this.deps.guardians.authenticate(req.presentation, req.nonce);
-    const e = o.state.enrollee!;
-    const isGuardian = await this.deps.registry.isGuardian({ guardianRef: g.personRef, childRef: e.personRef });
-    if (!isGuardian) throw new WzError('not_a_guardian', 'The registry does not record you as this person’s guardian.');
-    if (!req.approve) {
-      await this.deps.sessions.end(o.id, 'failed', 'guardian_required');
-      return { status: 'declined' };
-    }
-    const { guardianApprovalNonceHash: _n, ...rest } = o.state;
-    await this.deps.issuer.issue(o, { ...rest, guardian: { personId: g.personId, personRef: g.personRef } }, { collectNow: false });
-    return { status: 'approved' };
+  approve(approvalCode: string, req: { nonce: string; presentation: string; approve: boolean }): ReturnType<GuardianApproval['approve']> {
+    return this.#approval.approve(approvalCode, req);
   }
 
-  async collect(id: string, token: string | undefined, req: { nonce: string }): Promise<{ status: 'issued' } & IssuedCredential> {
-    const o = await this.deps.sessions.load(id, token);
-    if (o.step === 'guardian_approval') throw new WzError('guardian_approval_pending', 'Your guardian has not approved this enrollment yet.');
-    const opened = await this.deps.sessions.open(id, token, 'issued', req.nonce);
-    const issued = opened.state.issued!;
-    await this.deps.sessions.end(opened.id, 'issued');
-    return { status: 'issued', netid: issued.netid, credentialId: issued.credentialId, credential: issued.credential, expiresAt: new Date(issued.expiresAt).toISOString() };
+  collect(id: string, token: string | undefined, req: { nonce: string }): ReturnType<GuardianApproval['collect']> {
+    return this.#approval.collect(id, token, req);
   }
 
   // ---------------------------------------------------------------- helpers
-
-  async #byApprovalCode(code: string): Promise<Opened> {
-    if (typeof code !== 'string' || !/^[2-9A-HJ-NP-Z]{8}$/.test(code)) throw new WzError('enrollment_not_found', 'No enrollment awaits approval with this code.');
-    return this.deps.sessions.loadByApprovalCode(this.deps.sessions.digest(code));
-  }
 
   /** Runs a registry call; a rule the person cannot satisfy ends the attempt. */
   async #endOnRule<T>(id: string, fn: () => Promise<T>): Promise<T> {
@@ -370,12 +336,6 @@ export class EnrollmentService {
 
   #otpHash(id: string, code: string): string {
     return b64u(this.deps.sessions.digest(`otp\u0000${id}\u0000${code}`));
-  }
-
-  #otpEq(a: string, b: string): boolean {
-    const x = Buffer.from(a);
-    const y = Buffer.from(b);
-    return x.length === y.length && timingSafeEqual(x, y);
   }
 }
 
