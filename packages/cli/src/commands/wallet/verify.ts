@@ -34,13 +34,14 @@
 import { parseArgs } from 'node:util';
 import { decodeDisclosure, splitCompact } from '@wangzheng/core/credential/index';
 import { WzError, isWzError } from '@wangzheng/core/errors';
-import { DISCLOSURE_SCOPES, type DisclosureScope, type RpCategory } from '@wangzheng/core/rp/types';
+import { DISCLOSURE_SCOPES, type DisclosureScope } from '@wangzheng/core/rp/types';
 import { MODE_NAMES, isMode } from '@wangzheng/core/verification/modes';
 import { openKeystore, type StoredCredential } from '@wangzheng/wallet';
 import { simulatedHardware } from '@wangzheng/wallet/enroll/simulator';
 import { answerVerification, describeVerification, listPendingRequests, type VerificationView } from '@wangzheng/wallet/verify';
 import { InputError, defaultOutbox, defaultPlatformUrl, defaultRegistryUrl, defaultWalletDir, passphraseOrAsk, serviceUrl, type Ctx } from './context.ts';
 import { ObservedClient, namedHardware, payloadOf } from './holder.ts';
+import { categoryName } from './me-context.ts';
 
 export const VERIFY_USAGE = `usage: wangzheng wallet verify --ref REF | --link 'wangzheng://verify?ref=…&iss=…'
          [--yes | --decline] [--consent FIELD,… | --consent-all] [--passphrase X] [--face self|other]
@@ -51,16 +52,6 @@ export const REQUESTS_USAGE = 'usage: wangzheng wallet requests [--passphrase X]
 
 /** What the platform describes; `kind` and `bindingMessage` are newer than the wallet's type. */
 type View = VerificationView & { kind?: string; bindingMessage?: string | null };
-
-const CATEGORY_NAMES: Record<RpCategory, string> = {
-  internet_service: '互联网服务 internet service',
-  telecom_operator: '电信运营商 telecom operator',
-  bank: '银行 bank',
-  payment_institution: '支付机构 payment institution',
-  government_service: '政务服务 government service',
-  venue: '场所 venue',
-  other: '其他 other',
-};
 
 const SCOPE_NAMES: Record<DisclosureScope, string> = {
   result: '核验结果 the result: verified or not, the mode, the time, an identifier for you at this service only',
@@ -78,10 +69,6 @@ const REF = /^[A-Za-z0-9_-]{22}$/;
 /** Text from the platform (an RP's name, purpose, message), safe to print on a terminal. */
 function shown(s: unknown): string {
   return String(s ?? '').replace(/[\p{Cc}\p{Cf}]/gu, ' ').slice(0, 500);
-}
-
-function categoryName(c: string): string {
-  return CATEGORY_NAMES[c as RpCategory] ?? shown(c);
 }
 
 function scopeName(s: string): string {
