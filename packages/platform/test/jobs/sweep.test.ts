@@ -8,7 +8,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getSuite } from '@wangzheng/core/crypto/index';
-import { generateClientId } from '@wangzheng/core/rp/client-id';
 import { loadConfig } from '../../src/config.ts';
 import { ExpirySweep, Sealer, SWEEP_QUEUE, Worker, type JobHandler, type SweepOptions } from '../../src/jobs/index.ts';
 import { DataProtector } from '../../src/protect/index.ts';
@@ -16,6 +15,7 @@ import { newId, type JobRecord, type NewEnrollment, type Store } from '../../src
 import { rejectionCode } from '../../../../test/support/errors.ts';
 import { describeEachEngine, type TestEngine } from '../support/engines.ts';
 import { kekRing } from '../support/keys.ts';
+import { insertApprovedRp } from '../support/rows.ts';
 import { startRegistry, startRpPlatform, type SharedRegistry } from '../rp/harness.ts';
 
 const suite = getSuite('gm');
@@ -55,28 +55,7 @@ async function processes(engine: TestEngine, now: () => number): Promise<Store[]
   return engine.name === 'postgres' ? [first, await engine.open(cfg, { now })] : [first, first];
 }
 
-async function insertRp(store: Store): Promise<string> {
-  const clientId = generateClientId();
-  await store.relyingParties.insert({
-    clientId,
-    name: '示例网络科技有限公司',
-    uscc: null,
-    contactEmail: null,
-    category: 'internet_service',
-    purpose: '登录',
-    sectorIdentifier: 'app.example.cn',
-    redirectUris: ['https://app.example.cn/cb'],
-    tokenEndpointAuthMethod: 'client_secret_basic',
-    jwks: null,
-    secretHash: randomBytes(32),
-    idTokenSigningAlg: 'ES256',
-    requestedScopes: [{ scope: 'result', legalBasis: null }],
-    approvedScopes: [{ scope: 'result', legalBasisRef: null }],
-    status: 'approved',
-    statusReason: null,
-  });
-  return clientId;
-}
+const insertRp = insertApprovedRp;
 
 /** An authorization to hang access tokens on. */
 async function authorizationId(store: Store, clientId: string, at: number): Promise<string> {

@@ -7,9 +7,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { beforeAll, expect, it } from 'vitest';
-import { generateClientId } from '@wangzheng/core/rp/client-id';
 import { newId, type NewOidcAuthorization, type Store } from '../../src/store/index.ts';
 import { describeEachEngine, type TestEngine } from '../support/engines.ts';
+import { insertApprovedRp } from '../support/rows.ts';
 
 const T0 = 1_770_000_000_000;
 
@@ -59,25 +59,7 @@ describeEachEngine('OIDC store (0006)', (engine) => {
   beforeAll(async () => {
     all = await stores(engine);
     store = all[0]!;
-    clientId = generateClientId();
-    await store.relyingParties.insert({
-      clientId,
-      name: '示例网络科技有限公司',
-      uscc: null,
-      contactEmail: null,
-      category: 'internet_service',
-      purpose: '登录',
-      sectorIdentifier: 'app.example.cn',
-      redirectUris: ['https://app.example.cn/cb'],
-      tokenEndpointAuthMethod: 'client_secret_basic',
-      jwks: null,
-      secretHash: randomBytes(32),
-      idTokenSigningAlg: 'ES256',
-      requestedScopes: [{ scope: 'result', legalBasis: null }],
-      approvedScopes: [{ scope: 'result', legalBasisRef: null }],
-      status: 'approved',
-      statusReason: null,
-    });
+    clientId = await insertApprovedRp(store);
   });
 
   it('RFC 9126 §2.2: a pushed request is used once, even by two processes at once; never after it expires', async () => {
