@@ -54,6 +54,21 @@ function encode(v: unknown, depth: number): string {
   }
 }
 
+/** UTF-8 length of a string without unpaired surrogates (encode() refuses those). Portable. */
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
 /**
  * The canonical JSON text of `value`. Throws TypeError when `value` is not one we accept or
  * its UTF-8 form exceeds `maxBytes`.
@@ -62,7 +77,7 @@ function encode(v: unknown, depth: number): string {
  */
 export function canonicalJson(value: unknown, maxBytes = Infinity): string {
   const s = encode(value, 0);
-  if (s.length > maxBytes || (maxBytes !== Infinity && Buffer.byteLength(s, 'utf8') > maxBytes)) {
+  if (s.length > maxBytes || (maxBytes !== Infinity && utf8Length(s) > maxBytes)) {
     throw new TypeError(`canonical form longer than ${maxBytes} bytes`);
   }
   return s;

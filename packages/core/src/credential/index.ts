@@ -22,7 +22,8 @@ export {
 } from './types.ts';
 export { SALT_BYTES, createDisclosure, decodeDisclosure, decoyDigests, hashFor, sdAlgFor, sdDigest, type Disclosure } from './disclosure.ts';
 export { issueCredential, type IssueCredentialOptions, type IssuedCredential } from './issue.ts';
-export { MAX_COMPACT_LENGTH, splitCompact, verifyCredential, type CompactParts, type VerifiedCredential, type VerifyCredentialOptions } from './verify.ts';
+export { MAX_COMPACT_LENGTH, splitCompact, type CompactParts } from './compact.ts';
+export { verifyCredential, type VerifiedCredential, type VerifyCredentialOptions } from './verify.ts';
 export {
   DEFAULT_MAX_AGE_SECONDS,
   createPresentation,

@@ -17,7 +17,8 @@ import type { PrivateKey, PublicJwk, SigAlg } from '../crypto/types.ts';
 import { WzError } from '../errors.ts';
 import { decodeDisclosure, isSdAlg, sdDigest } from './disclosure.ts';
 import { CLOCK_SKEW_SECONDS, KB_JWT_TYP } from './types.ts';
-import { splitCompact, verifyIssuerSigned, type VerifiedCredential, type VerifyCredentialOptions } from './verify.ts';
+import { splitCompact } from './compact.ts';
+import { verifyIssuerSigned, type VerifiedCredential, type VerifyCredentialOptions } from './verify.ts';
 
 export interface CreatePresentationOptions {
   /** Claim names to disclose (may be empty: the 网号 and key binding only). */

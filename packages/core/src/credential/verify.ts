@@ -18,6 +18,7 @@ import { KeyRing } from '../crypto/keyring.ts';
 import type { PublicJwk, PublicKey, SigAlg } from '../crypto/types.ts';
 import { isWzError, WzError } from '../errors.ts';
 import { isValidNetid } from '../identifiers/netid.ts';
+import { splitCompact } from './compact.ts';
 import { decodeDisclosure, isDigest, isSdAlg, sdAlgFor, sdDigest } from './disclosure.ts';
 import {
   CLOCK_SKEW_SECONDS,
@@ -54,32 +55,8 @@ export interface VerifiedCredential {
   issuerKey: PublicKey;
 }
 
-/** Longest compact SD-JWT (or presentation) we parse, in characters. */
-export const MAX_COMPACT_LENGTH = 64 * 1024;
-
 function invalid(detail: string, cause?: unknown): WzError {
   return new WzError('invalid_credential', 'The credential is malformed or not acceptable.', { detail, cause });
-}
-
-/** The three parts of a compact SD-JWT: `issuerJwt~d1~…~dn~kb` (`kb` is '' when absent). Untrusted. */
-export interface CompactParts {
-  issuerJwt: string;
-  disclosures: string[];
-  kbJwt: string;
-  /** Everything up to and including the last `~` (the `sd_hash` input). */
-  withoutKb: string;
-}
-
-export function splitCompact(compact: string): CompactParts {
-  if (typeof compact !== 'string' || compact.length === 0) throw invalid('not a string');
-  if (compact.length > MAX_COMPACT_LENGTH) throw invalid('too long');
-  const parts = compact.split('~');
-  if (parts.length < 2) throw invalid('no ~ separator');
-  const issuerJwt = parts[0]!;
-  const kbJwt = parts[parts.length - 1]!;
-  const disclosures = parts.slice(1, -1);
-  if (disclosures.some((d) => d.length === 0)) throw invalid('empty disclosure');
-  return { issuerJwt, disclosures, kbJwt, withoutKb: compact.slice(0, compact.length - kbJwt.length) };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

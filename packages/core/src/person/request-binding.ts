@@ -17,8 +17,11 @@
  * not produce (DPoP's `htm`/`htu`, RFC 9449, do the same job with claims of their own).
  *
  * Trust: nothing. These functions only compute the value both sides must agree on.
+ *
+ * Portable (no Node built-ins), so the web wallet binds its requests with the same code: the
+ * caller hashes `requestBindingText` with SM3 (Node: `request-digest.ts`; a browser: SM3 in
+ * JavaScript) and joins the digest to the platform nonce with `joinBoundNonce`.
  */
-import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit/canonical.ts';
 
 export const REQUEST_BINDING_CONTEXT = 'wangzheng-me-request/v1';
@@ -35,30 +38,22 @@ export interface BoundRequest {
 }
 
 /**
- * The request digest: SM3 over method, path and the canonical body without `presentation`.
- * Throws TypeError for a body that has no canonical form (see audit/canonical.ts).
+ * The text the request digest is SM3 over: context, method, path and the canonical body
+ * without `presentation`, joined by NUL. Throws TypeError for a body that has no canonical
+ * form (see audit/canonical.ts) or a path that is not absolute or carries a query.
  */
-export function requestDigest(r: BoundRequest): string {
+export function requestBindingText(r: BoundRequest): string {
   if (typeof r.method !== 'string' || typeof r.path !== 'string' || !r.path.startsWith('/') || r.path.includes('?')) {
     throw new TypeError('requestDigest: method and an absolute path without a query are required');
   }
   const { presentation: _presentation, ...signed } = r.body;
-  const text = [REQUEST_BINDING_CONTEXT, r.method.toUpperCase(), r.path, canonicalJson(signed, MAX_BOUND_BODY_BYTES)].join('\u0000');
-  return createHash('sm3').update(text, 'utf8').digest('base64url');
+  return [REQUEST_BINDING_CONTEXT, r.method.toUpperCase(), r.path, canonicalJson(signed, MAX_BOUND_BODY_BYTES)].join('\u0000');
 }
 
-/**
- * The key-binding JWT's `nonce` for this request.
- *
- * @example
- *   const body = { nonce, deviceId };
- *   const kbNonce = boundNonce(nonce, { method: 'POST', path: '/v1/me/devices/revoke', body });
- *   const presentation = createPresentation(sdJwt, { disclose: [], holderKey, audience: iss, nonce: kbNonce });
- *   await post('/v1/me/devices/revoke', { ...body, presentation });
- */
-export function boundNonce(platformNonce: string, r: BoundRequest): string {
+/** The key-binding JWT's `nonce`: the platform nonce, `~`, and the base64url request digest. */
+export function joinBoundNonce(platformNonce: string, requestDigestB64u: string): string {
   if (typeof platformNonce !== 'string' || platformNonce.length === 0 || platformNonce.includes(BINDING_SEPARATOR)) {
     throw new TypeError('boundNonce: a platform nonce without "~" is required');
   }
-  return `${platformNonce}${BINDING_SEPARATOR}${requestDigest(r)}`;
+  return `${platformNonce}${BINDING_SEPARATOR}${requestDigestB64u}`;
 }

@@ -25,7 +25,7 @@
 import { splitCompact, verifyPresentation } from '@wangzheng/core/credential/index';
 import { jwkThumbprint, type KeyRing, type SigAlg } from '@wangzheng/core/crypto/index';
 import { WzError } from '@wangzheng/core/errors';
-import { boundNonce, type BoundRequest } from '@wangzheng/core/person/request-binding';
+import { boundNonce, type BoundRequest } from '@wangzheng/core/person/request-digest';
 import type { DataProtector } from '../protect/index.ts';
 import type { CredentialRecord, DeviceRecord, PersonRecord, StoreReader } from '../store/index.ts';
 import type { CheckedNonce, MeNonces } from './nonce.ts';

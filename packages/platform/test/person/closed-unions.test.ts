@@ -2,7 +2,7 @@
 // the person-authenticated API: the stored strings stay what older rows hold; a subject or a
 // binding that is not one of ours is refused, never guessed at.
 import { describe, expect, it } from 'vitest';
-import { boundNonce, requestDigest } from '@wangzheng/core/person/request-binding';
+import { boundNonce, requestDigest } from '@wangzheng/core/person/request-digest';
 import { decodeConsentSubject, encodeConsentSubject, subjectsOfRp, type ConsentSubject } from '../../src/person/consent-subject.ts';
 import { HISTORY_KINDS, isHistoryKind } from '../../src/person/history.ts';
 import { consentSubjects } from '../../src/enrollment/notice.ts';

@@ -12,7 +12,7 @@
 import { createPresentation, splitCompact } from '@wangzheng/core/credential/index';
 import type { PrivateKey } from '@wangzheng/core/crypto/index';
 import { WzError } from '@wangzheng/core/errors';
-import { boundNonce } from '@wangzheng/core/person/request-binding';
+import { boundNonce } from '@wangzheng/core/person/request-digest';
 import type { MeNonce } from '@wangzheng/core/person/views';
 
 export interface Holder {
