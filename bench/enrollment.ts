@@ -27,6 +27,7 @@ import { openStore, type StoreConfig } from '@wangzheng/platform/store/index';
 import { createRegistryServer } from '@wangzheng/registry-sim/http/server';
 import { PlatformClient } from '@wangzheng/wallet/enroll/client';
 import { enroll } from '@wangzheng/wallet/enroll/enroll';
+import { keySigner, nodeDigest } from '@wangzheng/wallet/holder/node';
 
 export interface EnrollmentBenchOptions {
   /** Enrollments per engine (default 200; env BENCH_ENROLLMENTS). */
@@ -120,7 +121,8 @@ async function runEngine(
       documentType: p.documentType,
       phone: String(phone++),
       passphrase: '48273915',
-      deviceKey: generateKey('SM2'),
+      signer: keySigner(generateKey('SM2')),
+      digest: nodeDigest,
     });
     if (r.status !== 'issued') throw new Error(`bench: unexpected ${r.status}`);
     latencies.push(performance.now() - t);

@@ -31,6 +31,7 @@ import { PlatformClient } from '@wangzheng/wallet/enroll/client';
 import { enroll, type Issued } from '@wangzheng/wallet/enroll/enroll';
 import { answerVerification } from '@wangzheng/wallet/verify';
 import { formatRows } from './enrollment.ts';
+import { keySigner, nodeDigest, nodeHolder } from '@wangzheng/wallet/holder/node';
 
 interface Row {
   name: string;
@@ -90,7 +91,8 @@ async function runEngine(label: string, storeCfg: StoreConfig, dir: string, regi
     documentType: person.documentType,
     phone: '13900009999',
     passphrase: '48273915',
-    deviceKey,
+    signer: keySigner(deviceKey),
+    digest: nodeDigest,
   })) as Issued;
 
   const call = async (auth: string, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
@@ -113,7 +115,7 @@ async function runEngine(label: string, storeCfg: StoreConfig, dir: string, regi
     await platform.rp.service.approve(r.clientId, 'admin:bench', { scopes: [] });
     const auth = `Basic ${Buffer.from(`${r.clientId}:${r.clientSecret}`).toString('base64')}`;
     const req = await call(auth, 'POST', '/v1/receipt-requests', { bizSeq: `bench-${alg}`, mode: 'wz' });
-    await answerVerification(client, { ref: req['ref'] as string, credential: issued.credential, deviceKey });
+    await answerVerification(client, { ref: req['ref'] as string, holder: nodeHolder(issued.credential, deviceKey) });
     const rx = await receiver();
     await call(auth, 'POST', '/ssf/stream', { delivery: { method: 'urn:ietf:rfc:8935', endpoint_url: rx.url }, events_requested: EVENTS });
     receivers.push(rx);

@@ -26,6 +26,7 @@ import { PlatformClient } from '@wangzheng/wallet/enroll/client';
 import { enroll, type Issued } from '@wangzheng/wallet/enroll/enroll';
 import { readOutboxCode } from '@wangzheng/wallet/enroll/simulator';
 import { answerVerification } from '@wangzheng/wallet/verify';
+import { keySigner, nodeDigest, nodeHolder } from '@wangzheng/wallet/holder/node';
 
 interface Row {
   name: string;
@@ -140,7 +141,8 @@ async function runVerificationBenchOn(engine: string, storeEnv: Record<string, s
         documentType: p.documentType,
         phone,
         passphrase: '48273915',
-        deviceKey: key,
+        signer: keySigner(key),
+        digest: nodeDigest,
       });
       if (r.status === 'issued') holders.push({ issued: r, key });
     }
@@ -161,7 +163,7 @@ async function runVerificationBenchOn(engine: string, storeEnv: Record<string, s
     const one = async (h: { issued: Issued; key: PrivateKey }): Promise<number> => {
       const t = performance.now();
       const req = await call<{ requestId: string; ref: string }>('/v1/receipt-requests', { bizSeq: `b-${process.pid}-${++seq}`, mode: 'wz' });
-      const a = await answerVerification(client, { ref: req.ref, credential: h.issued.credential, deviceKey: h.key });
+      const a = await answerVerification(client, { ref: req.ref, holder: nodeHolder(h.issued.credential, h.key) });
       if (a.status !== 'approved') throw new Error(`bench: ${a.status}`);
       await call<{ receipt: string }>(`/v1/receipt-requests/${req.requestId}/receipt`, {});
       return performance.now() - t;
@@ -203,7 +205,7 @@ async function runVerificationBenchOn(engine: string, storeEnv: Record<string, s
       const ref = /data-ref="([A-Za-z0-9_-]{22})"/.exec(html)?.[1];
       const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
       if (!ref) throw new Error(`bench: no authorize page (${page.status})`);
-      const a = await answerVerification(client, { ref, credential: h.issued.credential, deviceKey: h.key });
+      const a = await answerVerification(client, { ref, holder: nodeHolder(h.issued.credential, h.key) });
       if (a.status !== 'approved') throw new Error(`bench: ${a.status}`);
       const st = (await (await fetch(`${platformUrl}/oauth/authorize/status?ref=${ref}`, { headers: { cookie } })).json()) as { redirect?: string };
       const code = st.redirect ? new URL(st.redirect).searchParams.get('code') : null;

@@ -241,10 +241,10 @@ describe('Art. 5: 14–17 — the minor enrolls, the guardian approves by code, 
     // Someone else's wallet cannot approve.
     const stranger = people(`d.type = 'resident_id_card' AND ${VALID_DOC} AND ${ADULT}`, [], 8)[7]!;
     expect((await wallet(enrollArgs(stranger, 'stranger', '58203914'))).code).toBe(0);
-    const refused = await wallet(['approve', '--code', code!, '--wallet', walletDir('stranger'), '--passphrase', '58203914', '--platform', sys.platformUrl]);
+    const refused = await wallet(['approve', '--code', code!, '--yes', '--wallet', walletDir('stranger'), '--passphrase', '58203914', '--platform', sys.platformUrl]);
     expect([refused.code, /\[not_a_guardian\]$/m.test(refused.err)]).toEqual([1, true]);
 
-    const a = await wallet(['approve', '--code', code!.toLowerCase(), '--wallet', walletDir('guardian-a'), '--passphrase', '39571846', '--platform', sys.platformUrl]);
+    const a = await wallet(['approve', '--code', code!.toLowerCase(), '--yes', '--wallet', walletDir('guardian-a'), '--passphrase', '39571846', '--platform', sys.platformUrl]);
     expect(a.err).toBe('');
     expect(a.code).toBe(0);
     expect(a.out).toMatch(/^enrollment of .\*+, 居民身份证 \(resident_id_card\), age 14–17$/mu);

@@ -16,6 +16,7 @@ import { answerVerification, type AnswerOptions } from '@wangzheng/wallet/verify
 import { ADULT, VALID_DOC, deviceKey, startPlatform, startRegistry, type Harness, type RegistryPerson, type SharedRegistry } from '../../platform/test/enrollment/harness.ts';
 import type { TestEngine } from '../../platform/test/support/engines.ts';
 import { USCC } from '../../platform/test/rp/harness.ts';
+import { nodeHolder } from '@wangzheng/wallet/holder/node';
 
 export { USCC };
 export const ISSUER = 'https://wangzheng.test';
@@ -92,7 +93,7 @@ export async function startSystem(engine: TestEngine): Promise<System> {
     reg,
     h,
     holder,
-    approve: (ref, o = {}) => answerVerification(h.client, { ref, credential: issued.credential, deviceKey: key, passphrase: PASSPHRASE, captureFace: h.hardware(person).captureFace, ...o }),
+    approve: (ref, o = {}) => answerVerification(h.client, { ref, holder: nodeHolder(issued.credential, key), passphrase: PASSPHRASE, captureFace: h.hardware(person).captureFace, ...o }),
     async makeRp(o) {
       const s = h.platform.rp.service;
       const scopes = Object.fromEntries((o.approve ?? []).map((x) => [x, `法律依据 ${x}`]));

@@ -5,17 +5,17 @@
  * (modes with 口令), a live face capture against the registry's liveness nonce (modes with
  * 人脸) — and consent to each extra field the relying party is approved for.
  */
-import { createPresentation } from '@wangzheng/core/credential/index';
-import type { PrivateKey } from '@wangzheng/core/crypto/index';
 import type { PendingRequest, VerificationView } from '@wangzheng/core/verification/views';
 import type { PlatformClient } from './enroll/client.ts';
+import { issuerOf, presentCredential } from './holder/credential.ts';
+import type { Holder } from './holder/ports.ts';
 
 export type { PendingRequest, VerificationView };
 
 export interface AnswerOptions {
   ref: string;
-  credential: string;
-  deviceKey: PrivateKey;
+  /** The wallet's own 网证 and device (holder/ports.ts). */
+  holder: Holder;
   approve?: boolean;
   passphrase?: string;
   /** Captures a face probe for the registry's liveness nonce (face modes). */
@@ -33,7 +33,7 @@ export async function answerVerification(platform: PlatformClient, o: AnswerOpti
   const view = await describeVerification(platform, o.ref);
   if (o.approve === false) {
     // The decline carries a presentation (nothing disclosed) so it is the person's own, in their history (docs/person.md).
-    const presentation = createPresentation(o.credential, { disclose: [], holderKey: o.deviceKey, audience: view.audience, nonce: view.nonce });
+    const presentation = await presentCredential(o.holder, { disclose: [], audience: view.audience, nonce: view.nonce });
     return platform.post(`${path}/answer`, { approve: false, presentation });
   }
   let probe: number[] | undefined;
@@ -42,7 +42,7 @@ export async function answerVerification(platform: PlatformClient, o: AnswerOpti
     const ch = await platform.post<{ nonce: string }>(`${path}/face-challenge`, {});
     probe = await o.captureFace(ch.nonce);
   }
-  const presentation = createPresentation(o.credential, { disclose: [], holderKey: o.deviceKey, audience: view.audience, nonce: view.nonce });
+  const presentation = await presentCredential(o.holder, { disclose: [], audience: view.audience, nonce: view.nonce });
   const chosen = o.consent ? await o.consent(view) : [];
   // Sensitive fields travel as a separate consent (the UI asked for them one by one).
   const isSensitive = (s: string): boolean => view.scopes.some((x) => x.scope === s && x.sensitive);
@@ -62,9 +62,8 @@ export async function answerVerification(platform: PlatformClient, o: AnswerOpti
  * Requests addressed to this wallet's person (re-verification of a flagged account): the
  * wallet proves who it is with a presentation over a fresh platform nonce.
  */
-export async function listPendingRequests(platform: PlatformClient, o: { credential: string; deviceKey: PrivateKey }): Promise<PendingRequest[]> {
+export async function listPendingRequests(platform: PlatformClient, holder: Holder): Promise<PendingRequest[]> {
   const { nonce } = await platform.get<{ nonce: string }>('/v1/wallet/nonce');
-  const iss = JSON.parse(Buffer.from(o.credential.split('.')[1] ?? '', 'base64url').toString('utf8')).iss as string;
-  const presentation = createPresentation(o.credential, { disclose: [], holderKey: o.deviceKey, audience: iss, nonce });
+  const presentation = await presentCredential(holder, { disclose: [], audience: issuerOf(holder.credential), nonce });
   return (await platform.post<{ requests: PendingRequest[] }>('/v1/wallet/pending', { nonce, presentation })).requests;
 }

@@ -7,18 +7,8 @@
 import { importPublicKey, signJws, verifyJws, type PrivateKey, type PublicJwk, type PublicKey } from '../crypto/index.ts';
 import { WzError } from '../errors.ts';
 
-export const DEVICE_PROOF_TYP = 'wz-device-proof+jwt';
-
-export interface DeviceProofClaims {
-  /** The platform's issuer URL. */
-  readonly aud: string;
-  readonly nonce: string;
-  /** Enrollment id. */
-  readonly enr: string;
-  /** The transcript the platform returned with the nonce. */
-  readonly th: string;
-  readonly iat: number;
-}
+export { DEVICE_PROOF_TYP, type DeviceProofClaims } from './device-proof-claims.ts';
+import { DEVICE_PROOF_TYP, type DeviceProofClaims } from './device-proof-claims.ts';
 
 export function createDeviceProof(key: PrivateKey, c: Omit<DeviceProofClaims, 'iat'> & { iat?: number }): string {
   return signJws({ aud: c.aud, nonce: c.nonce, enr: c.enr, th: c.th, iat: c.iat ?? Math.floor(Date.now() / 1000) }, key, { typ: DEVICE_PROOF_TYP, jwk: key.publicKey.toJwk() });

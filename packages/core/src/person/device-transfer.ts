@@ -11,17 +11,8 @@
  */
 import { signJws, type PrivateKey } from '../crypto/index.ts';
 
-export const DEVICE_TRANSFER_PROOF_TYP = 'wz-device-transfer+jwt';
-
-export interface DeviceTransferClaims {
-  /** The platform's issuer URL. */
-  readonly aud: string;
-  /** The platform nonce of the transfer request (GET /v1/me/nonce): single use, two minutes. */
-  readonly nonce: string;
-  /** The id of the 网证 being moved (the one the old device presents). */
-  readonly cred: string;
-  readonly iat: number;
-}
+export { DEVICE_TRANSFER_PROOF_TYP, type DeviceTransferClaims } from './device-transfer-claims.ts';
+import { DEVICE_TRANSFER_PROOF_TYP, type DeviceTransferClaims } from './device-transfer-claims.ts';
 
 export function createDeviceTransferProof(newKey: PrivateKey, c: Omit<DeviceTransferClaims, 'iat'> & { iat?: number }): string {
   return signJws({ aud: c.aud, nonce: c.nonce, cred: c.cred, iat: c.iat ?? Math.floor(Date.now() / 1000) }, newKey, {

@@ -11,6 +11,7 @@ import { answerVerification } from '@wangzheng/wallet/verify';
 import { describeEachEngine } from '../support/engines.ts';
 import { ADULT, deviceKey, startPlatform, startRegistry, VALID_DOC, type Harness, type RegistryPerson, type SharedRegistry } from '../enrollment/harness.ts';
 import { USCC } from '../rp/harness.ts';
+import { nodeHolder } from '@wangzheng/wallet/holder/node';
 
 let reg: SharedRegistry;
 beforeAll(async () => {
@@ -58,7 +59,7 @@ describeEachEngine('identity disclosure (liaison) and operator roles', (engine) 
     await s.approve(r.clientId, 'admin:test', { scopes: [] });
     const basic = `Basic ${Buffer.from(`${r.clientId}:${r.clientSecret}`).toString('base64')}`;
     const req = await call('POST', '/v1/receipt-requests', basic, { bizSeq: 'disclosure-1', mode: 'wz' });
-    await answerVerification(h.client, { ref: req.body['ref'], credential: holder.issued.credential, deviceKey: holder.key });
+    await answerVerification(h.client, { ref: req.body['ref'], holder: nodeHolder(holder.issued.credential, holder.key) });
     const receipt = await call('POST', `/v1/receipt-requests/${req.body['requestId']}/receipt`, basic, {});
     const sub = JSON.parse(Buffer.from(String(receipt.body['receipt']).split('.')[1]!, 'base64url').toString('utf8')).sub as string;
     shop = { clientId: r.clientId, appId: sub };

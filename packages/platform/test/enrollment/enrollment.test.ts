@@ -11,6 +11,7 @@ import { NOTICE, consentSubjects } from '../../src/enrollment/notice.ts';
 import { describeEachEngine } from '../support/engines.ts';
 import { ADULT, AGE_14_17, deviceKey, startPlatform, startRegistry, UNDER_14, VALID_DOC, type Harness, type RegistryPerson, type SharedRegistry } from './harness.ts';
 import { rejectionCode as codeOf } from '../../../../test/support/errors.ts';
+import { nodeHolder } from '@wangzheng/wallet/holder/node';
 
 let reg: SharedRegistry;
 beforeAll(async () => {
@@ -152,7 +153,7 @@ describeEachEngine('enrollment', (engine) => {
       const gKey = deviceKey();
       const g = (await h.enroll(guardian, { deviceKey: gKey })) as Issued;
       const childKey = deviceKey();
-      const r = (await h.enroll(child, { deviceKey: childKey, guardian: { credential: g.credential, deviceKey: gKey } })) as Issued;
+      const r = (await h.enroll(child, { deviceKey: childKey, guardian: nodeHolder(g.credential, gKey) })) as Issued;
       expect(r.status).toBe('issued');
       expect(r.netid).not.toBe(g.netid);
       expect(verify(h, r.credential).disclosed.age_over_14).toBe(false);
@@ -165,14 +166,14 @@ describeEachEngine('enrollment', (engine) => {
       const strangerKey = deviceKey();
       const stranger = (await h.enroll(adults[2]!, { deviceKey: strangerKey })) as Issued;
       const persons = await h.platform.deps.store.persons.count();
-      expect(await codeOf(h.enroll(child, { guardian: { credential: stranger.credential, deviceKey: strangerKey } }))).toBe('not_a_guardian');
+      expect(await codeOf(h.enroll(child, { guardian: nodeHolder(stranger.credential, strangerKey) }))).toBe('not_a_guardian');
       expect(await h.platform.deps.store.persons.count()).toBe(persons);
     });
 
     it('a guardian-led enrollment is only for children under 14 → guardian_not_allowed for an adult', async () => {
       const gKey = deviceKey();
       const g = (await h.enroll(adults[3]!, { deviceKey: gKey })) as Issued;
-      expect(await codeOf(h.enroll(adults[4]!, { guardian: { credential: g.credential, deviceKey: gKey } }))).toBe('guardian_not_allowed');
+      expect(await codeOf(h.enroll(adults[4]!, { guardian: nodeHolder(g.credential, gKey) }))).toBe('guardian_not_allowed');
     });
 
     it('a guardian must present their 网证 with a key binding by its device key (another key → invalid_presentation)', async () => {
@@ -204,10 +205,10 @@ describeEachEngine('enrollment', (engine) => {
       const sKey = deviceKey();
       const stranger = (await h.enroll(adults[6]!, { deviceKey: sKey })) as Issued;
       expect(
-        await codeOf(approveAsGuardian(h.client, { approvalCode: waiting.approvalCode, credential: stranger.credential, deviceKey: sKey, approve: true, issuer: h.platform.deps.issuer })),
+        await codeOf(approveAsGuardian(h.client, { approvalCode: waiting.approvalCode, holder: nodeHolder(stranger.credential, sKey), decide: () => true, issuer: h.platform.deps.issuer })),
       ).toBe('not_a_guardian');
 
-      const approved = await approveAsGuardian(h.client, { approvalCode: waiting.approvalCode, credential: g.credential, deviceKey: gKey, approve: true, issuer: h.platform.deps.issuer });
+      const approved = await approveAsGuardian(h.client, { approvalCode: waiting.approvalCode, holder: nodeHolder(g.credential, gKey), decide: () => true, issuer: h.platform.deps.issuer });
       expect(approved.status).toBe('approved');
       expect(approved.child.name).toMatch(/^.\*+$/u);
       const got = await collect(h.client, waiting.pending);
@@ -224,7 +225,7 @@ describeEachEngine('enrollment', (engine) => {
       const gKey = deviceKey();
       const g = (await h.enroll(guardian, { deviceKey: gKey })) as Issued;
       const waiting = (await h.enroll(child)) as AwaitingGuardian;
-      const r = await approveAsGuardian(h.client, { approvalCode: waiting.approvalCode, credential: g.credential, deviceKey: gKey, approve: false, issuer: h.platform.deps.issuer });
+      const r = await approveAsGuardian(h.client, { approvalCode: waiting.approvalCode, holder: nodeHolder(g.credential, gKey), decide: () => false, issuer: h.platform.deps.issuer });
       expect(r.status).toBe('declined');
       expect(await codeOf(collect(h.client, waiting.pending))).toBe('enrollment_not_found');
     });

@@ -22,6 +22,7 @@ import { enroll, type EnrollOptions } from '@wangzheng/wallet/enroll/enroll';
 import type { DeviceHardware } from '@wangzheng/wallet/enroll/simulator';
 import type { StoreConfig } from '../../src/store/index.ts';
 import type { TestEngine } from '../support/engines.ts';
+import { keySigner, nodeDigest } from '@wangzheng/wallet/holder/node';
 
 export interface RegistryPerson {
   documentType: string;
@@ -87,7 +88,7 @@ export interface Harness {
   logs(): string;
   hardware(person: Pick<RegistryPerson, 'documentType' | 'documentNumber'>, faceOf?: 'self' | 'other'): DeviceHardware;
   /** A full, successful-by-default enrollment with fresh device key and phone. */
-  enroll(person: Pick<RegistryPerson, 'documentType' | 'documentNumber'>, over?: Partial<EnrollOptions> & { faceOf?: 'self' | 'other' }): ReturnType<typeof enroll>;
+  enroll(person: Pick<RegistryPerson, 'documentType' | 'documentNumber'>, over?: Partial<EnrollOptions> & { faceOf?: 'self' | 'other'; deviceKey?: PrivateKey }): ReturnType<typeof enroll>;
   close(): Promise<void>;
 }
 
@@ -173,14 +174,15 @@ export async function startPlatform(
       };
     },
     enroll(person, over = {}) {
-      const { faceOf, ...rest } = over;
+      const { faceOf, deviceKey: key, ...rest } = over;
       return enroll({
         platform: client,
         hardware: h.hardware(person, faceOf),
         documentType: person.documentType,
         phone: freshPhone(),
         passphrase: '48273915',
-        deviceKey: generateKey(opts.suite === 'intl' ? 'ES256' : 'SM2'),
+        signer: keySigner(key ?? generateKey(opts.suite === 'intl' ? 'ES256' : 'SM2')),
+        digest: nodeDigest,
         label: 'test phone',
         ...rest,
       });

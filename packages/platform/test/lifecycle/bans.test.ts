@@ -12,6 +12,7 @@ import { rejectionCode as codeOf } from '../../../../test/support/errors.ts';
 import { describeEachEngine } from '../support/engines.ts';
 import { ADULT, deviceKey, startPlatform, startRegistry, VALID_DOC, type Harness, type RegistryPerson, type SharedRegistry } from '../enrollment/harness.ts';
 import { USCC } from '../rp/harness.ts';
+import { nodeHolder } from '@wangzheng/wallet/holder/node';
 
 let reg: SharedRegistry;
 beforeAll(async () => {
@@ -57,7 +58,7 @@ describeEachEngine('nationwide bans', (engine) => {
     const r = await call('POST', '/v1/receipt-requests', { bizSeq: `ban-${++seq}`, mode: 'wz' }, shopAuth);
     expect(r.status).toBe(201);
     try {
-      return (await answerVerification(h.client, { ref: r.body['ref'] as string, credential: holder.issued.credential, deviceKey: holder.key })).status;
+      return (await answerVerification(h.client, { ref: r.body['ref'] as string, holder: nodeHolder(holder.issued.credential, holder.key) })).status;
     } catch (e) {
       return (await codeOf(Promise.reject(e))) as string;
     }
@@ -127,7 +128,7 @@ describeEachEngine('nationwide bans', (engine) => {
     // Every flow checks the holder in one place (credential/holder.ts): the answer path shared by
     // receipts and OpenID Connect, and the wallet's pending list of re-verification requests.
     expect(await verifyOnce()).toBe('credential_revoked');
-    expect(await codeOf(listPendingRequests(h.client, { credential: holder.issued.credential, deviceKey: holder.key }))).toBe('credential_revoked');
+    expect(await codeOf(listPendingRequests(h.client, nodeHolder(holder.issued.credential, holder.key)))).toBe('credential_revoked');
     const twice = await call('POST', '/v1/admin/bans', { netid: holder.issued.netid, reason: 'fraud', legalRef: '依据' });
     expect([twice.status, twice.body.error]).toEqual([409, 'ban_exists']);
     expect(await codeOf(h.enroll(holder.person))).toBe('netid_banned');

@@ -30,6 +30,7 @@ import { claimsOf, startReceiver, type Receiver } from '../signals/harness.ts';
 import { addDevice, boundFor, holderOf, me, oidcLogin, post, type TestHolder } from '../person/support.ts';
 import { jobRows, vacuum } from './db-probes.ts';
 import { findTraces, tracesOf, type PersonTraces } from './traces.ts';
+import { nodeHolder } from '@wangzheng/wallet/holder/node';
 
 const PASSPHRASE = '48273915';
 const PURGED = EVENT_TYPE_URIS.account_purged;
@@ -81,7 +82,7 @@ describeEachEngine('cancellation (注销): everything about the person is delete
   /** A receipt verification at `rp` that the person approves (consenting to every field asked); the `sub` it received. */
   async function verify(rp: TestRp, who: Someone, scopes: string[] = []): Promise<Record<string, unknown>> {
     const req = await h.platform.verification.createReceiptRequest(await rpRecord(rp), { bizSeq: `cancel-${++seq}`, mode: 'wz', scopes });
-    const a = await answerVerification(h.client, { ref: req.ref, credential: who.credential, deviceKey: who.key, consent: (v) => v.scopes.filter((x) => x.scope !== 'result').map((x) => x.scope) });
+    const a = await answerVerification(h.client, { ref: req.ref, holder: nodeHolder(who.credential, who.key), consent: (v) => v.scopes.filter((x) => x.scope !== 'result').map((x) => x.scope) });
     expect(a.status).toBe('approved');
     const claims = claimsOf((await h.platform.verification.fetchReceipt(await rpRecord(rp), req.requestId)).receipt) as Record<string, unknown> & { sub: string; claims?: Record<string, unknown> };
     who.subs[rp.clientId] = claims.sub;
@@ -100,7 +101,7 @@ describeEachEngine('cancellation (注销): everything about the person is delete
     const received = await verify(bank, who, ['full_name_and_id_number']);
     expect((received.claims as Record<string, string>).document_number).toBe(who.registry.documentNumber);
     await verify(news, who);
-    const tokens = await oidcLogin(h, shop, 'openid wz:masked_name', (ref) => answerVerification(h.client, { ref, credential: who.credential, deviceKey: who.key, consent: () => ['masked_name'] }));
+    const tokens = await oidcLogin(h, shop, 'openid wz:masked_name', (ref) => answerVerification(h.client, { ref, holder: nodeHolder(who.credential, who.key), consent: () => ['masked_name'] }));
     who.accessToken = tokens.access_token;
     who.subs[shop.clientId] = String(claimsOf(tokens.id_token!).sub);
     who.second = await addDevice(h, who);
@@ -268,8 +269,8 @@ describeEachEngine('cancellation (注销): everything about the person is delete
     expect(await codeOf(me(h, alice).status())).toBe('invalid_credential');
     const req = await h.platform.verification.createReceiptRequest(await rpRecord(bank), { bizSeq: `cancel-${++seq}`, mode: 'wz' });
     for (const who of [alice, bob, carol]) {
-      expect(await codeOf(answerVerification(h.client, { ref: req.ref, credential: who.credential, deviceKey: who.key }))).toBe('invalid_credential');
-      expect(await codeOf(listPendingRequests(h.client, { credential: who.credential, deviceKey: who.key }))).toBe('invalid_credential');
+      expect(await codeOf(answerVerification(h.client, { ref: req.ref, holder: nodeHolder(who.credential, who.key) }))).toBe('invalid_credential');
+      expect(await codeOf(listPendingRequests(h.client, nodeHolder(who.credential, who.key)))).toBe('invalid_credential');
       expect((await userinfo(who.accessToken!)).status).toBe(401);
     }
     // The bank asks to re-verify "its" customer by the identifier it holds: nobody has it any more.

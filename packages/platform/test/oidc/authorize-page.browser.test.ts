@@ -15,6 +15,7 @@ import { answerVerification } from '@wangzheng/wallet/verify';
 import { describeEachEngine } from '../support/engines.ts';
 import { USCC } from '../rp/harness.ts';
 import { ADULT, deviceKey, registerRp, startOidcPlatform, startRegistry, VALID_DOC, type Harness, type SharedRegistry, type TestRp } from './harness.ts';
+import { nodeHolder } from '@wangzheng/wallet/holder/node';
 
 export const CHROMIUM = process.env['WZ_CHROMIUM'] ?? '/usr/bin/chromium';
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -96,7 +97,7 @@ describeEachEngine('the authorize page in Chromium', (engine) => {
       const ref = (await page.locator('[data-ref]').getAttribute('data-ref'))!;
       expect(ref).toMatch(/^[A-Za-z0-9_-]{22}$/);
       const navigated = page.waitForURL(/^https:\/\/shop\.example\.cn\/oidc\/callback\?/, { timeout: 15_000 });
-      expect((await answerVerification(h.client, { ref, credential: holder.issued.credential, deviceKey: holder.key })).status).toBe('approved');
+      expect((await answerVerification(h.client, { ref, holder: nodeHolder(holder.issued.credential, holder.key) })).status).toBe('approved');
       await navigated;
       const back = new URL(page.url());
       expect(back.searchParams.get('state')).toBe('st-approve');
@@ -113,7 +114,7 @@ describeEachEngine('the authorize page in Chromium', (engine) => {
     try {
       const ref = (await page.locator('[data-ref]').getAttribute('data-ref'))!;
       const navigated = page.waitForURL(/^https:\/\/shop\.example\.cn\/oidc\/callback\?/, { timeout: 15_000 });
-      expect((await answerVerification(h.client, { ref, credential: holder.issued.credential, deviceKey: holder.key, approve: false })).status).toBe('declined');
+      expect((await answerVerification(h.client, { ref, holder: nodeHolder(holder.issued.credential, holder.key), approve: false })).status).toBe('declined');
       await navigated;
       const back = new URL(page.url());
       expect([back.searchParams.get('error'), back.searchParams.get('state'), back.searchParams.get('code')]).toEqual(['access_denied', 'st-decline', null]);

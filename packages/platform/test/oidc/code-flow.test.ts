@@ -36,6 +36,7 @@ import {
   type SharedRegistry,
   type TestRp,
 } from './harness.ts';
+import { nodeHolder } from '@wangzheng/wallet/holder/node';
 
 let reg: SharedRegistry;
 const dir = mkdtempSync(path.join(tmpdir(), 'wz-oidc-'));
@@ -59,7 +60,7 @@ describeEachEngine('OpenID Connect Core §3.1 code flow with openid-client', (en
   let jwks: ReturnType<typeof createLocalJWKSet>;
 
   const approve = (ref: string, o: Partial<Parameters<typeof answerVerification>[1]> = {}) =>
-    answerVerification(h.client, { ref, credential: holder.issued.credential, deviceKey: holder.key, ...o });
+    answerVerification(h.client, { ref, holder: nodeHolder(holder.issued.credential, holder.key), ...o });
 
   async function discover(rp: TestRp, auth: client.ClientAuth = client.ClientSecretBasic(rp.secret)): Promise<client.Configuration> {
     return client.discovery(new URL(h.url), rp.clientId, undefined, auth, { execute: [client.allowInsecureRequests] });

@@ -29,6 +29,7 @@ import {
   type SharedRegistry,
   type TestRp,
 } from './harness.ts';
+import { nodeHolder } from '@wangzheng/wallet/holder/node';
 
 let reg: SharedRegistry;
 beforeAll(async () => {
@@ -59,7 +60,7 @@ describeEachEngine('OAuth 2.0 / OIDC errors', (engine) => {
   afterAll(async () => h?.close());
 
   const approve = (ref: string, o: Partial<Parameters<typeof answerVerification>[1]> = {}) =>
-    answerVerification(h.client, { ref, credential: holder.issued.credential, deviceKey: holder.key, ...o });
+    answerVerification(h.client, { ref, holder: nodeHolder(holder.issued.credential, holder.key), ...o });
 
   function authorizeUrl(rp: TestRp, over: Record<string, string | undefined> = {}): { url: string; verifier: string } {
     const verifier = randomBytes(32).toString('base64url');

@@ -23,6 +23,7 @@ import { basic, registerRp, type TestRp } from '../oidc/harness.ts';
 import { ADULT, deviceKey, startPlatform, VALID_DOC, type Harness, type RegistryPerson, type SharedRegistry } from '../enrollment/harness.ts';
 import { USCC } from '../rp/harness.ts';
 import { holderOf, type TestHolder } from './support.ts';
+import { nodeHolder } from '@wangzheng/wallet/holder/node';
 
 export { rejectionCode as codeOf };
 export const PASSPHRASE = '48273915';
@@ -48,7 +49,7 @@ export async function enrollHolder(h: Harness, person: RegistryPerson, key: Priv
 }
 
 export function controls(h: Harness, who: Pick<TestHolder, 'credential' | 'key'>): MeControls {
-  return new MeControls(h.client, { credential: who.credential, deviceKey: who.key });
+  return new MeControls(h.client, nodeHolder(who.credential, who.key));
 }
 
 /** The simulated camera: a probe of `subject`'s face (the holder's own, or someone else's) answering `nonce`. */
@@ -80,7 +81,7 @@ export async function verifyAt(h: Harness, rp: TestRp, who: Pick<TestHolder, 'cr
     body: JSON.stringify({ bizSeq: `ctl-${process.pid}-${++seq}`, mode: 'wz' }),
   });
   const req = (await created.json()) as { requestId: string; ref: string };
-  const answered = answerVerification(h.client, { ref: req.ref, credential: who.credential, deviceKey: who.key });
+  const answered = answerVerification(h.client, { ref: req.ref, holder: nodeHolder(who.credential, who.key) });
   const code = await rejectionCode(answered);
   if (code !== 'no error') return { status: code };
   const r = await fetch(`${h.url}/v1/receipt-requests/${req.requestId}/receipt`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: '{}' });

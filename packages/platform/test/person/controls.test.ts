@@ -12,6 +12,7 @@ import { describeEachEngine } from '../support/engines.ts';
 import { USCC } from '../rp/harness.ts';
 import { ADULT, deviceKey, registerRp, startOidcPlatform, startRegistry, VALID_DOC, type Harness, type SharedRegistry, type TestRp } from '../oidc/harness.ts';
 import { addDevice, boundFor, holderOf, me, post, type TestHolder } from './support.ts';
+import { nodeHolder } from '@wangzheng/wallet/holder/node';
 
 let reg: SharedRegistry;
 beforeAll(async () => {
@@ -33,7 +34,7 @@ describeEachEngine('person API: status, lock and unlock, devices (issue 7 §3)',
   const verifyAt = async (rp: TestRp, who: TestHolder) => {
     const record = (await h.platform.deps.store.relyingParties.findByClientId(rp.clientId))!;
     const req = await h.platform.verification.createReceiptRequest(record, { bizSeq: `ctl-${++seq}`, mode: 'wz' });
-    return answerVerification(h.client, { ref: req.ref, credential: who.credential, deviceKey: who.key });
+    return answerVerification(h.client, { ref: req.ref, holder: nodeHolder(who.credential, who.key) });
   };
 
   beforeAll(async () => {

@@ -10,6 +10,7 @@ import { describeEachEngine } from '../support/engines.ts';
 import { startRegistry, type Harness, type SharedRegistry } from '../enrollment/harness.ts';
 import { adults, camera, codeOf, controls, enrollHolder, PASSPHRASE, startControlsPlatform, type Holder } from './controls-harness.ts';
 import { boundFor, post } from './support.ts';
+import { nodeHolder } from '@wangzheng/wallet/holder/node';
 
 let reg: SharedRegistry;
 beforeAll(async () => {
@@ -22,7 +23,7 @@ describeEachEngine('passphrase: change with the old one, reset with the face (is
   let alice: Holder;
   let bob: Holder;
 
-  const me = (who: Holder) => new MeClient(h.client, { credential: who.credential, deviceKey: who.key });
+  const me = (who: Holder) => new MeClient(h.client, nodeHolder(who.credential, who.key));
   const record = async (who: Holder) => (await h.platform.deps.store.passphrases.find(who.personId))!;
   /** The platform's passphrase is `p`: lock, then unlock with it (unlock checks it under lockout). */
   const unlocksWith = async (who: Holder, p: string) => {

@@ -10,6 +10,7 @@ import { MeClient } from '@wangzheng/wallet/me/client';
 import { describeEachEngine } from '../support/engines.ts';
 import { freshPhone, startRegistry, type Harness, type SharedRegistry } from '../enrollment/harness.ts';
 import { adults, codeOf, controls, enrollHolder, plaintextIn, startControlsPlatform, type Holder } from './controls-harness.ts';
+import { nodeHolder } from '@wangzheng/wallet/holder/node';
 
 let reg: SharedRegistry;
 beforeAll(async () => {
@@ -28,7 +29,7 @@ describeEachEngine('phone change: a code to the new number (issue 7 §3)', (engi
   let carol: Holder;
   let dave: Holder;
 
-  const me = (who: Holder) => new MeClient(h.client, { credential: who.credential, deviceKey: who.key });
+  const me = (who: Holder) => new MeClient(h.client, nodeHolder(who.credential, who.key));
   const boundPhone = async (who: Holder) => (await me(who).export()).profile.phone as string;
   const ownerOf = async (number: string) => {
     const bi = h.platform.deps.blindIndexer;

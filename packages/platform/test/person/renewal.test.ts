@@ -17,6 +17,7 @@ import { startRegistry, type Harness, type SharedRegistry } from '../enrollment/
 import type { TestRp } from '../oidc/harness.ts';
 import { adults, codeOf, controls, enrollHolder, listStatus, pollSets, signalRp, startControlsPlatform, verifyAt, type Holder } from './controls-harness.ts';
 import { boundFor, post } from './support.ts';
+import { nodeHolder } from '@wangzheng/wallet/holder/node';
 
 let reg: SharedRegistry;
 beforeAll(async () => {
@@ -80,8 +81,8 @@ describeEachEngine('renewal: a new 网证, same 网号 and device, the old one r
     expect((await verifyAt(h, shop, old)).status).toBe('credential_revoked');
     const after = await verifyAt(h, shop, alice);
     expect(after).toEqual({ status: 'approved', sub: before.sub });
-    expect(await codeOf(new MeClient(h.client, { credential: old.credential, deviceKey: old.key }).status())).toBe('credential_revoked');
-    expect((await new MeClient(h.client, { credential: alice.credential, deviceKey: alice.key }).status()).credential.id).toBe(r.credentialId);
+    expect(await codeOf(new MeClient(h.client, nodeHolder(old.credential, old.key)).status())).toBe('credential_revoked');
+    expect((await new MeClient(h.client, nodeHolder(alice.credential, alice.key)).status()).credential.id).toBe(r.credentialId);
   });
 
   it('the RP that knows the person gets one credential-change SET (cause renewal) naming them by its own identifier; the audit trail and history have it', async () => {
@@ -95,7 +96,7 @@ describeEachEngine('renewal: a new 网证, same 网号 and device, the old one r
     const audited = await h.platform.audit.search({ action: 'credential.renewed', subject: subjectRef(dek) });
     expect(audited).toHaveLength(1);
     expect(audited[0]).toMatchObject({ actor: 'person', data: { cause: 'renewal' } });
-    const ev = (await new MeClient(h.client, { credential: alice.credential, deviceKey: alice.key }).history()).find((e) => e.type === 'event' && e.kind === 'credential_renewed');
+    const ev = (await new MeClient(h.client, nodeHolder(alice.credential, alice.key)).history()).find((e) => e.type === 'event' && e.kind === 'credential_renewed');
     expect(ev).toBeDefined();
   });
 

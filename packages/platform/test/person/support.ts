@@ -11,6 +11,7 @@ import { boundBody } from '@wangzheng/wallet/me/bound-request';
 import { MeClient } from '@wangzheng/wallet/me/client';
 import { newId } from '../../src/store/index.ts';
 import { openAuthorizePage, pollForRedirect, type Harness, type TestRp } from '../oidc/harness.ts';
+import { nodeHolder } from '@wangzheng/wallet/holder/node';
 
 export interface TestHolder {
   readonly personId: string;
@@ -26,13 +27,13 @@ export async function holderOf(h: Harness, issued: Issued, key: PrivateKey): Pro
 }
 
 export function me(h: Harness, who: TestHolder): MeClient {
-  return new MeClient(h.client, { credential: who.credential, deviceKey: who.key });
+  return new MeClient(h.client, nodeHolder(who.credential, who.key));
 }
 
 /** A bound body for `path` over a fresh nonce, not yet sent. */
 export async function boundFor(h: Harness, who: TestHolder, path: string, fields: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
   const { nonce } = await h.client.get<{ nonce: string }>('/v1/me/nonce');
-  return boundBody({ credential: who.credential, deviceKey: who.key }, nonce, path, fields);
+  return boundBody(nodeHolder(who.credential, who.key), nonce, path, fields);
 }
 
 export async function post(h: Harness, path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown>; cacheControl: string | null }> {

@@ -21,6 +21,7 @@ import { deviceKey, startRegistry, type Harness, type SharedRegistry } from '../
 import type { TestRp } from '../oidc/harness.ts';
 import { adults, codeOf, controls, enrollHolder, listStatus, PASSPHRASE, pollSets, signalRp, startControlsPlatform, verifyAt, type Holder } from './controls-harness.ts';
 import { addDevice, holderOf, post } from './support.ts';
+import { keySigner, nodeHolder } from '@wangzheng/wallet/holder/node';
 
 let reg: SharedRegistry;
 beforeAll(async () => {
@@ -36,7 +37,7 @@ describeEachEngine('moving to a new phone, and re-enrollment without the old one
   let carol: Holder;
   let movedFrom: Holder;
 
-  const me = (who: Pick<Holder, 'credential' | 'key'>) => new MeClient(h.client, { credential: who.credential, deviceKey: who.key });
+  const me = (who: Pick<Holder, 'credential' | 'key'>) => new MeClient(h.client, nodeHolder(who.credential, who.key));
   const dekOf = async (who: Holder) => {
     const p = (await h.platform.deps.store.persons.findById(who.personId))!;
     return h.platform.deps.protector.unwrapDataKey(p.id, p.wrappedDek, p.kekId);
@@ -45,7 +46,7 @@ describeEachEngine('moving to a new phone, and re-enrollment without the old one
   const transferWith = async (who: Holder, newKey: PrivateKey, o: { passphrase?: string; proofFor?: (nonce: string) => string } = {}) => {
     const { nonce } = await h.client.get<{ nonce: string }>('/v1/me/nonce');
     const proof = o.proofFor?.(nonce) ?? createDeviceTransferProof(newKey, { aud: h.platform.deps.issuer, nonce, cred: credentialIdOf(who.credential) });
-    const body = boundBody({ credential: who.credential, deviceKey: who.key }, nonce, '/v1/me/devices/transfer', {
+    const body = await boundBody(nodeHolder(who.credential, who.key), nonce, '/v1/me/devices/transfer', {
       passphrase: o.passphrase ?? PASSPHRASE,
       publicJwk: newKey.publicKey.toJwk(),
       proof,
@@ -70,7 +71,7 @@ describeEachEngine('moving to a new phone, and re-enrollment without the old one
     const old = alice;
     const oldDevice = (await me(old).status()).device.id;
     const newKey = deviceKey();
-    const r = await controls(h, old).transfer(newKey, { passphrase: PASSPHRASE, label: 'new phone' });
+    const r = await controls(h, old).transfer(keySigner(newKey), { passphrase: PASSPHRASE, label: 'new phone' });
     expect(r).toMatchObject({ status: 'transferred', netid: old.netid, revokedDeviceId: oldDevice, credentialsRevoked: [credentialIdOf(old.credential)] });
     alice = { ...old, credential: r.credential, key: newKey };
     movedFrom = old;
@@ -108,7 +109,7 @@ describeEachEngine('moving to a new phone, and re-enrollment without the old one
       reason: 'transferred',
     });
     // Every other control refuses it; a second transfer from it is impossible.
-    expect(await codeOf(controls(h, movedFrom).transfer(deviceKey(), { passphrase: PASSPHRASE }))).toBe('device_revoked');
+    expect(await codeOf(controls(h, movedFrom).transfer(keySigner(deviceKey()), { passphrase: PASSPHRASE }))).toBe('device_revoked');
   });
 
   it('bad transfers change nothing: another key’s proof, another nonce, an enrollment proof, this device’s own key, a key already bound, a wrong passphrase (counted)', async () => {

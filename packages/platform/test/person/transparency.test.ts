@@ -21,6 +21,7 @@ import { USCC } from '../rp/harness.ts';
 import { EVENT_TYPE_URIS } from '@wangzheng/core/signals/index';
 import { ADULT, basic, claimsOf, deviceKey, registerRp, startOidcPlatform, startRegistry, VALID_DOC, type Harness, type RegistryPerson, type SharedRegistry, type TestRp } from '../oidc/harness.ts';
 import { boundFor, holderOf, me, oidcLogin, openLogin, post, type TestHolder } from './support.ts';
+import { nodeHolder } from '@wangzheng/wallet/holder/node';
 
 let reg: SharedRegistry;
 beforeAll(async () => {
@@ -65,15 +66,15 @@ describeEachEngine('person API: history, authorizations and withdrawal, export (
     // Alice: passes at the bank (网证+口令, masked name consented), declines the news site.
     const a = await receiptRequest(bank, 'wz_pass', ['masked_name']);
     passedId = a.requestId;
-    await answerVerification(h.client, { ref: a.ref, credential: alice.credential, deviceKey: alice.key, passphrase: PASSPHRASE, consent: () => ['masked_name'] });
+    await answerVerification(h.client, { ref: a.ref, holder: nodeHolder(alice.credential, alice.key), passphrase: PASSPHRASE, consent: () => ['masked_name'] });
     const rp = (await h.platform.deps.store.relyingParties.findByClientId(bank.clientId))!;
     bankSub = String(claimsOf((await h.platform.verification.fetchReceipt(rp, a.requestId)).receipt).sub);
     const d = await receiptRequest(news, 'wz');
     declinedId = d.requestId;
-    await answerVerification(h.client, { ref: d.ref, credential: alice.credential, deviceKey: alice.key, approve: false });
+    await answerVerification(h.client, { ref: d.ref, holder: nodeHolder(alice.credential, alice.key), approve: false });
     // Bob verifies at the news site: none of it may show in Alice's answers.
     const b = await receiptRequest(news, 'wz');
-    await answerVerification(h.client, { ref: b.ref, credential: bob.credential, deviceKey: bob.key });
+    await answerVerification(h.client, { ref: b.ref, holder: nodeHolder(bob.credential, bob.key) });
   });
   afterAll(async () => h?.close());
 
@@ -98,7 +99,7 @@ describeEachEngine('person API: history, authorizations and withdrawal, export (
 
   it('authorizations: each RP holding a consent or an access token, with what was consented and when', async () => {
     const tokens = await oidcLogin(h, shop, 'openid wz:masked_name', (ref) =>
-      answerVerification(h.client, { ref, credential: alice.credential, deviceKey: alice.key, consent: () => ['masked_name'] }),
+      answerVerification(h.client, { ref, holder: nodeHolder(alice.credential, alice.key), consent: () => ['masked_name'] }),
     );
     expect((await userinfo(tokens.access_token)).status).toBe(200);
     const list = await me(h, alice).authorizations();
@@ -127,7 +128,7 @@ describeEachEngine('person API: history, authorizations and withdrawal, export (
 
     // The next request for the field asks again: without consent it is refused (consent_required).
     const ref = await openLogin(h, shop, 'openid wz:masked_name');
-    expect(await codeOf(answerVerification(h.client, { ref, credential: alice.credential, deviceKey: alice.key }))).toBe('consent_required');
+    expect(await codeOf(answerVerification(h.client, { ref, holder: nodeHolder(alice.credential, alice.key) }))).toBe('consent_required');
   });
 
   it('withdrawing what does not exist → consent_not_found (404), nothing changed', async () => {
@@ -189,7 +190,7 @@ describeEachEngine('person API: history, authorizations and withdrawal, export (
     });
     expect(created.status).toBe(201);
     const a = await receiptRequest(bank, 'wz', ['masked_name']);
-    await answerVerification(h.client, { ref: a.ref, credential: alice.credential, deviceKey: alice.key, consent: () => ['masked_name'] });
+    await answerVerification(h.client, { ref: a.ref, holder: nodeHolder(alice.credential, alice.key), consent: () => ['masked_name'] });
     const w = await me(h, alice).withdraw(bank.clientId);
     expect(w).toMatchObject({ clientId: bank.clientId, rpNotified: true });
     const polled = (await (await fetch(`${h.url}/ssf/poll`, { method: 'POST', headers: auth, body: JSON.stringify({ maxEvents: 10, returnImmediately: true }) })).json()) as { sets: Record<string, string> };

@@ -18,6 +18,7 @@ import { describeEachEngine } from '../support/engines.ts';
 import { ADULT, deviceKey, startPlatform, startRegistry, VALID_DOC, type Harness, type SharedRegistry } from '../enrollment/harness.ts';
 import { USCC } from '../rp/harness.ts';
 import { ALL_EVENTS, claimsOf, startReceiver, type Receiver } from './harness.ts';
+import { nodeHolder } from '@wangzheng/wallet/holder/node';
 
 let reg: SharedRegistry;
 const dir = mkdtempSync(path.join(tmpdir(), 'wz-ssf-e2e-'));
@@ -61,7 +62,7 @@ describeEachEngine('a ban reaches every relying party that knows the person as a
       const rp: Rp = { clientId: r.clientId, auth: `Basic ${Buffer.from(`${r.clientId}:${r.clientSecret}`).toString('base64')}`, alg, rx: await startReceiver() };
       // The RP verifies the person once: its application identifier is recorded.
       const req = await call<{ requestId: string; ref: string }>(rp, 'POST', '/v1/receipt-requests', { bizSeq: `order-${++seq}`, mode: 'wz' });
-      await answerVerification(h.client, { ref: req.body.ref, credential: holder.issued.credential, deviceKey: key });
+      await answerVerification(h.client, { ref: req.body.ref, holder: nodeHolder(holder.issued.credential, key) });
       const receipt = await call<{ receipt: string }>(rp, 'POST', `/v1/receipt-requests/${req.body.requestId}/receipt`, {});
       rp.sub = claimsOf(receipt.body.receipt).sub as string;
       const stream = await call(rp, 'POST', '/ssf/stream', { delivery: { method: 'urn:ietf:rfc:8935', endpoint_url: rp.rx.url, authorization_header: `Bearer rx-${alg}` }, events_requested: ALL_EVENTS });

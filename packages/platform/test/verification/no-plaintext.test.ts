@@ -11,6 +11,7 @@ import type { SyntheticPerson } from '../support/people.ts';
 import { PlaintextDetector, summarise } from '../support/plaintext.ts';
 import { ADULT, deviceKey, freshPhone, startPlatform, startRegistry, VALID_DOC, type Harness, type SharedRegistry } from '../enrollment/harness.ts';
 import { USCC } from '../rp/harness.ts';
+import { nodeHolder } from '@wangzheng/wallet/holder/node';
 
 let reg: SharedRegistry;
 beforeAll(async () => {
@@ -46,7 +47,7 @@ describeEachEngine('no plaintext personal data after verifications that disclose
       const post = async (path: string, body: unknown) =>
         (await fetch(`${h.url}${path}`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<Record<string, string>>;
       const req = await post('/v1/receipt-requests', { bizSeq: `kyc-${i}`, mode: 'wz', scopes: ['full_name_and_id_number', 'masked_phone'] });
-      const a = await answerVerification(h.client, { ref: req.ref!, credential: issued.credential, deviceKey: key, consent: (v) => v.scopes.filter((x) => x.scope !== 'result').map((x) => x.scope) });
+      const a = await answerVerification(h.client, { ref: req.ref!, holder: nodeHolder(issued.credential, key), consent: (v) => v.scopes.filter((x) => x.scope !== 'result').map((x) => x.scope) });
       expect(a.status).toBe('approved');
       // The RP received them in clear (it is approved for it) — the platform keeps none.
       const receipt = (await post(`/v1/receipt-requests/${req.requestId}/receipt`, {})).receipt!;

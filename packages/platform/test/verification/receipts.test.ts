@@ -21,6 +21,7 @@ import { rejectionCode as codeOf } from '../../../../test/support/errors.ts';
 import { describeEachEngine } from '../support/engines.ts';
 import { ADULT, deviceKey, startPlatform, startRegistry, UNDER_14, VALID_DOC, type Harness, type RegistryPerson, type SharedRegistry } from '../enrollment/harness.ts';
 import { USCC } from '../rp/harness.ts';
+import { nodeHolder } from '@wangzheng/wallet/holder/node';
 
 let reg: SharedRegistry;
 const dir = mkdtempSync(path.join(tmpdir(), 'wz-receipts-'));
@@ -99,7 +100,7 @@ describeEachEngine('verification receipts', (engine) => {
     const gKey = deviceKey();
     const g = (await h.enroll(guardian, { deviceKey: gKey })) as Issued;
     const cKey = deviceKey();
-    const c = (await h.enroll(child, { deviceKey: cKey, guardian: { credential: g.credential, deviceKey: gKey } })) as Issued;
+    const c = (await h.enroll(child, { deviceKey: cKey, guardian: nodeHolder(g.credential, gKey) })) as Issued;
     return { g, gKey, c, cKey };
   }
 
@@ -114,7 +115,7 @@ describeEachEngine('verification receipts', (engine) => {
   afterAll(async () => h?.close());
 
   const approve = (ref: string, o: Partial<Parameters<typeof answerVerification>[1]> = {}) =>
-    answerVerification(h.client, { ref, credential: holder.issued.credential, deviceKey: holder.key, ...o });
+    answerVerification(h.client, { ref, holder: nodeHolder(holder.issued.credential, holder.key), ...o });
 
   it('mode 网证, result only: the receipt carries pass, mode, time and the application identifier — nothing personal', async () => {
     const { requestId, ref } = await request(shop, 'wz');
@@ -271,12 +272,12 @@ describeEachEngine('verification receipts', (engine) => {
     const p = people[1]!;
     const issued = (await h.enroll(p, { deviceKey: key })) as Issued;
     const r = await request(shop, 'wz_pass');
-    const ans = (pass: string) => answerVerification(h.client, { ref: r.ref, credential: issued.credential, deviceKey: key, passphrase: pass });
+    const ans = (pass: string) => answerVerification(h.client, { ref: r.ref, holder: nodeHolder(issued.credential, key), passphrase: pass });
     for (let i = 1; i < PASSPHRASE_LOCK_AFTER; i++) expect(await codeOf(ans('11111112'))).toBe('wrong_passphrase');
     expect(await codeOf(ans('11111112'))).toBe('passphrase_locked');
     expect(claimsOf(await receipt(shop, r.requestId))).toMatchObject({ result: 'fail', failure: 'passphrase_locked' });
     const r2 = await request(shop, 'wz_pass');
-    expect(await codeOf(answerVerification(h.client, { ref: r2.ref, credential: issued.credential, deviceKey: key, passphrase: '48273915' }))).toBe('passphrase_locked');
+    expect(await codeOf(answerVerification(h.client, { ref: r2.ref, holder: nodeHolder(issued.credential, key), passphrase: '48273915' }))).toBe('passphrase_locked');
   });
 
   it('a revoked 网证 (re-enrolled since) cannot approve', async () => {
@@ -285,37 +286,37 @@ describeEachEngine('verification receipts', (engine) => {
     const old = (await h.enroll(p, { deviceKey: key })) as Issued;
     await h.enroll(p);
     const r = await request(shop, 'wz');
-    expect(await codeOf(answerVerification(h.client, { ref: r.ref, credential: old.credential, deviceKey: key }))).toBe('credential_revoked');
+    expect(await codeOf(answerVerification(h.client, { ref: r.ref, holder: nodeHolder(old.credential, key) }))).toBe('credential_revoked');
   });
 
   it('Art. 5: a child under 14’s first use at an RP waits for the guardian’s approval in the guardian’s wallet; later uses at that RP do not', async () => {
     const { g, gKey, c, cKey } = await enrolledChild(0);
 
     const r = await request(shop, 'wz');
-    expect((await answerVerification(h.client, { ref: r.ref, credential: c.credential, deviceKey: cKey })).status).toBe('awaiting_guardian');
+    expect((await answerVerification(h.client, { ref: r.ref, holder: nodeHolder(c.credential, cKey) })).status).toBe('awaiting_guardian');
     // The RP sees only "pending" — not that the person is a child.
     expect((await rpCall<{ status: string }>(shop, 'GET', `/v1/receipt-requests/${r.requestId}`)).body.status).toBe('pending');
     expect((await rpCall<{ error: string }>(shop, 'POST', `/v1/receipt-requests/${r.requestId}/receipt`, {})).body.error).toBe('verification_pending');
     // The guardian's wallet lists it, with the child's masked name; the guardian approves.
-    const list = await listPendingRequests(h.client, { credential: g.credential, deviceKey: gKey });
+    const list = await listPendingRequests(h.client, nodeHolder(g.credential, gKey));
     expect(list).toHaveLength(1);
     expect(list[0]!.ward?.name).toMatch(/^.\*+$/u);
-    expect((await answerVerification(h.client, { ref: list[0]!.ref, credential: g.credential, deviceKey: gKey })).status).toBe('approved');
+    expect((await answerVerification(h.client, { ref: list[0]!.ref, holder: nodeHolder(g.credential, gKey) })).status).toBe('approved');
     const first = claimsOf(await receipt(shop, r.requestId));
     expect(first.result).toBe('pass');
     // The second use at the same RP needs no guardian; the identifier is the same.
     const r2 = await request(shop, 'wz');
-    expect((await answerVerification(h.client, { ref: r2.ref, credential: c.credential, deviceKey: cKey })).status).toBe('approved');
+    expect((await answerVerification(h.client, { ref: r2.ref, holder: nodeHolder(c.credential, cKey) })).status).toBe('approved');
     expect(claimsOf(await receipt(shop, r2.requestId)).sub).toBe(first.sub);
     // Another RP: the guardian again.
     const r3 = await request(bank, 'wz');
-    expect((await answerVerification(h.client, { ref: r3.ref, credential: c.credential, deviceKey: cKey })).status).toBe('awaiting_guardian');
+    expect((await answerVerification(h.client, { ref: r3.ref, holder: nodeHolder(c.credential, cKey) })).status).toBe('awaiting_guardian');
   });
 
   it('Art. 5: without the guardian the request stays pending, then fails with guardian_approval_missing', async () => {
     const { g, gKey, c, cKey } = await enrolledChild(1);
     const r = await request(shop, 'wz');
-    expect((await answerVerification(h.client, { ref: r.ref, credential: c.credential, deviceKey: cKey })).status).toBe('awaiting_guardian');
+    expect((await answerVerification(h.client, { ref: r.ref, holder: nodeHolder(c.credential, cKey) })).status).toBe('awaiting_guardian');
     skew = REQUEST_TTL_MS + 1000;
     try {
       expect((await rpCall<{ status: string }>(shop, 'GET', `/v1/receipt-requests/${r.requestId}`)).body.status).toBe('expired');

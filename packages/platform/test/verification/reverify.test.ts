@@ -11,6 +11,7 @@ import { rejectionCode as codeOf } from '../../../../test/support/errors.ts';
 import { describeEachEngine } from '../support/engines.ts';
 import { ADULT, deviceKey, startPlatform, startRegistry, VALID_DOC, type Harness, type RegistryPerson, type SharedRegistry } from '../enrollment/harness.ts';
 import { USCC } from '../rp/harness.ts';
+import { nodeHolder } from '@wangzheng/wallet/holder/node';
 
 let reg: SharedRegistry;
 beforeAll(async () => {
@@ -63,7 +64,7 @@ describeEachEngine('re-verification of flagged accounts', (engine) => {
   /** The application identifier `rp` knows `who` by: from a first, ordinary verification. */
   async function subAt(rp: Rp, who: Holder): Promise<string> {
     const r = await call<{ requestId: string; ref: string }>(rp, '/v1/receipt-requests', { bizSeq: `first-${++seq}`, mode: 'wz' });
-    await answerVerification(h.client, { ref: r.body.ref, credential: who.issued.credential, deviceKey: who.key });
+    await answerVerification(h.client, { ref: r.body.ref, holder: nodeHolder(who.issued.credential, who.key) });
     const rc = await call<{ receipt: string }>(rp, `/v1/receipt-requests/${r.body.requestId}/receipt`, {});
     return JSON.parse(Buffer.from(rc.body.receipt.split('.')[1]!, 'base64url').toString()).sub;
   }
@@ -89,21 +90,21 @@ describeEachEngine('re-verification of flagged accounts', (engine) => {
     expect(r.body.mode).toBe('wz_face');
     expect(r.body.ref).toBeUndefined();
     // Not in Bob's list; in Alice's.
-    expect(await listPendingRequests(h.client, { credential: bob.issued.credential, deviceKey: bob.key })).toEqual([]);
-    const mine = await listPendingRequests(h.client, { credential: alice.issued.credential, deviceKey: alice.key });
+    expect(await listPendingRequests(h.client, nodeHolder(bob.issued.credential, bob.key))).toEqual([]);
+    const mine = await listPendingRequests(h.client, nodeHolder(alice.issued.credential, alice.key));
     expect(mine.map((x) => [x.kind, x.bindingMessage, x.mode, x.rp.category])).toEqual([['reverify', '账户异常登录 2F9K', 'wz_face', 'bank']]);
     // Bob cannot answer it even with the reference.
-    expect(await codeOf(answerVerification(h.client, { ref: mine[0]!.ref, credential: bob.issued.credential, deviceKey: bob.key, captureFace: h.hardware(bob.person).captureFace }))).toBe(
+    expect(await codeOf(answerVerification(h.client, { ref: mine[0]!.ref, holder: nodeHolder(bob.issued.credential, bob.key), captureFace: h.hardware(bob.person).captureFace }))).toBe(
       'verification_not_found',
     );
     expect(
-      (await answerVerification(h.client, { ref: mine[0]!.ref, credential: alice.issued.credential, deviceKey: alice.key, captureFace: h.hardware(alice.person).captureFace })).status,
+      (await answerVerification(h.client, { ref: mine[0]!.ref, holder: nodeHolder(alice.issued.credential, alice.key), captureFace: h.hardware(alice.person).captureFace })).status,
     ).toBe('approved');
     const rc = await call<{ receipt: string }>(bank, `/v1/receipt-requests/${r.body.requestId}/receipt`, {});
     const c = JSON.parse(Buffer.from(rc.body.receipt.split('.')[1]!, 'base64url').toString());
     expect([c.result, c.sub, c.mode]).toEqual(['pass', sub, 'wz_face']);
     expect(c.face_similarity).toBeGreaterThan(0.8);
-    expect(await listPendingRequests(h.client, { credential: alice.issued.credential, deviceKey: alice.key })).toEqual([]);
+    expect(await listPendingRequests(h.client, nodeHolder(alice.issued.credential, alice.key))).toEqual([]);
   });
 
   it('a venue may not ask (reverification_not_allowed); an identifier the RP never saw → unknown_subject', async () => {

@@ -5,14 +5,14 @@
  * leaves the device once, over TLS in production, to be stored by the platform only as an
  * Argon2id hash; the wallet checks the rules first so a weak one never travels.
  */
-import { createPresentation } from '@wangzheng/core/credential/index';
-import type { PrivateKey } from '@wangzheng/core/crypto/index';
-import { createDeviceProof } from '@wangzheng/core/enrollment/device-proof';
 import { WzError } from '@wangzheng/core/errors';
 import { checkPassphrase, PASSPHRASE_PROBLEM_MESSAGES } from '@wangzheng/core/passphrase/policy';
 import { WalletError } from '../errors.ts';
+import { presentCredential } from '../holder/credential.ts';
+import type { Holder, HolderDigest, HolderSigner } from '../holder/ports.ts';
+import { deviceProof } from '../holder/proofs.ts';
 import type { PlatformClient } from './client.ts';
-import type { DeviceHardware } from './simulator.ts';
+import type { DeviceHardware } from './hardware.ts';
 
 interface Answer {
   enrollmentId: string;
@@ -36,7 +36,9 @@ export interface EnrollOptions {
   documentType: string;
   phone: string;
   passphrase: string;
-  deviceKey: PrivateKey;
+  /** The new device key (never leaves the device) and the hash function (holder/ports.ts). */
+  signer: HolderSigner;
+  digest: HolderDigest;
   label?: string;
   environment?: Record<string, string>;
   /** Shown the notice; must return true for both consents. Default: consents (scripts, tests). */
@@ -48,7 +50,7 @@ export interface EnrollOptions {
    */
   confirmReplacement?: () => Promise<boolean> | boolean;
   /** A guardian enrolling a child under 14 from their own wallet: the guardian's 网证 and device key. */
-  guardian?: { credential: string; deviceKey: PrivateKey };
+  guardian?: Holder;
   onStep?: (step: EnrollStep, detail?: string) => void;
 }
 
@@ -84,7 +86,7 @@ export async function enroll(o: EnrollOptions): Promise<Issued | AwaitingGuardia
 
   if (o.guardian) {
     step('guardian');
-    const presentation = createPresentation(o.guardian.credential, { disclose: [], holderKey: o.guardian.deviceKey, audience: issuer, nonce: a.nonce });
+    const presentation = await presentCredential(o.guardian, { disclose: [], audience: issuer, nonce: a.nonce });
     a = await p.post<Answer>(path('guardian'), { nonce: a.nonce, presentation }, token);
   }
 
@@ -117,12 +119,12 @@ export async function enroll(o: EnrollOptions): Promise<Issued | AwaitingGuardia
   a = await p.post<Answer>(path('passphrase'), { nonce: a.nonce, passphrase: o.passphrase }, token);
 
   step('device', 'binding this device');
-  const proof = createDeviceProof(o.deviceKey, { aud: issuer, nonce: a.nonce, enr: a.enrollmentId, th: a.transcript });
+  const proof = await deviceProof(o.signer, { aud: issuer, nonce: a.nonce, enr: a.enrollmentId, th: a.transcript });
   const done = await p.post<Issued | (Answer & { status: 'awaiting_guardian'; approvalCode: string })>(
     path('device'),
     {
       nonce: a.nonce,
-      publicJwk: o.deviceKey.publicKey.toJwk(),
+      publicJwk: o.signer.publicJwk,
       proof,
       ...(o.label ? { label: o.label } : {}),
       ...(o.environment ? { environment: o.environment } : {}),
@@ -142,20 +144,32 @@ export async function collect(platform: PlatformClient, pending: AwaitingGuardia
   return platform.post<Issued>(`/v1/enrollments/${pending.enrollmentId}/credential`, { nonce: pending.nonce }, pending.token);
 }
 
-/** The guardian's wallet approves (or declines) a 14–17-year-old's enrollment by its code. */
+/** Whose enrollment a guardian's approval code is for, as the platform shows it (the name masked). */
+export interface GuardianChild {
+  name: string;
+  documentType: string;
+  ageBand: string;
+}
+
+/**
+ * The guardian's wallet approves (or declines) a 14–17-year-old's enrollment by its code. The
+ * platform first says whose enrollment it is; `decide` is shown that and answers, so a guardian
+ * never approves a child they have not seen named. Nothing is sent when `decide` throws.
+ */
 export async function approveAsGuardian(
   platform: PlatformClient,
-  o: { approvalCode: string; credential: string; deviceKey: PrivateKey; approve: boolean; issuer: string },
-): Promise<{ status: 'approved' | 'declined'; child: { name: string; documentType: string; ageBand: string } }> {
-  const ch = await platform.post<{ nonce: string; child: { name: string; documentType: string; ageBand: string } }>('/v1/enrollment-approvals/challenge', {
+  o: { approvalCode: string; holder: Holder; issuer: string; decide: (child: GuardianChild) => Promise<boolean> | boolean },
+): Promise<{ status: 'approved' | 'declined'; child: GuardianChild }> {
+  const ch = await platform.post<{ nonce: string; child: GuardianChild }>('/v1/enrollment-approvals/challenge', {
     approvalCode: o.approvalCode,
   });
-  const presentation = createPresentation(o.credential, { disclose: [], holderKey: o.deviceKey, audience: o.issuer, nonce: ch.nonce });
+  const approve = await o.decide(ch.child);
+  const presentation = await presentCredential(o.holder, { disclose: [], audience: o.issuer, nonce: ch.nonce });
   const r = await platform.post<{ status: 'approved' | 'declined' }>('/v1/enrollment-approvals', {
     approvalCode: o.approvalCode,
     nonce: ch.nonce,
     presentation,
-    approve: o.approve,
+    approve,
   });
   return { ...r, child: ch.child };
 }

@@ -8,15 +8,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { latestOutboxMessage } from '@wangzheng/core/contact/sms-outbox';
 import { WzError } from '@wangzheng/core/errors';
 import { PlatformClient } from './client.ts';
+import type { DeviceHardware } from './hardware.ts';
 
-export interface DeviceHardware {
-  /** Reads the document chip over NFC. */
-  readChip(): Promise<unknown>;
-  /** Captures a face probe answering the liveness challenge `nonce`. */
-  captureFace(nonce: string): Promise<number[]>;
-  /** The newest SMS code sent to `phone` (the platform sends before it answers the step). */
-  readSmsCode(phone: string): Promise<string>;
-}
+export type { DeviceHardware };
 
 export function simulatedHardware(opts: {
   registryUrl: string;

@@ -9,35 +9,19 @@
  * without verification to name the audience — the platform that issued it, the only one the
  * presentation is meant for.
  */
-import { createPresentation, splitCompact } from '@wangzheng/core/credential/index';
-import type { PrivateKey } from '@wangzheng/core/crypto/index';
-import { WzError } from '@wangzheng/core/errors';
-import { boundNonce } from '@wangzheng/core/person/request-digest';
+import { joinBoundNonce, requestBindingText } from '@wangzheng/core/person/request-binding';
 import type { MeNonce } from '@wangzheng/core/person/views';
+import { issuerOf, presentCredential } from '../holder/credential.ts';
+import { b64uEncode, utf8 } from '../holder/encoding.ts';
+import type { Holder } from '../holder/ports.ts';
 
-export interface Holder {
-  /** The wallet's own 网证 (SD-JWT VC with its disclosures, as stored). */
-  readonly credential: string;
-  /** The device key the 网证 is bound to. */
-  readonly deviceKey: PrivateKey;
-}
-
-/** The issuer of a stored 网证 (`iss`), read without verification. */
-export function issuerOf(credential: string): string {
-  const payload = splitCompact(credential).issuerJwt.split('.')[1] ?? '';
-  const iss: unknown = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { iss?: unknown }).iss;
-  if (typeof iss !== 'string' || iss === '') throw new WzError('invalid_credential', 'The stored 网证 names no issuer.');
-  return iss;
-}
+export type { Holder };
+export { issuerOf };
 
 /** The body to POST: `fields`, the platform nonce, and the presentation bound to both and to `path`. */
-export function boundBody(holder: Holder, nonce: MeNonce['nonce'], path: string, fields: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export async function boundBody(holder: Holder, nonce: MeNonce['nonce'], path: string, fields: Readonly<Record<string, unknown>>): Promise<Record<string, unknown>> {
   const body = { ...fields, nonce };
-  const presentation = createPresentation(holder.credential, {
-    disclose: [],
-    holderKey: holder.deviceKey,
-    audience: issuerOf(holder.credential),
-    nonce: boundNonce(nonce, { method: 'POST', path, body }),
-  });
+  const digest = b64uEncode(await holder.digest('sm3', utf8(requestBindingText({ method: 'POST', path, body }))));
+  const presentation = await presentCredential(holder, { disclose: [], audience: issuerOf(holder.credential), nonce: joinBoundNonce(nonce, digest) });
   return { ...body, presentation };
 }

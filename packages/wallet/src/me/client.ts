@@ -4,7 +4,7 @@
  * format what these return.
  *
  * @example
- *   const me = new MeClient(new PlatformClient(url), { credential: own.sdJwt, deviceKey: wallet.deviceKey });
+ *   const me = new MeClient(new PlatformClient(url), nodeHolder(own.sdJwt, wallet.deviceKey)); // or a browser Holder
  *   await me.lock();                       // nothing verifies until unlocked
  *   await me.unlock(passphrase);
  *   const { history } = await me.history();
@@ -71,6 +71,6 @@ export class MeClient {
   /** One bound call: a fresh nonce, then the body signed over it, this path and these fields. */
   async call<T>(path: string, fields: Readonly<Record<string, unknown>> = {}): Promise<T> {
     const { nonce } = await this.platform.get<MeNonce>('/v1/me/nonce');
-    return this.platform.post<T>(path, boundBody(this.holder, nonce, path, fields));
+    return this.platform.post<T>(path, await boundBody(this.holder, nonce, path, fields));
   }
 }

@@ -15,21 +15,20 @@
  *   const { credential } = await c.renew();                 // within 30 days of expiry
  *   const moved = await c.transfer(newPhoneKey, { passphrase: '59381726' });
  */
-import { splitCompact } from '@wangzheng/core/credential/index';
-import type { PrivateKey } from '@wangzheng/core/crypto/index';
 import { WzError } from '@wangzheng/core/errors';
 import type { CredentialStatusView, FaceChallenge, PassphraseChanged, PhoneChanged, PhoneCodeSent, Renewed, Transferred } from '@wangzheng/core/person/controls';
-import { createDeviceTransferProof } from '@wangzheng/core/person/device-transfer';
 import type { MeNonce } from '@wangzheng/core/person/views';
 import type { PlatformClient } from '../enroll/client.ts';
+import { credentialClaims } from '../holder/credential.ts';
+import type { HolderSigner } from '../holder/ports.ts';
+import { deviceTransferProof } from '../holder/proofs.ts';
 import { boundBody, issuerOf, type Holder } from './bound-request.ts';
 
 export type { CredentialStatusView, FaceChallenge, PassphraseChanged, PhoneChanged, PhoneCodeSent, Renewed, Transferred };
 
 /** The id (`jti`) of a stored 网证, read without verification (it was verified when stored). */
 export function credentialIdOf(credential: string): string {
-  const payload = splitCompact(credential).issuerJwt.split('.')[1] ?? '';
-  const jti: unknown = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { jti?: unknown }).jti;
+  const jti = credentialClaims(credential)['jti'];
   if (typeof jti !== 'string' || jti === '') throw new WzError('invalid_credential', 'The stored 网证 has no id.');
   return jti;
 }
@@ -74,12 +73,12 @@ export class MeControls {
    * Moves the 网证 to a new phone whose key is `newKey`: the new key signs a transfer proof over
    * this request's nonce, this device signs the request. This device and its 网证 stop working.
    */
-  async transfer(newKey: PrivateKey, o: { passphrase: string; label?: string }): Promise<Transferred> {
+  async transfer(newKey: HolderSigner, o: { passphrase: string; label?: string }): Promise<Transferred> {
     const path = '/v1/me/devices/transfer';
     const { nonce } = await this.platform.get<MeNonce>('/v1/me/nonce');
-    const proof = createDeviceTransferProof(newKey, { aud: issuerOf(this.holder.credential), nonce, cred: credentialIdOf(this.holder.credential) });
-    const fields = { passphrase: o.passphrase, publicJwk: newKey.publicKey.toJwk(), proof, ...(o.label ? { label: o.label } : {}) };
-    return this.platform.post<Transferred>(path, boundBody(this.holder, nonce, path, fields));
+    const proof = await deviceTransferProof(newKey, { aud: issuerOf(this.holder.credential), nonce, cred: credentialIdOf(this.holder.credential) });
+    const fields = { passphrase: o.passphrase, publicJwk: newKey.publicJwk, proof, ...(o.label ? { label: o.label } : {}) };
+    return this.platform.post<Transferred>(path, await boundBody(this.holder, nonce, path, fields));
   }
 
   /** This 网证's status and, when it no longer works, why (a reason code: core/person/credential-reasons.ts). */
@@ -89,6 +88,6 @@ export class MeControls {
 
   async call<T>(path: string, fields: Readonly<Record<string, unknown>> = {}): Promise<T> {
     const { nonce } = await this.platform.get<MeNonce>('/v1/me/nonce');
-    return this.platform.post<T>(path, boundBody(this.holder, nonce, path, fields));
+    return this.platform.post<T>(path, await boundBody(this.holder, nonce, path, fields));
   }
 }

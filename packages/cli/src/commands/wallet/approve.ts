@@ -3,7 +3,8 @@
  * of a 14–17-year-old's enrollment.
  *
  *   minor:    wallet enroll …            → awaiting_guardian, prints the approval code
- *   guardian: wallet approve --code C    → presents the guardian's own 网证 over a fresh nonce
+ *   guardian: wallet approve --code C    → shows whose enrollment it is, asks, then presents the
+ *                                          guardian's own 网证 over a fresh nonce
  *   minor:    wallet collect             → the 网证, checked and stored; the pending file removed
  */
 import { parseArgs } from 'node:util';
@@ -11,11 +12,14 @@ import { DOCUMENT_TYPE_INFO, isDocumentType } from '@wangzheng/core/documents/do
 import { WzError, isWzError } from '@wangzheng/core/errors';
 import { openKeystore } from '@wangzheng/wallet';
 import { approveAsGuardian, collect } from '@wangzheng/wallet/enroll/enroll';
+import { nodeHolder } from '@wangzheng/wallet/holder/node';
 import { InputError, defaultPlatformUrl, defaultWalletDir, passphraseOrAsk, serviceUrl, type Ctx } from './context.ts';
 import { printIssued } from './enroll.ts';
 import { ObservedClient, PENDING_FILE, checkIssued, payloadOf, readPending, removePending } from './holder.ts';
 
-export const APPROVE_USAGE = 'usage: wangzheng wallet approve --code CODE [--decline] [--passphrase X] [--wallet DIR] [--platform URL]';
+export const APPROVE_USAGE = `usage: wangzheng wallet approve --code CODE [--yes | --decline] [--passphrase X] [--wallet DIR] [--platform URL]
+  shows whose enrollment the code is for (name masked, document, age) and asks; --yes approves
+  without asking (scripts), --decline refuses`;
 export const COLLECT_USAGE = 'usage: wangzheng wallet collect [--passphrase X] [--wallet DIR] [--platform URL]';
 
 const AGE_BANDS: Record<string, string> = { under_14: 'under 14', age_14_17: '14–17', adult: 'adult' };
@@ -31,10 +35,12 @@ function approvalCode(raw: string | undefined): string {
 export async function approveCommand(args: string[], ctx: Ctx): Promise<number> {
   const { values: v } = parseArgs({
     args,
-    options: { code: { type: 'string' }, decline: { type: 'boolean', default: false }, passphrase: { type: 'string' }, wallet: { type: 'string' }, platform: { type: 'string' } },
+    options: { code: { type: 'string' }, yes: { type: 'boolean', default: false }, decline: { type: 'boolean', default: false }, passphrase: { type: 'string' }, wallet: { type: 'string' }, platform: { type: 'string' } },
     strict: true,
   });
   const code = approvalCode(v.code);
+  if (v.yes && v.decline) throw new InputError('give --yes or --decline, not both');
+  if (!v.yes && !v.decline && !ctx.prompter.interactive) throw new InputError('without a terminal to ask, pass --yes to approve or --decline to refuse', undefined, true);
   const platformUrl = serviceUrl(v.platform ?? defaultPlatformUrl(ctx.env), 'platform');
   const dir = v.wallet ?? defaultWalletDir(ctx.env);
   const wallet = await openKeystore(dir, await passphraseOrAsk(ctx, v.passphrase));
@@ -43,14 +49,16 @@ export async function approveCommand(args: string[], ctx: Ctx): Promise<number> 
 
   const r = await approveAsGuardian(new ObservedClient(platformUrl), {
     approvalCode: code,
-    credential: own.sdJwt,
-    deviceKey: wallet.deviceKey,
-    approve: !v.decline,
+    holder: nodeHolder(own.sdJwt, wallet.deviceKey),
     issuer: payloadOf(own.sdJwt).iss,
+    decide: async (child) => {
+      const t = child.documentType;
+      const docName = isDocumentType(t) ? `${DOCUMENT_TYPE_INFO[t].zh} (${t})` : t;
+      ctx.io.out(`enrollment of ${child.name}, ${docName}, age ${AGE_BANDS[child.ageBand] ?? child.ageBand}`);
+      if (v.yes || v.decline) return v.yes;
+      return ctx.prompter.confirm(`Approve the enrollment of ${child.name}? 是否同意为其开通网证？`);
+    },
   });
-  const t = r.child.documentType;
-  const docName = isDocumentType(t) ? `${DOCUMENT_TYPE_INFO[t].zh} (${t})` : t;
-  ctx.io.out(`enrollment of ${r.child.name}, ${docName}, age ${AGE_BANDS[r.child.ageBand] ?? r.child.ageBand}`);
   if (r.status === 'approved') {
     ctx.io.out('approved: the 网证 is issued; the minor now runs `wangzheng wallet collect` on their own wallet');
   } else {

@@ -23,6 +23,7 @@ import { CANCEL_CONFIRMATION, cancelNetid } from '@wangzheng/wallet/me/cancel';
 import { InputError, defaultPlatformUrl, defaultWalletDir, passphraseOrAsk, serviceUrl, type Ctx } from './context.ts';
 import { ObservedClient } from './holder.ts';
 import { COMMON, ME_OPTIONS } from './me-context.ts';
+import { nodeHolder } from '@wangzheng/wallet/holder/node';
 
 export const CANCEL_USAGE = `usage: wangzheng wallet cancel [--yes] [--keep-wallet] ${COMMON}   (cancels your 网号: cannot be undone)`;
 
@@ -51,7 +52,7 @@ export async function cancelCommand(args: string[], ctx: Ctx): Promise<number> {
     if (typed !== CANCEL_CONFIRMATION && typed.toUpperCase() !== 'CANCEL') throw new InputError('not confirmed; nothing was changed', 'confirmation_required');
   }
 
-  const me = new MeClient(new ObservedClient(platformUrl), { credential: own.sdJwt, deviceKey: wallet.deviceKey });
+  const me = new MeClient(new ObservedClient(platformUrl), nodeHolder(own.sdJwt, wallet.deviceKey));
   const done = await cancelNetid(me, { passphrase, confirm: CANCEL_CONFIRMATION });
   const keep = v['keep-wallet'];
   if (!keep) await forgetKeystore(wallet.path);

@@ -19,6 +19,7 @@ import { MeControls } from '@wangzheng/wallet/me/controls';
 import { defaultPlatformUrl, defaultWalletDir, passphraseOrAsk, serviceUrl, type Ctx } from './context.ts';
 import { checkIssued, ObservedClient } from './holder.ts';
 import { shown, when, type MeValues } from './me-context.ts';
+import { nodeHolder } from '@wangzheng/wallet/holder/node';
 
 export interface OpenedControls {
   readonly wallet: Wallet;
@@ -37,7 +38,7 @@ export async function openControls(ctx: Ctx, v: MeValues): Promise<OpenedControl
   const wallet = await openKeystore(dir, passphrase);
   const own = wallet.credentials.find((c) => c.holder === 'self');
   if (!own) throw new WzError('invalid_credential', 'This wallet holds no 网证 of its own; enroll first (wangzheng wallet enroll).');
-  return { wallet, dir, own, controls: new MeControls(client, { credential: own.sdJwt, deviceKey: wallet.deviceKey }), client, passphrase };
+  return { wallet, dir, own, controls: new MeControls(client, nodeHolder(own.sdJwt, wallet.deviceKey)), client, passphrase };
 }
 
 /** Verifies a new 网证 (for `into`'s device key, from the platform `from` was issued by) and stores it in `into`, replacing `from`. */

@@ -28,6 +28,7 @@ import { ObservedClient, checkIssued, namedHardware, writePending } from './hold
 import { askConsents, askDocumentType, askNewPassphrase, passphraseProblem } from './questions.ts';
 import { confirmReplacement } from './replacement.ts';
 import { stepPrinter } from './steps.ts';
+import { keySigner, nodeDigest, nodeHolder } from '@wangzheng/wallet/holder/node';
 
 export const ENROLL_USAGE = `usage: wangzheng wallet enroll --document-type T --document-number N --phone P [--passphrase 8DIGITS]
          [--label L] [--suite gm|intl] [--face self|other] [--outbox FILE] [--yes]
@@ -161,9 +162,10 @@ export async function enrollCommand(args: string[], ctx: Ctx): Promise<number> {
       documentType,
       phone,
       passphrase,
-      deviceKey: bound.deviceKey,
+      signer: keySigner(bound.deviceKey),
+      digest: nodeDigest,
       ...(label ? { label } : {}),
-      ...(guardianCredential ? { guardian: { credential: guardianCredential, deviceKey: wallet.deviceKey } } : {}),
+      ...(guardianCredential ? { guardian: nodeHolder(guardianCredential, wallet.deviceKey) } : {}),
       confirmReplacement: () => confirmReplacement(ctx, v.yes === true),
       consent: async (notice) => {
         if (notice.digest === consented) return { processing: true, sensitive: true };

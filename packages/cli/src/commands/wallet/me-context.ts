@@ -15,6 +15,7 @@ import { openKeystore } from '@wangzheng/wallet';
 import { MeClient } from '@wangzheng/wallet/me/client';
 import { defaultPlatformUrl, defaultWalletDir, passphraseOrAsk, serviceUrl, type Ctx } from './context.ts';
 import { ObservedClient } from './holder.ts';
+import { nodeHolder } from '@wangzheng/wallet/holder/node';
 
 /** Options every person's-controls subcommand takes. */
 export const ME_OPTIONS = {
@@ -39,7 +40,7 @@ export async function openMe(ctx: Ctx, v: MeValues): Promise<{ me: MeClient; pas
   const wallet = await openKeystore(v.wallet ?? defaultWalletDir(ctx.env), passphrase);
   const own = wallet.credentials.find((c) => c.holder === 'self');
   if (!own) throw new WzError('invalid_credential', 'This wallet holds no 网证 of its own; enroll first (wangzheng wallet enroll).');
-  return { me: new MeClient(new ObservedClient(platformUrl), { credential: own.sdJwt, deviceKey: wallet.deviceKey }), passphrase };
+  return { me: new MeClient(new ObservedClient(platformUrl), nodeHolder(own.sdJwt, wallet.deviceKey)), passphrase };
 }
 
 /** Text from the platform, safe to print on a terminal. */

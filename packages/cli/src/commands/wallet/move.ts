@@ -17,6 +17,7 @@ import { createKeystore, type Wallet } from '@wangzheng/wallet';
 import { InputError, type Ctx } from './context.ts';
 import { openControls, storeReissued } from './controls-context.ts';
 import { COMMON, ME_OPTIONS, shown, when } from './me-context.ts';
+import { keySigner } from '@wangzheng/wallet/holder/node';
 
 export const MOVE_USAGE = `usage: wangzheng wallet move --to DIR [--label L] ${COMMON}   (DIR: the new phone's wallet, created)`;
 
@@ -32,7 +33,7 @@ export async function moveCommand(args: string[], ctx: Ctx): Promise<number> {
   const fresh: Wallet = await createKeystore(v.to, o.passphrase, { suite: o.wallet.suite, ...(ctx.kdf ? { kdf: ctx.kdf } : {}), ...(v.label ? { label: v.label } : {}) });
   let moved;
   try {
-    moved = await o.controls.transfer(fresh.deviceKey, { passphrase: o.passphrase, ...(v.label ? { label: v.label } : {}) });
+    moved = await o.controls.transfer(keySigner(fresh.deviceKey), { passphrase: o.passphrase, ...(v.label ? { label: v.label } : {}) });
   } catch (e) {
     await rm(fresh.path, { force: true }); // nothing was bound to it
     throw e;

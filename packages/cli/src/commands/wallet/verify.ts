@@ -42,6 +42,7 @@ import { answerVerification, describeVerification, listPendingRequests, type Ver
 import { InputError, defaultOutbox, defaultPlatformUrl, defaultRegistryUrl, defaultWalletDir, passphraseOrAsk, serviceUrl, type Ctx } from './context.ts';
 import { ObservedClient, namedHardware, payloadOf } from './holder.ts';
 import { categoryName } from './me-context.ts';
+import { nodeHolder } from '@wangzheng/wallet/holder/node';
 
 export const VERIFY_USAGE = `usage: wangzheng wallet verify --ref REF | --link 'wangzheng://verify?ref=…&iss=…'
          [--yes | --decline] [--consent FIELD,… | --consent-all] [--passphrase X] [--face self|other]
@@ -262,8 +263,7 @@ export async function verifyCommand(args: string[], ctx: Ctx): Promise<number> {
   try {
     r = await answerVerification(client, {
       ref: target.ref,
-      credential: own.sdJwt,
-      deviceKey: wallet.deviceKey,
+      holder: nodeHolder(own.sdJwt, wallet.deviceKey),
       ...(passphrase !== undefined ? { passphrase } : {}),
       ...(captureFace ? { captureFace } : {}),
       consent: () => scopes,
@@ -305,7 +305,7 @@ export async function requestsCommand(args: string[], ctx: Ctx): Promise<number>
   if (!own) throw new WzError('invalid_credential', 'This wallet holds no 网证 of its own; enroll first (wangzheng wallet enroll).');
 
   // Who the person is: a presentation of the 网证 (no fields disclosed) over a fresh platform nonce.
-  const requests = await listPendingRequests(new ObservedClient(platformUrl), { credential: own.sdJwt, deviceKey: wallet.deviceKey });
+  const requests = await listPendingRequests(new ObservedClient(platformUrl), nodeHolder(own.sdJwt, wallet.deviceKey));
 
   if (v.json) {
     ctx.io.out(JSON.stringify({ requests }, null, 2));
