@@ -26,6 +26,8 @@ export interface ReceiptRequest {
   ref: string;
   /** `wangzheng://verify?ref=…&iss=…`: the same-device app link into the wallet. */
   link: string;
+  /** The same request in the platform's web wallet (`<issuer>/wallet/#/verify?ref=…&iss=…`): render it as the QR code a phone's camera opens. */
+  walletUrl: string;
   mode: Mode;
   /** The OpenID Connect `acr` value of the mode (`urn:wangzheng:acr:wz+face`, …). */
   acr: string;

@@ -40,6 +40,7 @@ describe('client_secret_basic (RFC 6749 §2.3.1), ES256 receipts', () => {
     expect(req).toMatchObject({ mode: 'wz', acr: ACR_VALUES.wz });
     expect(req.ref).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(req.link).toBe(`wangzheng://verify?ref=${req.ref}&iss=${encodeURIComponent(ISSUER)}`);
+    expect(req.walletUrl).toBe(`${ISSUER}/wallet/#/verify?ref=${req.ref}&iss=${encodeURIComponent(ISSUER)}`);
     expect((await wz.getStatus(req.requestId)).status).toBe('pending');
 
     const waiting = wz.waitForReceipt(req.requestId, { timeoutMs: 20_000, intervalMs: 50 });

@@ -6,8 +6,8 @@
  *
  * The page embeds the wallet reference (`data-ref`) and polls `authorize/status` every second;
  * when the person has answered, the status endpoint gives the redirect URL and the page goes
- * there. The QR code is the wallet link (cross-device); the button opens the same link on this
- * device.
+ * there. The QR code is the web wallet's URL for this request (a phone's camera opens it:
+ * cross-device); the button opens the same page on this device.
  */
 import type { FastifyReply } from 'fastify';
 import type { RpCategory } from '@wangzheng/core/rp/types';
@@ -103,10 +103,10 @@ export function renderAuthorizePage(v: AuthorizeView, nonce: string, statusPath:
 <dt>${bi('认证方式', 'Authentication mode')}</dt><dd>${bi(v.modeName.zh, v.modeName.en)}</dd>
 <dt>${bi('对方将获得', 'They will receive')}</dt><dd><ul>${fields}</ul></dd>
 </dl>
-<p>${bi('请用国家网络身份认证 App 扫描二维码，并在 App 中确认。', 'Scan the QR code with the national network identity app and approve there.')}</p>
+<p>${bi('请用手机扫描二维码，在网证钱包中确认。', 'Scan the QR code with your phone and approve in your 网证 wallet.')}</p>
 <div class="qr" role="img" aria-label="QR code">${v.qrSvg}</div>
-<a class="button" href="${escapeHtml(v.link)}">${bi('在本机打开 App', 'Open the app on this device')}</a>
-<p id="wz-state" aria-live="polite">${bi('等待您在 App 中确认…', 'Waiting for your approval in the app…')}</p>
+<a class="button" href="${escapeHtml(v.link)}">${bi('在本机打开网证钱包', 'Open the wallet on this device')}</a>
+<p id="wz-state" aria-live="polite">${bi('等待您在钱包中确认…', 'Waiting for your approval in the wallet…')}</p>
 <footer>${bi('有效期至', 'Valid until')} ${escapeHtml(v.expiresAt)}</footer>
 </main>`;
   return shell('网络身份认证 · Network identity', body, nonce, POLL_SCRIPT);

@@ -34,6 +34,12 @@ import type { AuthorizeView } from './page.ts';
 import { paramsOf, type Params } from './params.ts';
 import { oauthScopeString } from './scopes.ts';
 
+/** An absolute URL of our own origin as a path (the page links only to its own origin). */
+function sameOrigin(url: string): string {
+  const u = new URL(url);
+  return u.pathname + u.search + u.hash;
+}
+
 export const PAR_TTL_S = 60;
 export const CODE_TTL_MS = 60_000;
 export const ACCESS_TOKEN_TTL_S = 600;
@@ -130,10 +136,10 @@ export class OidcProvider {
         createdAt: now,
       });
       const d = await this.deps.verification.describe(created.ref);
-      const qrSvg = await QRCode.toString(created.link, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
+      const qrSvg = await QRCode.toString(created.walletUrl, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
       return {
         kind: 'page',
-        view: { rp: d.rp, modeName: d.modeName, scopes: d.scopes, ref: created.ref, link: created.link, qrSvg, expiresAt: d.expiresAt },
+        view: { rp: d.rp, modeName: d.modeName, scopes: d.scopes, ref: created.ref, link: sameOrigin(created.walletUrl), qrSvg, expiresAt: d.expiresAt },
         ...(browser !== browserCookie ? { browserCookie: browser } : {}),
       };
     } catch (e) {

@@ -64,7 +64,7 @@ export class Reverification {
       ttlMs: REVERIFY_TTL_MS,
     });
     // The reference reaches the person only through their own wallet's pending list.
-    const { ref: _ref, link: _link, ...forRp } = created;
+    const { ref: _ref, link: _link, walletUrl: _walletUrl, ...forRp } = created;
     return forRp as CreatedRequest;
   }
 

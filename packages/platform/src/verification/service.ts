@@ -62,11 +62,19 @@ export interface VerificationDeps {
 }
 
 
+/** The web wallet's page for request `ref`, on the platform's own origin (the wallet reads `ref` and `iss` from the fragment). */
+export function webWalletUrl(issuer: string, ref: string): string {
+  return `${new URL('wallet/', issuer.endsWith('/') ? issuer : `${issuer}/`).href}#/verify?ref=${ref}&iss=${encodeURIComponent(issuer)}`;
+}
+
 export interface CreatedRequest {
   requestId: string;
   /** What the wallet scans (QR) or follows (app link): a capability to see and answer the request. */
   ref: string;
+  /** `wangzheng://verify?ref=…&iss=…`: the app link (a native wallet app claims the scheme). */
   link: string;
+  /** The same request in the platform's web wallet (`<issuer>/wallet/#/verify?ref=…&iss=…`): what a phone's camera opens. */
+  walletUrl: string;
   mode: Mode;
   acr: string;
   expiresAt: string;
@@ -145,6 +153,7 @@ export class VerificationService {
       requestId: id,
       ref,
       link: `wangzheng://verify?ref=${ref}&iss=${encodeURIComponent(this.deps.issuer)}`,
+      walletUrl: webWalletUrl(this.deps.issuer, ref),
       mode,
       acr: ACR_VALUES[mode],
       expiresAt: new Date(now + ttl).toISOString(),
