@@ -153,6 +153,8 @@ export const ERROR_CODES = {
   // cancellation (注销) of a 网号: the typed confirmation; a second cancellation racing the first
   confirmation_required: 400,
   already_cancelled: 409,
+  // venue passes (/v1/me/venue-pass): the presentation must disclose exactly age_over_18 and name
+  venue_disclosure_required: 400,
   // our own faults
   registry_unavailable: 502,
   sms_unavailable: 503,

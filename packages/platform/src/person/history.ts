@@ -71,7 +71,9 @@ export type HistoryEvent =
       readonly toDeviceId: string;
       readonly credentialId: string;
       readonly credentialIds: readonly string[];
-    };
+    }
+  // a venue pass (场所码) for showing at a venue instead of the ID card (venue/): which claims it can reveal, not their values
+  | { readonly kind: 'venue_pass_issued'; readonly deviceId: string; readonly credentialId: string; readonly expiresAt: string; readonly claims: readonly string[] };
 
 export type HistoryKind = HistoryEvent['kind'];
 
@@ -91,6 +93,7 @@ export const HISTORY_KINDS = [
   'phone_changed',
   'credential_renewed',
   'device_transferred',
+  'venue_pass_issued',
 ] as const satisfies readonly HistoryKind[];
 
 // Every kind is listed: a kind added to the union and not to the list fails to compile here.

@@ -36,6 +36,7 @@ import { Bans, createPersonControls, registerLifecycleRoutes, registerPersonCont
 import { Cancellation } from '../lifecycle/cancel.ts';
 import { DEVELOPMENT_ROLES, parseRoleMap } from '../admin/roles.ts';
 import { AdminAuthenticator, Disclosures, registerDisclosureRoutes, registerRpAdminRoutes } from '../admin/index.ts';
+import { registerVenueRoutes } from '../venue/index.ts';
 
 export interface PlatformDeps {
   readonly config: Config;
@@ -255,6 +256,9 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
       now,
     }),
   );
+
+  // Venue passes (场所码): POST /v1/me/venue-pass, a signed pass the wallet shows as a QR code and venues check offline.
+  registerVenueRoutes(app, { auth: person.auth, store, protector: deps.protector, signing: deps.signing, suite: config.suite, issuerUrl: deps.issuer, now });
 
   app.get('/healthz', async () => {
     try {
