@@ -56,6 +56,20 @@ export async function allocateStatus(tx: StoreTx): Promise<{ list: string; idx: 
   throw new WzError('conflict', 'No free status position was found; try again.', { detail: `list ${list}` });
 }
 
+/**
+ * Every status list there is (`GET /status-lists`), for a verifier that caches them all ahead of
+ * time — the venue checker, which must work offline and cannot ask for the one it needs. Lists
+ * are numbered from 1 up to the open one; a list with no position allocated yet is left out.
+ */
+export async function statusListIndex(store: StoreReader, issuer: string): Promise<{ lists: string[]; ttl: number }> {
+  const open = (await store.counters.get('status_list.open')) || 1;
+  const lists: string[] = [];
+  for (let n = 1; n <= open; n++) {
+    if ((await store.counters.get(`status_list.${n}.allocated`)) > 0) lists.push(statusListUri(issuer, String(n)));
+  }
+  return { lists, ttl: STATUS_LIST_TTL };
+}
+
 export interface StatusListAnswer {
   readonly token: string;
   /** A strong validator of the statuses (not of the signature, which changes with `iat`). */

@@ -24,7 +24,7 @@ import { createPlatformPassiveAuth, createRegistryClient, loadTrustAnchors, type
 import type { PlatformSecrets } from '../secrets.ts';
 import { openStore, type Store, type StoreConfig } from '../store/index.ts';
 import { HolderVerifier } from '../credential/holder.ts';
-import { statusListToken, STATUS_LIST_TTL } from '../credential/status-list.ts';
+import { statusListIndex, statusListToken, STATUS_LIST_TTL } from '../credential/status-list.ts';
 import { registerVerificationRoutes, Reverification, VerificationService } from '../verification/index.ts';
 import { OidcProvider, registerOidcRoutes } from '../oidc/index.ts';
 import { createPersonApi, registerPersonRoutes, type PersonApi } from '../person/index.ts';
@@ -276,6 +276,11 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
   });
 
   // Token Status Lists, signed with the key of the platform's default suite.
+  app.get('/status-lists', async (_req, reply) => {
+    void reply.header('cache-control', 'public, no-cache');
+    return statusListIndex(store.reader, deps.issuer);
+  });
+
   app.get('/status-lists/:list', async (req, reply) => {
     const { list } = req.params as { list: string };
     const { token, etag } = await statusListToken(store.reader, config.suite === 'gm' ? deps.signing.gm : deps.signing.intl, deps.issuer, list, now());

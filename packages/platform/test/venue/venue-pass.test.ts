@@ -198,6 +198,16 @@ describeEachEngine('venue pass: POST /v1/me/venue-pass and the offline check', (
     expect(await rejectionCode(requestVenuePass(gm.client, carol.holder))).toBe('credential_revoked');
   });
 
+  it('GET /status-lists names every list there is (what an offline checker downloads ahead of time), each one fetchable, with the ttl', async () => {
+    const index = (await (await fetch(`${gm.url}/status-lists`)).json()) as { lists: string[]; ttl: number };
+    expect(index.ttl).toBe(60);
+    expect(index.lists).toContain(`${gm.platform.deps.issuer}/status-lists/1`);
+    for (const uri of index.lists) {
+      const r = await fetch(`${gm.url}${new URL(uri).pathname}`);
+      expect([uri, r.status]).toEqual([uri, 200]);
+    }
+  });
+
   it('a revoked 网证 (a lost phone) → venue_revoked once the status lookup says revoked', async () => {
     const grant = await requestVenuePass(gm.client, dave.holder);
     expect(await gm.platform.deps.store.credentials.setStatus(dave.credentialId, 'revoked', { reason: 'device_lost' })).toBe(true);
