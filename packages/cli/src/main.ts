@@ -13,6 +13,7 @@
 import { CodedError } from '@wangzheng/core/errors';
 
 import type { Io } from './io.ts';
+import { cli } from './util/invocation.ts';
 
 export type { Io } from './io.ts';
 
@@ -47,7 +48,7 @@ function usage(): string {
     '',
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `wangzheng <command> --help` for a command\'s options.',
+    `Run \`${cli(process.env, '<command> --help')}\` for a command's options.`,
   ].join('\n');
 }
 

@@ -77,7 +77,7 @@ describe('wallet cancel', () => {
     expect(r.out).toContain('网证立即在所有平台失效');
     expect(r.out).toContain('your 网证 stops working everywhere');
     expect(r.out).toContain('every service that verified you is told');
-    expect(r.out).toContain('wangzheng wallet export --out FILE');
+    expect(r.out).toContain('to keep a copy, first run: npx wangzheng wallet export --out FILE');
     expect(r.prompts).toContain('type 注销 or CANCEL to confirm');
     expect([await exists(alice), existsSync(keystore(alice))]).toEqual([true, true]);
     clean(alice, r);

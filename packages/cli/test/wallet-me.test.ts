@@ -121,7 +121,7 @@ describe('wallet history, authorizations, withdraw', () => {
     expect(a.code).toBe(0);
     expect(a.out).toContain('示例银行 CLI (银行 bank)');
     expect(a.out).toMatch(/consented\s+masked_name/);
-    expect(a.out).toContain(`wangzheng wallet withdraw ${bank.clientId}`);
+    expect(a.out).toContain(`withdraw        npx wangzheng wallet withdraw ${bank.clientId}`);
     const w = await run('withdraw', bank.clientId);
     expect([w.code, w.err]).toEqual([0, '']);
     expect(w.out).toContain('1 consent(s) withdrawn, 0 access token(s) revoked');

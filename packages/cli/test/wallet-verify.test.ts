@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACR_VALUES } from '@wangzheng/core/verification/modes';
+import { maskIdNumber, maskName } from '@wangzheng/core/verification/disclosure';
 import { WangzhengClient, type Receipt } from '@wangzheng/sdk';
 import type { Started } from '../src/commands/start.ts';
 import { registryAdults, startTestSystem } from './support/system.ts';
@@ -185,18 +186,36 @@ describe('wallet verify: consenting to fields (Art. 8, PIPL Art. 29: sensitive o
     expect(receipt.claims!.masked_phone_number).toBe('139****7001');
   });
 
-  it('on a terminal the sensitive field is asked separately; refusing it refuses the verification', async () => {
+  it('on a terminal: the passphrase first, then each field named in both languages with the value it would receive, the sensitive one asked separately; refusing it refuses the verification', async () => {
     const req = await ask(bank, 'wz', ['masked_name', 'masked_id_number']);
-    const no = await wallet(verify(req.ref), ['y', 'y', 'n', PASS]);
-    expect(no.prompts).toContain('Share masked_name with bank.example.cn 测试机构? 是否同意提供以上信息？ [y/N]');
-    expect(no.prompts).toContain('Separately: share masked_id_number (证件号码（脱敏） masked ID number, sensitive) with bank.example.cn 测试机构? 是否单独同意提供该敏感个人信息？ [y/N]');
+    const no = await wallet(verify(req.ref), ['y', PASS, 'y', 'n']);
+    // The consent questions show what would be sent (from the person's own 网证), not the internal field names.
+    const share = /^Share with bank\.example\.cn 测试机构: 姓名（脱敏） masked name “(.\*+)”\? 是否同意提供以上信息？ \[y\/N\] $/m.exec(no.prompts);
+    expect(share?.[1]).toBe(maskName(person.name));
+    expect(no.prompts).toContain(
+      `Separately, sensitive personal information: share 证件号码（脱敏） masked ID number “${maskIdNumber(person.documentNumber)}” with bank.example.cn 测试机构 (legal basis: 反洗钱法 第二十九条 (masked_id_number))? 是否单独同意提供该敏感个人信息？ [y/N]`,
+    );
+    expect(no.prompts).not.toMatch(/Share masked_name|share masked_id_number/);
+    expect(no.prompts.indexOf('passphrase (8 digits): ')).toBeLessThan(no.prompts.indexOf('Share with'));
+    expect(no.out).toMatch(/^ {4}姓名（脱敏） masked name {2}“.\*+” {2}\(legal basis: 反洗钱法 第二十九条 \(masked_name\)\)$/m);
+    expect(no.out).toMatch(/^ {4}证件号码（脱敏） masked ID number {2}“\d{4}\*{10}\d{3}[\dX]” {2}\[SENSITIVE 敏感个人信息\] {2}\(legal basis: /m);
+    expect(no.out + no.err + no.prompts).not.toContain(person.name);
+    expect(no.out + no.err + no.prompts).not.toContain(person.documentNumber);
     expect(no.code).toBe(1);
     expect(no.err).toContain('[consent_required]');
 
-    const yes = await wallet(verify(req.ref), ['y', 'y', 'y', PASS]);
+    const yes = await wallet(verify(req.ref), ['y', PASS, 'y', 'y']);
     expect(yes.code).toBe(0);
     const receipt = await receiptOf(bank, req.requestId);
     expect(Object.keys(receipt.claims ?? {}).sort()).toEqual(['masked_document_number', 'masked_name']);
+  });
+
+  it('the masked phone number, which the wallet does not keep, is named for what it is', async () => {
+    const req = await ask(bank, 'wz', ['masked_phone']);
+    const r = await wallet(verify(req.ref), ['y', PASS, 'y']);
+    expect(r.prompts).toContain('Share with bank.example.cn 测试机构: 手机号（脱敏） masked phone number your bound mobile number, masked like 138****5678 (the platform fills it in; this wallet does not keep it)? 是否同意提供以上信息？');
+    expect(r.code).toBe(0);
+    expect((await receiptOf(bank, req.requestId)).claims).toEqual({ masked_phone_number: '139****7001' });
   });
 
   it('--consent-all consents to every field asked', async () => {
@@ -356,5 +375,20 @@ describe('Art. 5 in the CLI wallet: a child under 14 at a service, approved by t
     expect((await wallet(['verify', '--ref', ref, '--yes', '--passphrase', GPASS, ...gFlags])).code).toBe(0);
     expect((await receiptOf(shop, req.requestId)).result).toBe('pass');
     expect((await wallet(['verify', '--ref', 'AAAAAAAAAAAAAAAAAAAAAA', '--yes', '--ward', 'not-a-netid', ...gFlags])).code).toBe(2);
+
+    // A service that asks for a field: the guardian, approving on a terminal, is not asked to
+    // consent to their own values — the service receives the result only.
+    const kids = await makeRp({ category: 'internet_service', alg: 'ES256', host: 'kids.example.cn', approve: ['masked_name'] });
+    const kreq = await ask(kids, 'wz', ['masked_name']);
+    const child2 = await wallet(['verify', '--ref', kreq.ref, '--yes', '--consent-all', '--passphrase', CPASS, '--ward', netid, ...gFlags]);
+    expect(child2.code).toBe(0);
+    expect((await kids.wz.getStatus(kreq.requestId)).status).toBe('pending');
+    const kref = /wallet verify --ref=([A-Za-z0-9_-]{22})/.exec((await wallet(['requests', '--passphrase', GPASS, ...gFlags.slice(0, 4)])).out)![1]!;
+    const approved = await wallet(['verify', '--ref', kref, ...gFlags], ['y', GPASS]);
+    expect(approved.out).toMatch(/first use of your ward .\*+'s 网证 at kids\.example\.cn 测试机构: you approve for them, and it receives the result only/);
+    expect(approved.prompts).not.toContain('Share with');
+    expect(approved.code).toBe(0);
+    const kreceipt = await receiptOf(kids, kreq.requestId);
+    expect([kreceipt.result, kreceipt.claims]).toEqual(['pass', undefined]);
   });
 });

@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@wangzheng/platform/config';
 import { readOutbox } from '@wangzheng/platform/sms/sender';
 import { DOCUMENT_TYPES } from '@wangzheng/core/documents/document-types';
+import { makeIdNumber } from '@wangzheng/core/documents/gb11643';
+import { birthDateSpellings, checkPassphrase } from '@wangzheng/core/passphrase/policy';
 import { openKeystore } from '@wangzheng/wallet';
 import { startSystem, type Started } from '../src/commands/start.ts';
 import { PENDING_FILE } from '../src/commands/wallet/holder.ts';
@@ -62,6 +64,13 @@ function guardianOf(child: Person): Person {
 
 let phoneSeq = 0;
 const phone = (): string => `1390000${String(++phoneSeq).padStart(4, '0')}`;
+
+/** The SMS code the platform sent to `tel` (read from the development outbox when the wallet asks for it). */
+const smsCode = (tel: string) => (): string => readOutbox(path.join(dir, 'sms-outbox.jsonl'), tel)!.code;
+/** A spelling of `birthDate` (YYYY-MM-DD) that keeps every rule but the birth-date one. */
+const birthDatePassphrase = (birthDate: string): string => birthDateSpellings(birthDate).find((x) => checkPassphrase(x) === undefined)!;
+/** A 6-digit code that is not the one sent. */
+const wrongCode = (tel: string) => (): string => String((Number(smsCode(tel)()) + 1) % 1_000_000).padStart(6, '0');
 
 // ------------------------------------------------------------------ running the command
 
@@ -228,7 +237,9 @@ describe('Art. 5: 14–17 — the minor enrolls, the guardian approves by code, 
     expect(m.code).toBe(0);
     const code = /approval code\s+([2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4})/.exec(m.out)?.[1];
     expect(code).toBeDefined();
-    expect(m.out).toMatch(/wangzheng wallet approve --code /);
+    // The hints name the command the way it runs here: no `wangzheng` on this test's (empty) PATH.
+    expect(m.out).toMatch(/The guardian runs, from their own wallet: +npx wangzheng wallet approve --code [2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$/m);
+    expect(m.out).toMatch(/Then collect your 网证 here: +npx wangzheng wallet collect --wallet /m);
     const pendingFile = path.join(walletDir('minor'), PENDING_FILE);
     expect(statSync(pendingFile).mode & 0o777).toBe(0o600);
     const token = (JSON.parse(readFileSync(pendingFile, 'utf8')) as { pending: { token: string } }).pending.token;
@@ -247,6 +258,7 @@ describe('Art. 5: 14–17 — the minor enrolls, the guardian approves by code, 
     const a = await wallet(['approve', '--code', code!.toLowerCase(), '--yes', '--wallet', walletDir('guardian-a'), '--passphrase', '39571846', '--platform', sys.platformUrl]);
     expect(a.err).toBe('');
     expect(a.code).toBe(0);
+    expect(a.out).toContain('the minor now runs `npx wangzheng wallet collect` on their own wallet');
     expect(a.out).toMatch(/^enrollment of .\*+, 居民身份证 \(resident_id_card\), age 14–17$/mu);
     expect(a.out).toMatch(/^approved/m);
     expect(a.out).not.toContain(minor.name);
@@ -336,7 +348,8 @@ describe('wallet enroll, interactive (answers fed to the prompts)', () => {
   it('asks type (8 listed with Chinese names), number, phone; prints the notice; two consents; passphrase twice without echo', async () => {
     const p = people(`d.type = 'resident_id_card' AND ${VALID_DOC} AND ${ADULT}`, [], 12)[11]!;
     const typeNo = String(DOCUMENT_TYPES.indexOf(p.documentType as (typeof DOCUMENT_TYPES)[number]) + 1);
-    const r = await wallet(['enroll', '--wallet', walletDir('interactive'), ...services()], [typeNo, p.documentNumber, phone(), 'y', 'y', '12345678', '83920174', '83920174']);
+    const tel = phone();
+    const r = await wallet(['enroll', '--wallet', walletDir('interactive'), ...services()], [typeNo, p.documentNumber, tel, 'y', 'y', '12345678', '83920174', '83920174', smsCode(tel)]);
     expect(r.err).toMatch(/must not be a run of consecutive digits/); // the weak one is refused, then asked again
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/1\. 居民身份证\s+resident_id_card/);
@@ -344,7 +357,7 @@ describe('wallet enroll, interactive (answers fed to the prompts)', () => {
     expect(r.out).toContain('为您申领网号、网证'); // zh and en of each section
     expect(r.out).toContain('To issue your network ID number');
     expect(r.out).toContain('人脸信息、身份证件号码。');
-    expect(r.prompts).toMatch(/document type .*document number .*mobile number .*consent to the processing .*separately consent .*choose a passphrase .*repeat the passphrase/s);
+    expect(r.prompts).toMatch(/document type .*document number .*mobile number .*consent to the processing .*separately consent .*choose a passphrase .*repeat the passphrase.*code from the text message/s);
     expect(r.out + r.err + r.prompts).not.toContain('83920174');
     expect(r.out).toMatch(/网号\s+[0-9A-Z]{10}/);
   });
@@ -355,5 +368,152 @@ describe('wallet enroll, interactive (answers fed to the prompts)', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/\[consent_required\]$/m);
     expect(existsSync(walletDir('declined'))).toBe(false);
+  });
+});
+
+describe('wallet enroll on a terminal: what the person can correct is asked again, not the end (issue #8 §1)', () => {
+  // Adults who are nobody's guardian and not picked by the tests above.
+  const fresh = (i: number): Person =>
+    people(`d.type = 'resident_id_card' AND ${VALID_DOC} AND ${ADULT} AND NOT EXISTS (SELECT 1 FROM guardianships g WHERE g.guardian_id = p.id)`, [], 60)[30 + i]!;
+  /** The same number with another check character: a typing error the format catches. */
+  const typo = (n: string): string => `${n.slice(0, 17)}${n[17] === '1' ? '2' : '1'}`;
+
+  it('a mistyped document number is shown and asked again; a weak passphrase too, with its reason (the birth date in the ID number among them)', async () => {
+    const p = fresh(0);
+    const tel = phone();
+    const birth = birthDatePassphrase(`${p.documentNumber.slice(6, 10)}-${p.documentNumber.slice(10, 12)}-${p.documentNumber.slice(12, 14)}`);
+    const r = await wallet(
+      ['enroll', '--document-type', p.documentType, '--wallet', walletDir('retype'), ...services()],
+      [typo(p.documentNumber), p.documentNumber, tel, 'y', 'y', birth, '12121212', '58273914', '58273914', smsCode(tel)],
+    );
+    expect(r.err).toContain('The identity number check character is wrong (a typing error?). Type it again.');
+    expect(r.err).toContain('The passphrase must not be your birth date. Choose another.');
+    expect(r.err).toContain('The passphrase must not be a short group of digits repeated. Choose another.');
+    expect(r.code).toBe(0);
+    expect(r.prompts.match(/document number \(居民身份证\)/g)).toHaveLength(2);
+    expect(r.out).toMatch(/网号\s+[0-9A-Z]{10}/);
+    for (const secret of [p.documentNumber, birth, '58273914']) expect(r.out + r.err + r.prompts).not.toContain(secret);
+  });
+
+  it('flags typed on a terminal: a wrong --document-number or a weak --passphrase is shown and asked for', async () => {
+    const p = fresh(1);
+    const tel = phone();
+    const r = await wallet(
+      ['enroll', '--document-type', p.documentType, '--document-number', typo(p.documentNumber), '--phone', tel, '--passphrase', '12345678', '--yes', '--wallet', walletDir('retype-flags'), ...services()],
+      [p.documentNumber, '64829137', '64829137', smsCode(tel)],
+    );
+    expect(r.err).toMatch(/^--document-number: The identity number check character is wrong \(a typing error\?\)\. Type it again\.$/m);
+    expect(r.err).toMatch(/^--passphrase: The passphrase must not be a run of consecutive digits\. Choose another\.$/m);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/网号\s+[0-9A-Z]{10}/);
+  });
+
+  it('a well-formed number the registry does not know: the chip step says so and offers to type it again; the enrollment starts over and succeeds', async () => {
+    const p = fresh(2);
+    const taken = sys.registry!.db.prepare('SELECT 1 FROM documents WHERE number = ?');
+    let unknown = '';
+    for (let seq = 1; seq < 1000 && unknown === ''; seq++) {
+      const n = makeIdNumber({ regionCode: p.documentNumber.slice(0, 6), birthDate: `${p.documentNumber.slice(6, 10)}-${p.documentNumber.slice(10, 12)}-${p.documentNumber.slice(12, 14)}`, sequence: seq });
+      if (taken.get(n) === undefined) unknown = n;
+    }
+    const flags = (name: string, tel: string): string[] => ['enroll', '--document-type', 'resident_id_card', '--document-number', unknown, '--phone', tel, '--passphrase', '58273914', '--yes', '--wallet', walletDir(name), ...services()];
+
+    // Without a terminal: the refusal ends it, as before, and the keystore created for it is gone.
+    const script = await wallet(flags('unknown-script', phone()));
+    expect(script.code).toBe(1);
+    expect(script.err).toMatch(/^wangzheng wallet enroll: No such document in the registry\. \[unknown_person\]$/m);
+    expect(existsSync(path.join(walletDir('unknown-script'), 'wallet.json'))).toBe(false);
+
+    const tel = phone();
+    const r = await wallet(flags('unknown-number', tel), ['y', p.documentNumber, smsCode(tel)]);
+    expect(r.out).toMatch(/^\[1\/7\] chip: reading the document chip \(NFC\) … failed$/m);
+    expect(r.err).toContain('the registry knows no 居民身份证 (resident_id_card) with this number (No such document in the registry.) — a typing error?');
+    expect(r.prompts).toContain('Type the document number again? 是否重新输入证件号码？ [y/N]');
+    expect(r.out).toContain('enrolling again with the new number');
+    expect(r.err).not.toContain('wangzheng wallet enroll:');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^\[1\/7\] chip: reading the document chip \(NFC\) … ok$/m);
+    expect(r.out).toMatch(/网号\s+[0-9A-Z]{10}/);
+  });
+
+  it('an existing wallet is checked before the notice and before any other question: a wrong passphrase is asked again, then the bound wallet refuses', async () => {
+    const r = await wallet(['enroll', '--wallet', walletDir('adult'), ...services()], ['59372816', '48273915']);
+    expect(r.prompts).toMatch(/^passphrase \(opens your wallet; the same 8 digits become your 网证’s\): /);
+    expect(r.err).toContain('The passphrase does not open this wallet. Try again.');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/already holds a 网证 .*\[conflict\]$/m);
+    expect(r.out).not.toContain('个人信息处理告知');
+    expect(r.prompts).not.toMatch(/document type|document number|mobile number|consent/);
+
+    const wrong = await wallet(['enroll', '--wallet', walletDir('adult'), ...services()], ['11111112', '11111113', '11111114']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toMatch(/^wangzheng wallet enroll: The passphrase does not open this wallet\. \[wrong_passphrase\]$/m);
+    expect(wrong.out).not.toContain('个人信息处理告知');
+    expect(wrong.prompts).not.toMatch(/document type|consent/);
+
+    // A guardian enrolling a ward opens the guardian's wallet first, too.
+    const g = await wallet(['enroll', '--guardian-wallet', walletDir('adult'), ...services()], ['11111112', '11111113', '11111114']);
+    expect(g.code).toBe(1);
+    expect(g.err).toMatch(/\[wrong_passphrase\]$/m);
+    expect(g.prompts).toMatch(/^the guardian’s passphrase/);
+    expect(g.out).not.toContain('个人信息处理告知');
+    expect(g.prompts).not.toMatch(/document type|consent|child’s passphrase/);
+  });
+
+  it('the person types the SMS code: a malformed one is asked again here, a wrong one the platform refuses (otp_invalid) and it is asked again; the right one enrolls', async () => {
+    const p = fresh(3);
+    const tel = phone();
+    const outbox = path.join(dir, 'sms-outbox.jsonl');
+    const r = await wallet(['enroll', '--document-type', p.documentType, '--document-number', p.documentNumber, '--phone', tel, '--passphrase', '58273914', '--yes', '--wallet', walletDir('sms'), ...services()], [
+      '12 34',
+      wrongCode(tel),
+      smsCode(tel),
+    ]);
+    expect(r.out).toContain(`A text message with a 6-digit code was sent to 139****${tel.slice(-4)}.`);
+    expect(r.out).toContain(`the platform writes each text to ${outbox}`);
+    expect(r.err).toContain('the code is the 6 digits in the text message');
+    expect(r.err).toMatch(/^Wrong code; 4 tries left\. \[otp_invalid\]$/m);
+    expect(r.prompts).toContain('code from the text message (短信验证码, 6 digits): ');
+    expect(r.prompts).toContain('type the code again (6 digits): ');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^\[4\/7\] phone_code: entering the one-time code from the SMS … ok$/m);
+    expect(r.out).toMatch(/网号\s+[0-9A-Z]{10}/);
+    expect(r.out + r.err).not.toContain(smsCode(tel)());
+  });
+
+  it('five wrong SMS codes: the platform ends the enrollment (too_many_attempts), nothing is asked after that, no keystore is left', async () => {
+    const p = fresh(4);
+    const tel = phone();
+    const r = await wallet(['enroll', '--document-type', p.documentType, '--document-number', p.documentNumber, '--phone', tel, '--passphrase', '58273914', '--yes', '--wallet', walletDir('sms-5'), ...services()], [
+      ...Array.from({ length: 5 }, () => wrongCode(tel)),
+      smsCode(tel),
+    ]);
+    expect(r.err).toMatch(/^Wrong code; 1 try left\. \[otp_invalid\]$/m);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^wangzheng wallet enroll: 5 wrong codes: this enrollment has ended\. Start again\. \[too_many_attempts\]$/m);
+    expect(r.prompts.match(/code/g)).toHaveLength(5);
+    expect(existsSync(path.join(walletDir('sms-5'), 'wallet.json'))).toBe(false);
+  });
+
+  it('a passphrase the platform refuses for the birth date, which a travel permit’s number does not carry: asked again, the new keystore re-sealed under the new one', async () => {
+    // Residents of Hong Kong, Macao, Taiwan or citizens abroad: their travel document is their only one to enroll with here.
+    const q = sys.registry!.db
+      .prepare(
+        `SELECT d.type AS documentType, d.number AS documentNumber, p.birth_date AS birthDate FROM documents d JOIN persons p ON p.id = d.person_id
+         WHERE d.type IN ('hk_macau_travel_permit', 'taiwan_travel_permit', 'passport_abroad') AND ${VALID_DOC} AND ${ADULT} ORDER BY d.id LIMIT 1`,
+      )
+      .get() as { documentType: string; documentNumber: string; birthDate: string };
+    const birth = birthDatePassphrase(q.birthDate);
+    const tel = phone();
+    const r = await wallet(
+      ['enroll', '--document-type', q.documentType, '--document-number', q.documentNumber, '--phone', tel, '--passphrase', birth, '--yes', '--wallet', walletDir('travel-permit'), ...services()],
+      [smsCode(tel), '64829137', '64829137'],
+    );
+    expect(r.err).toMatch(/^The passphrase must not be your birth date\. \[weak_passphrase\]$/m);
+    expect(r.prompts).toContain('choose another passphrase (口令, 8 digits): ');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/网号\s+[0-9A-Z]{10}/);
+    expect((await wallet(['show', '--wallet', walletDir('travel-permit'), '--passphrase', '64829137'])).code).toBe(0);
+    expect((await wallet(['show', '--wallet', walletDir('travel-permit'), '--passphrase', birth])).code).toBe(1);
   });
 });

@@ -12,11 +12,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino, { type Logger } from 'pino';
-import { loadConfig, sqlitePath, type Config } from '@wangzheng/platform/config';
+import { loadConfig, smsOutboxPath, sqlitePath, type Config } from '@wangzheng/platform/config';
 import { resolveSecrets } from '@wangzheng/platform/secrets';
 import { createPlatform, type Platform } from '@wangzheng/platform/server/platform';
 import { createRegistryServer, type RegistryServer } from '@wangzheng/registry-sim/http/server';
 import type { Io } from '../io.ts';
+import { cli } from '../util/invocation.ts';
 import { untilSignalled } from '../util/signals.ts';
 
 const USAGE = 'usage: wangzheng start [--port P] [--registry-port P] [--host H] [--no-registry]';
@@ -133,9 +134,9 @@ export async function startCommand(args: string[], io: Io): Promise<number> {
       const env = cfg.dataDir === '.wangzheng' ? '' : `WZ_DATA_DIR=${cfg.dataDir} `;
       io.out('');
       io.out('Enroll the sample adult from the CLI wallet (in another terminal):');
-      io.out(`  ${env}npx wangzheng wallet enroll --document-type ${adult.documentType} --document-number ${adult.documentNumber} --phone 13800138000 --platform ${started.platformUrl} --registry ${started.registryUrl}`);
-      io.out(`  ${env}npx wangzheng wallet show`);
-      io.out('  (the SMS code is read from the development outbox; docs/enrollment.md explains every step)');
+      io.out(`  ${env}${cli(process.env, 'wallet enroll')} --document-type ${adult.documentType} --document-number ${adult.documentNumber} --phone 13800138000 --platform ${started.platformUrl} --registry ${started.registryUrl}`);
+      io.out(`  ${env}${cli(process.env, 'wallet show')}`);
+      io.out(`  (the wallet asks for the SMS code: no phone receives it in development, the platform writes it to ${smsOutboxPath(cfg)}; docs/enrollment.md explains every step)`);
     }
   }
   io.out('');

@@ -71,11 +71,15 @@ ${Object.values(SUBCOMMANDS)
 
 export async function walletCommand(args: string[], io: Io, deps: WalletDeps = {}): Promise<number> {
   const [sub, ...rest] = args;
+  if (sub === 'help' && rest[0] !== undefined && Object.hasOwn(SUBCOMMANDS, rest[0])) {
+    io.out(SUBCOMMANDS[rest[0]]!.usage);
+    return 0;
+  }
   if (sub === undefined || sub === 'help' || sub === '--help' || sub === '-h') {
     io.out(USAGE);
     return sub === undefined ? 2 : 0;
   }
-  const command = SUBCOMMANDS[sub];
+  const command = Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
   if (!command) {
     io.err(`wangzheng wallet: unknown subcommand '${sub}'\n${USAGE}`);
     return 2;

@@ -16,6 +16,7 @@ import { nodeHolder } from '@wangzheng/wallet/holder/node';
 import { InputError, defaultPlatformUrl, defaultWalletDir, passphraseOrAsk, serviceUrl, type Ctx } from './context.ts';
 import { printIssued } from './enroll.ts';
 import { ObservedClient, PENDING_FILE, checkIssued, payloadOf, readPending, removePending } from './holder.ts';
+import { cli } from '../../util/invocation.ts';
 
 export const APPROVE_USAGE = `usage: wangzheng wallet approve --code CODE [--yes | --decline] [--passphrase X] [--wallet DIR] [--platform URL]
   shows whose enrollment the code is for (name masked, document, age) and asks; --yes approves
@@ -60,7 +61,7 @@ export async function approveCommand(args: string[], ctx: Ctx): Promise<number> 
     },
   });
   if (r.status === 'approved') {
-    ctx.io.out('approved: the 网证 is issued; the minor now runs `wangzheng wallet collect` on their own wallet');
+    ctx.io.out(`approved: the 网证 is issued; the minor now runs \`${cli(ctx.env, 'wallet collect')}\` on their own wallet`);
   } else {
     ctx.io.out('declined: that enrollment has ended');
   }
@@ -75,7 +76,7 @@ export async function collectCommand(args: string[], ctx: Ctx): Promise<number> 
   });
   const dir = v.wallet ?? defaultWalletDir(ctx.env);
   const pending = await readPending(dir);
-  if (!pending) throw new WzError('enrollment_not_found', `No enrollment waits in ${dir} (${PENDING_FILE}); run \`wangzheng wallet enroll\` first.`);
+  if (!pending) throw new WzError('enrollment_not_found', `No enrollment waits in ${dir} (${PENDING_FILE}); run \`${cli(ctx.env, 'wallet enroll')}\` first.`);
   const platformUrl = serviceUrl(v.platform ?? pending.platform, 'platform');
   const wallet = await openKeystore(dir, await passphraseOrAsk(ctx, v.passphrase));
   if (wallet.deviceKey.publicKey.thumbprint !== pending.deviceKid) {

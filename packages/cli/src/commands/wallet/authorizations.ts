@@ -12,6 +12,7 @@ import { isClientId } from '@wangzheng/core/rp/client-id';
 import type { AuthorizationView } from '@wangzheng/core/person/views';
 import { InputError, type Ctx } from './context.ts';
 import { COMMON, ME_OPTIONS, categoryName, openMe, shown, when } from './me-context.ts';
+import { cli } from '../../util/invocation.ts';
 
 export const AUTHORIZATIONS_USAGE = `usage: wangzheng wallet authorizations ${COMMON}`;
 export const WITHDRAW_USAGE = `usage: wangzheng wallet withdraw <client id> ${COMMON}   (the service's consents and tokens end)`;
@@ -25,7 +26,7 @@ function printAuthorization(ctx: Ctx, a: AuthorizationView): void {
     ctx.io.out(`  consented       ${what}${c.sensitive ? '  [敏感 sensitive, separate consent]' : ''}  since ${when(c.grantedAt)}`);
   }
   if (a.activeAccessTokens > 0) ctx.io.out(`  access tokens   ${a.activeAccessTokens} active`);
-  ctx.io.out(`  withdraw        wangzheng wallet withdraw ${isClientId(a.clientId) ? a.clientId : '(malformed client id)'}`);
+  ctx.io.out(`  withdraw        ${cli(ctx.env, 'wallet withdraw')} ${isClientId(a.clientId) ? a.clientId : '(malformed client id)'}`);
 }
 
 export async function authorizationsCommand(args: string[], ctx: Ctx): Promise<number> {
@@ -46,9 +47,9 @@ export async function authorizationsCommand(args: string[], ctx: Ctx): Promise<n
 
 export async function withdrawCommand(args: string[], ctx: Ctx): Promise<number> {
   const { values: v, positionals } = parseArgs({ args, options: ME_OPTIONS, strict: true, allowPositionals: true });
-  if (positionals.length !== 1) throw new InputError('give exactly one client id: wangzheng wallet withdraw <client id>', undefined, true);
+  if (positionals.length !== 1) throw new InputError(`give exactly one client id: ${cli(ctx.env, 'wallet withdraw <client id>')}`, undefined, true);
   const clientId = positionals[0]!;
-  if (!isClientId(clientId)) throw new InputError('a client id is rp_ followed by 22 letters, digits, - or _ (see wangzheng wallet authorizations)');
+  if (!isClientId(clientId)) throw new InputError(`a client id is rp_ followed by 22 letters, digits, - or _ (see ${cli(ctx.env, 'wallet authorizations')})`);
   const { me } = await openMe(ctx, v);
   const w = await me.withdraw(clientId);
   if (v.json) {

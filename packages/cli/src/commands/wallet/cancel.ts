@@ -24,15 +24,16 @@ import { InputError, defaultPlatformUrl, defaultWalletDir, passphraseOrAsk, serv
 import { ObservedClient } from './holder.ts';
 import { COMMON, ME_OPTIONS } from './me-context.ts';
 import { nodeHolder } from '@wangzheng/wallet/holder/node';
+import { cli } from '../../util/invocation.ts';
 
 export const CANCEL_USAGE = `usage: wangzheng wallet cancel [--yes] [--keep-wallet] ${COMMON}   (cancels your 网号: cannot be undone)`;
 
-export const CANCEL_WARNING = `注销网号 CANCEL YOUR 网号 — this cannot be undone:
+export const cancelWarning = (env: NodeJS.ProcessEnv): string => `注销网号 CANCEL YOUR 网号 — this cannot be undone:
   · 网证立即在所有平台失效               your 网证 stops working everywhere, at once
   · 核验过您的平台都会收到注销通知         every service that verified you is told (account purged)
   · 个人信息、核验记录、授权、设备全部删除  your personal data, history, authorizations and devices are deleted:
     此后无法查看或导出                      nothing can be viewed or exported afterwards
-  · 如需留存，请先导出                     to keep a copy, first run: wangzheng wallet export --out FILE
+  · 如需留存，请先导出                     to keep a copy, first run: ${cli(env, 'wallet export --out FILE')}
   · 本设备上的钱包文件也将删除              this wallet's keystore is deleted too (--keep-wallet keeps it)
   · 日后可重新申领，网号不变                you may enroll again later and will get the same 网号`;
 
@@ -42,7 +43,7 @@ export async function cancelCommand(args: string[], ctx: Ctx): Promise<number> {
     throw new InputError('cancelling needs your typed confirmation; without a terminal to ask, pass --yes', 'confirmation_required', true);
   }
   const platformUrl = serviceUrl(v.platform ?? defaultPlatformUrl(ctx.env), 'platform');
-  if (!v.json) ctx.io.out(CANCEL_WARNING);
+  if (!v.json) ctx.io.out(cancelWarning(ctx.env));
   const passphrase = await passphraseOrAsk(ctx, v.passphrase);
   const wallet = await openKeystore(v.wallet ?? defaultWalletDir(ctx.env), passphrase);
   const own = wallet.credentials.find((c) => c.holder === 'self');

@@ -105,15 +105,6 @@ export async function asInput<T>(check: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The flag's value, or (interactive) the answer to `question`, or a usage error naming the flag. */
-export async function valueOrAsk(ctx: Ctx, v: string | undefined, flag: string, question: string): Promise<string> {
-  if (v !== undefined && v !== '') return v;
-  if (!ctx.prompter.interactive) throw new InputError(`missing --${flag}`, undefined, true);
-  const a = await ctx.prompter.ask(question);
-  if (a === '') throw new InputError(`no ${flag.replaceAll('-', ' ')} given`);
-  return a;
-}
-
 /** The keystore passphrase: the flag, or asked once without echo. Empty → usage error. */
 export async function passphraseOrAsk(ctx: Ctx, v: string | undefined, flag = 'passphrase', question = 'passphrase (8 digits): '): Promise<string> {
   if (v !== undefined && v !== '') return v;

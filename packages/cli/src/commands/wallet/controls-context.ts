@@ -20,6 +20,7 @@ import { defaultPlatformUrl, defaultWalletDir, passphraseOrAsk, serviceUrl, type
 import { checkIssued, ObservedClient } from './holder.ts';
 import { shown, when, type MeValues } from './me-context.ts';
 import { nodeHolder } from '@wangzheng/wallet/holder/node';
+import { cli } from '../../util/invocation.ts';
 
 export interface OpenedControls {
   readonly wallet: Wallet;
@@ -37,7 +38,7 @@ export async function openControls(ctx: Ctx, v: MeValues): Promise<OpenedControl
   const dir = v.wallet ?? defaultWalletDir(ctx.env);
   const wallet = await openKeystore(dir, passphrase);
   const own = wallet.credentials.find((c) => c.holder === 'self');
-  if (!own) throw new WzError('invalid_credential', 'This wallet holds no 网证 of its own; enroll first (wangzheng wallet enroll).');
+  if (!own) throw new WzError('invalid_credential', `This wallet holds no 网证 of its own; enroll first (${cli(ctx.env, 'wallet enroll')}).`);
   return { wallet, dir, own, controls: new MeControls(client, nodeHolder(own.sdJwt, wallet.deviceKey)), client, passphrase };
 }
 

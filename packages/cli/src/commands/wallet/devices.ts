@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import type { DeviceView } from '@wangzheng/core/person/views';
 import { InputError, type Ctx } from './context.ts';
 import { COMMON, ME_OPTIONS, openMe, shown, when } from './me-context.ts';
+import { cli } from '../../util/invocation.ts';
 
 export const DEVICES_USAGE = `usage: wangzheng wallet devices ${COMMON}
        wangzheng wallet devices revoke <device id> ${COMMON}   (a lost phone: its 网证 stop working)`;
@@ -28,8 +29,8 @@ export async function devicesCommand(args: string[], ctx: Ctx): Promise<number> 
   const { values: v, positionals } = parseArgs({ args, options: ME_OPTIONS, strict: true, allowPositionals: true });
   const [action, id, ...rest] = positionals;
   if (action !== undefined && action !== 'revoke') throw new InputError(`unknown devices action '${shown(action)}': only 'revoke <device id>'`, undefined, true);
-  if (action === 'revoke' && (id === undefined || rest.length > 0)) throw new InputError('give exactly one device id: wangzheng wallet devices revoke <device id>', undefined, true);
-  if (id !== undefined && !UUID.test(id)) throw new InputError('a device id is the UUID `wangzheng wallet devices` lists');
+  if (action === 'revoke' && (id === undefined || rest.length > 0)) throw new InputError(`give exactly one device id: ${cli(ctx.env, 'wallet devices revoke <device id>')}`, undefined, true);
+  if (id !== undefined && !UUID.test(id)) throw new InputError(`a device id is the UUID \`${cli(ctx.env, 'wallet devices')}\` lists`);
   const { me } = await openMe(ctx, v);
 
   if (action === 'revoke') {

@@ -16,6 +16,7 @@ import { MeClient } from '@wangzheng/wallet/me/client';
 import { defaultPlatformUrl, defaultWalletDir, passphraseOrAsk, serviceUrl, type Ctx } from './context.ts';
 import { ObservedClient } from './holder.ts';
 import { nodeHolder } from '@wangzheng/wallet/holder/node';
+import { cli } from '../../util/invocation.ts';
 
 /** Options every person's-controls subcommand takes. */
 export const ME_OPTIONS = {
@@ -39,7 +40,7 @@ export async function openMe(ctx: Ctx, v: MeValues): Promise<{ me: MeClient; pas
   const passphrase = await passphraseOrAsk(ctx, v.passphrase);
   const wallet = await openKeystore(v.wallet ?? defaultWalletDir(ctx.env), passphrase);
   const own = wallet.credentials.find((c) => c.holder === 'self');
-  if (!own) throw new WzError('invalid_credential', 'This wallet holds no 网证 of its own; enroll first (wangzheng wallet enroll).');
+  if (!own) throw new WzError('invalid_credential', `This wallet holds no 网证 of its own; enroll first (${cli(ctx.env, 'wallet enroll')}).`);
   return { me: new MeClient(new ObservedClient(platformUrl), nodeHolder(own.sdJwt, wallet.deviceKey)), passphrase };
 }
 

@@ -20,6 +20,7 @@ import { openControls, ownDocument } from './controls-context.ts';
 import { namedHardware } from './holder.ts';
 import { COMMON, ME_OPTIONS, shown, when } from './me-context.ts';
 import { askNewPassphrase, passphraseProblem } from './questions.ts';
+import { cli } from '../../util/invocation.ts';
 
 export const PASSPHRASE_USAGE = `usage: wangzheng wallet passphrase change [--new 8DIGITS] ${COMMON}
        wangzheng wallet passphrase reset  [--new 8DIGITS] [--face self|other] [--registry URL] ${COMMON}`;
@@ -32,7 +33,7 @@ export async function passphraseCommand(args: string[], ctx: Ctx): Promise<numbe
     allowPositionals: true,
   });
   const [action, ...rest] = positionals;
-  if ((action !== 'change' && action !== 'reset') || rest.length > 0) throw new InputError('say what to do: wangzheng wallet passphrase change | reset', undefined, true);
+  if ((action !== 'change' && action !== 'reset') || rest.length > 0) throw new InputError(`say what to do: ${cli(ctx.env, 'wallet passphrase change | reset')}`, undefined, true);
   if (v.face !== undefined && v.face !== 'self' && v.face !== 'other') throw new InputError('--face must be self or other');
   if (action === 'change' && (v.face !== undefined || v.registry !== undefined)) throw new InputError('--face and --registry go with reset');
   if (v.new !== undefined) {

@@ -12,6 +12,7 @@ import { readOutboxCode } from '@wangzheng/wallet/enroll/simulator';
 import { InputError, asInput, defaultOutbox, type Ctx } from './context.ts';
 import { openControls } from './controls-context.ts';
 import { COMMON, ME_OPTIONS, shown, when } from './me-context.ts';
+import { cli } from '../../util/invocation.ts';
 
 export const PHONE_USAGE = `usage: wangzheng wallet phone <new mobile number> [--code 6DIGITS] [--outbox FILE] ${COMMON}`;
 
@@ -22,7 +23,7 @@ export async function phoneCommand(args: string[], ctx: Ctx): Promise<number> {
     strict: true,
     allowPositionals: true,
   });
-  if (positionals.length !== 1) throw new InputError('give exactly one mobile number: wangzheng wallet phone <number>', undefined, true);
+  if (positionals.length !== 1) throw new InputError(`give exactly one mobile number: ${cli(ctx.env, 'wallet phone <number>')}`, undefined, true);
   const number = await asInput(async () => parseMobile(positionals[0]));
   if (v.code !== undefined && !/^[0-9]{6}$/.test(v.code)) throw new InputError('--code is the 6-digit code from the text message', 'otp_invalid');
   const o = await openControls(ctx, v);

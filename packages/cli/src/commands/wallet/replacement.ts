@@ -5,12 +5,13 @@
  * anything else is sent; `--yes` goes on after saying it, a terminal asks.
  */
 import type { Ctx } from './context.ts';
+import { cli } from '../../util/invocation.ts';
 
 export async function confirmReplacement(ctx: Ctx, yes: boolean): Promise<boolean> {
   ctx.io.out('');
   ctx.io.out('注意：您已在另一台设备上持有有效的网证。继续申领将注销该设备上的网证，它将无法再使用。');
   ctx.io.out('Warning: you already hold a working 网证 on another device. Enrolling again revokes it there; it will stop working.');
-  ctx.io.out('  If you still have that phone, move the 网证 instead: wangzheng wallet move --to DIR (from the old phone’s wallet).');
+  ctx.io.out(`  If you still have that phone, move the 网证 instead: ${cli(ctx.env, 'wallet move --to DIR')} (from the old phone’s wallet).`);
   if (yes) {
     ctx.io.out('  continuing (--yes) 继续申领');
     return true;

@@ -13,6 +13,7 @@ import type { MeStatus } from '@wangzheng/core/person/views';
 import { printCredentialStatus } from './controls-context.ts';
 import type { Ctx } from './context.ts';
 import { COMMON, ME_OPTIONS, openMe, shown, when } from './me-context.ts';
+import { cli } from '../../util/invocation.ts';
 
 export const STATUS_USAGE = `usage: wangzheng wallet status ${COMMON}`;
 export const LOCK_USAGE = `usage: wangzheng wallet lock ${COMMON}    (nothing verifies until you unlock)`;
@@ -23,7 +24,7 @@ function print(ctx: Ctx, s: MeStatus, json: boolean): void {
     ctx.io.out(JSON.stringify(s, null, 2));
     return;
   }
-  const state = s.status === 'locked' ? '已锁定 locked — no service can verify you until you unlock (wangzheng wallet unlock)' : '正常 active';
+  const state = s.status === 'locked' ? `已锁定 locked — no service can verify you until you unlock (${cli(ctx.env, 'wallet unlock')})` : '正常 active';
   ctx.io.out(`网证状态 status   ${state}`);
   ctx.io.out(`  网号 netid      ${shown(s.netid)}`);
   ctx.io.out(`  网证 credential ${shown(s.credential.id)} (${shown(s.credential.status)}), expires ${when(s.credential.expiresAt)}`);

@@ -6,15 +6,18 @@
  *   verify   --ref REF | --link 'wangzheng://verify?ref=…&iss=…'
  *            → who asks (name, category, purpose), the mode, each field with its legal basis
  *              and whether it is sensitive, the binding message; the person confirms (or
- *              --yes / --decline), consents to the fields they accept (the sensitive ones
- *              asked separately), then the wallet answers with what the mode demands: a
- *              key-binding presentation of the 网证 (always), the passphrase (口令 modes), a
- *              face capture (人脸 modes).
+ *              --yes / --decline); the keystore is opened (the passphrase); on a terminal each
+ *              field is shown with the value the service would receive, computed on this
+ *              device from the 网证 (fields.ts), and the person consents to the fields they
+ *              accept (the sensitive ones asked separately); then the wallet answers with what
+ *              the mode demands: a key-binding presentation of the 网证 (always), the
+ *              passphrase (口令 modes), a face capture (人脸 modes).
  *   requests → GET /v1/wallet/nonce, POST /v1/wallet/pending with a presentation over it.
  *
  * The passphrase opens the keystore and is the same 8 digits the platform holds as a hash
- * (`wallet enroll` sets both), so it is asked once; it is sent to the platform only when the
- * mode needs it. Declining needs no passphrase: it proves nothing and discloses nothing.
+ * (`wallet enroll` sets both), so it is asked once — before the consent questions, whose
+ * values come from the 网证 inside the keystore; it is sent to the platform only when the mode
+ * needs it. Declining needs no passphrase: it proves nothing and discloses nothing.
  *
  * The simulated camera (the registry simulator's /sim/camera) needs the person's document
  * type and number to find their reference face. The wallet does not keep them in clear: they
@@ -43,6 +46,9 @@ import { InputError, defaultOutbox, defaultPlatformUrl, defaultRegistryUrl, defa
 import { ObservedClient, namedHardware, payloadOf } from './holder.ts';
 import { categoryName } from './me-context.ts';
 import { nodeHolder } from '@wangzheng/wallet/holder/node';
+import { cli } from '../../util/invocation.ts';
+import { askFieldConsents, fieldsOf, printFields, scopeName, shown } from './fields.ts';
+import type { Holder } from '@wangzheng/wallet/holder/ports';
 
 export const VERIFY_USAGE = `usage: wangzheng wallet verify --ref REF | --link 'wangzheng://verify?ref=…&iss=…'
          [--yes | --decline] [--consent FIELD,… | --consent-all] [--passphrase X] [--face self|other]
@@ -54,27 +60,7 @@ export const REQUESTS_USAGE = 'usage: wangzheng wallet requests [--passphrase X]
 /** What the platform describes; `kind` and `bindingMessage` are newer than the wallet's type. */
 type View = VerificationView & { kind?: string; bindingMessage?: string | null };
 
-const SCOPE_NAMES: Record<DisclosureScope, string> = {
-  result: '核验结果 the result: verified or not, the mode, the time, an identifier for you at this service only',
-  age_band: '年龄段 age band',
-  sex: '性别 sex',
-  masked_name: '姓名（脱敏） masked name',
-  masked_id_number: '证件号码（脱敏） masked ID number',
-  masked_phone: '手机号（脱敏） masked phone number',
-  document_type: '证件类型 document type',
-  full_name_and_id_number: '姓名和证件号码 full name and ID number',
-};
-
 const REF = /^[A-Za-z0-9_-]{22}$/;
-
-/** Text from the platform (an RP's name, purpose, message), safe to print on a terminal. */
-function shown(s: unknown): string {
-  return String(s ?? '').replace(/[\p{Cc}\p{Cf}]/gu, ' ').slice(0, 500);
-}
-
-function scopeName(s: string): string {
-  return SCOPE_NAMES[s as DisclosureScope] ?? shown(s);
-}
 
 function modeName(m: string): string {
   return isMode(m) ? `${MODE_NAMES[m].zh} (${MODE_NAMES[m].en})` : shown(m);
@@ -128,8 +114,13 @@ function printRequest(ctx: Ctx, v: View): void {
   io.out(`  expires      ${shown(v.expiresAt)}`);
 }
 
-/** The fields beyond the result the person accepts: flags, or asked on a terminal (sensitive ones separately). */
-async function chooseConsent(ctx: Ctx, v: View, flag: DisclosureScope[] | undefined, all: boolean): Promise<string[]> {
+/**
+ * The fields beyond the result the person accepts: the flags, or asked on a terminal — each
+ * field shown with the value the service would receive, from the person's own 网证 (the
+ * sensitive ones asked separately). A guardian answering a ward's first use is asked nothing:
+ * the service then receives the result only.
+ */
+async function chooseConsent(ctx: Ctx, v: View, flag: DisclosureScope[] | undefined, all: boolean, o: { credential: string; forWard: () => Promise<string | undefined> }): Promise<string[]> {
   const extra = v.scopes.filter((s) => s.scope !== 'result');
   if (extra.length === 0) return [];
   if (all) return extra.map((s) => s.scope);
@@ -140,15 +131,15 @@ async function chooseConsent(ctx: Ctx, v: View, flag: DisclosureScope[] | undefi
     return flag.filter((s) => asked.has(s));
   }
   if (!ctx.prompter.interactive) return [];
-  const chosen: string[] = [];
-  const ordinary = extra.filter((s) => !s.sensitive);
-  if (ordinary.length > 0 && (await ctx.prompter.confirm(`Share ${ordinary.map((s) => s.scope).join(', ')} with ${shown(v.rp.name)}? 是否同意提供以上信息？`))) {
-    chosen.push(...ordinary.map((s) => s.scope));
+  const ward = await o.forWard();
+  if (ward !== undefined) {
+    ctx.io.out(`this is the first use of your ward ${shown(ward)}'s 网证 at ${shown(v.rp.name)}: you approve for them, and it receives the result only`);
+    return [];
   }
-  for (const s of extra.filter((x) => x.sensitive)) {
-    if (await ctx.prompter.confirm(`Separately: share ${s.scope} (${scopeName(s.scope)}, sensitive) with ${shown(v.rp.name)}? 是否单独同意提供该敏感个人信息？`)) chosen.push(s.scope);
-  }
-  return chosen;
+  const rp = shown(v.rp.name);
+  const fields = fieldsOf(v.scopes, o.credential);
+  printFields(ctx, rp, fields);
+  return askFieldConsents(ctx, rp, fields);
 }
 
 /** The 网证's own document type and number (disclosures inside the sealed keystore), for the simulated camera only. */
@@ -235,17 +226,28 @@ export async function verifyCommand(args: string[], ctx: Ctx): Promise<number> {
     io.out(`declined: ${shown(view.rp.name)} receives a fail receipt (declined); nothing about you was sent`);
     return 0;
   }
-  const scopes = await chooseConsent(ctx, view, consent, v['consent-all']);
 
-  // ---- the wallet, and the platform it belongs to
+  // ---- the wallet, and the platform it belongs to: opened before the consent questions, which
+  // show the values the service would receive from the 网证 inside it
   const secret = await passphraseOrAsk(ctx, v.passphrase);
   const wallet = await openKeystore(v.wallet ?? defaultWalletDir(env), secret, v.ward ? { fileName: `ward-${v.ward}.json` } : {});
   const own = wallet.credentials.find((c) => c.holder === 'self');
-  if (!own) throw new WzError('invalid_credential', 'This wallet holds no 网证 of its own; enroll first (wangzheng wallet enroll).');
+  if (!own) throw new WzError('invalid_credential', `This wallet holds no 网证 of its own; enroll first (${cli(env, 'wallet enroll')}).`);
   const issuer = payloadOf(own.sdJwt).iss;
   if ((target.iss !== undefined && target.iss !== issuer) || view.audience !== issuer) {
     throw new WzError('invalid_request', 'This request was not made at the platform that issued this wallet’s 网证; nothing was sent.');
   }
+  const holder: Holder = nodeHolder(own.sdJwt, wallet.deviceKey);
+  const scopes = await chooseConsent(ctx, view, consent, v['consent-all'], {
+    credential: own.sdJwt,
+    // Only a guardian's wallet (one holding a ward's 网证) can be asked to approve for a ward.
+    forWard: async () => {
+      if (v.ward !== undefined || !wallet.credentials.some((c) => c.holder === 'ward')) return undefined;
+      const mine = await listPendingRequests(client, holder);
+      const ward = (mine.find((r) => r.ref === target.ref) as { ward?: { name?: string } } | undefined)?.ward;
+      return ward ? (ward.name ?? '') : undefined;
+    },
+  });
   // The same 8 digits the platform holds as a hash; sent only when the mode asks for it.
   const passphrase = view.requires.passphrase ? secret : undefined;
 
@@ -263,7 +265,7 @@ export async function verifyCommand(args: string[], ctx: Ctx): Promise<number> {
   try {
     r = await answerVerification(client, {
       ref: target.ref,
-      holder: nodeHolder(own.sdJwt, wallet.deviceKey),
+      holder,
       ...(passphrase !== undefined ? { passphrase } : {}),
       ...(captureFace ? { captureFace } : {}),
       consent: () => scopes,
@@ -286,7 +288,7 @@ export async function verifyCommand(args: string[], ctx: Ctx): Promise<number> {
   if (r.status === 'awaiting_guardian') {
     // Art. 5: a child's first use at a service needs the guardian's approval in their own wallet.
     io.out(`waiting for your guardian: the first use of your 网证 at ${shown(view.rp.name)} needs their approval.`);
-    io.out('They see it with `wangzheng wallet requests` in their own wallet and answer it with `wangzheng wallet verify`.');
+    io.out(`They see it with \`${cli(env, 'wallet requests')}\` in their own wallet and answer it with \`${cli(env, 'wallet verify')}\`.`);
     return 0;
   }
   io.err(`verification failed: ${shown(r.failure ?? r.status)} — ${shown(view.rp.name)} receives a fail receipt`);
@@ -302,7 +304,7 @@ export async function requestsCommand(args: string[], ctx: Ctx): Promise<number>
   const platformUrl = serviceUrl(v.platform ?? defaultPlatformUrl(ctx.env), 'platform');
   const wallet = await openKeystore(v.wallet ?? defaultWalletDir(ctx.env), await passphraseOrAsk(ctx, v.passphrase));
   const own = wallet.credentials.find((c) => c.holder === 'self');
-  if (!own) throw new WzError('invalid_credential', 'This wallet holds no 网证 of its own; enroll first (wangzheng wallet enroll).');
+  if (!own) throw new WzError('invalid_credential', `This wallet holds no 网证 of its own; enroll first (${cli(ctx.env, 'wallet enroll')}).`);
 
   // Who the person is: a presentation of the 网证 (no fields disclosed) over a fresh platform nonce.
   const requests = await listPendingRequests(new ObservedClient(platformUrl), nodeHolder(own.sdJwt, wallet.deviceKey));
@@ -325,7 +327,7 @@ export async function requestsCommand(args: string[], ctx: Ctx): Promise<number>
     if (r.bindingMessage) ctx.io.out(`     message   ${shown(r.bindingMessage)}`);
     ctx.io.out(`     mode      ${modeName(r.mode)}`);
     ctx.io.out(`     expires   ${shown(r.expiresAt)}`);
-    ctx.io.out(`     answer    wangzheng wallet verify --ref=${REF.test(r.ref) ? r.ref : '(malformed reference)'}`);
+    ctx.io.out(`     answer    ${cli(ctx.env, 'wallet verify')} --ref=${REF.test(r.ref) ? r.ref : '(malformed reference)'}`);
   });
   return 0;
 }
