@@ -12,9 +12,19 @@ import { presentCredential } from '../holder/credential.ts';
 import type { Holder, HolderDigest, HolderSigner } from '../holder/ports.ts';
 import { deviceProof } from '../holder/proofs.ts';
 import type { PlatformClient } from './client.ts';
-import type { DeviceHardware } from './hardware.ts';
+import type { Correctable, DeviceHardware } from './hardware.ts';
 
-interface Answer {
+export type { Correctable };
+
+/**
+ * What the person answers at a step: a value given up front (scripts, tests), or a question the
+ * wallet asks when the step comes — and asks again, with the refusal, when the answer can be
+ * corrected (a weak passphrase). A value given up front is never asked again: its refusal ends
+ * the enrollment.
+ */
+export type Answer<T> = T | ((refused?: Correctable) => Promise<T>);
+
+interface StepAnswer {
   enrollmentId: string;
   next: string;
   nonce: string;
@@ -34,12 +44,15 @@ export interface EnrollOptions {
   platform: PlatformClient;
   hardware: DeviceHardware;
   documentType: string;
-  phone: string;
-  passphrase: string;
+  /** Asked at the phone step. */
+  phone: Answer<string>;
+  /** Asked at the passphrase step (8 digits): re-asked when the rules (the wallet's, then the platform's birth-date rule) refuse it. */
+  passphrase: Answer<string>;
   /** The new device key (never leaves the device) and the hash function (holder/ports.ts). */
   signer: HolderSigner;
   digest: HolderDigest;
-  label?: string;
+  /** The device's name for the person, asked at the device step. */
+  label?: Answer<string | undefined>;
   environment?: Record<string, string>;
   /** Shown the notice; must return true for both consents. Default: consents (scripts, tests). */
   consent?: (notice: NoticeView) => Promise<{ processing: boolean; sensitive: boolean }> | { processing: boolean; sensitive: boolean };
@@ -69,64 +82,111 @@ export interface AwaitingGuardian {
   pending: { enrollmentId: string; token: string; nonce: string; expiresAt: string };
 }
 
+function localPassphraseCheck(passphrase: string): void {
+  const problem = checkPassphrase(passphrase);
+  if (problem) throw new WzError('weak_passphrase', PASSPHRASE_PROBLEM_MESSAGES[problem], { detail: problem });
+}
+
+async function ask<T>(a: Answer<T>, refused?: Correctable): Promise<T> {
+  return typeof a === 'function' ? (a as (r?: Correctable) => Promise<T>)(refused) : a;
+}
+
+/**
+ * Posts an answer; when the platform refuses it with one of `codes` (it kept the step open) and
+ * the answer can be asked again, asks again with the refusal and posts the new answer. A fixed
+ * answer (`asker` undefined) is posted once.
+ */
+async function correctable<V, R>(codes: readonly string[], asker: ((refused?: Correctable) => Promise<V>) | undefined, post: (v: V) => Promise<R>, fixed?: V): Promise<R> {
+  let refused: Correctable | undefined;
+  for (;;) {
+    const v = asker ? await asker(refused) : (fixed as V);
+    try {
+      return await post(v);
+    } catch (e) {
+      if (!asker || !(e instanceof WzError) || !codes.includes(e.code)) throw e;
+      refused = { code: e.code, message: e.message };
+    }
+  }
+}
+
 export async function enroll(o: EnrollOptions): Promise<Issued | AwaitingGuardian> {
   const step = o.onStep ?? (() => {});
-  const problem = checkPassphrase(o.passphrase);
-  if (problem) throw new WzError('weak_passphrase', PASSPHRASE_PROBLEM_MESSAGES[problem], { detail: problem });
+  // A passphrase given up front is checked before anything is sent, so a weak one never travels.
+  if (typeof o.passphrase === 'string') localPassphraseCheck(o.passphrase);
   const p = o.platform;
 
   step('start', o.documentType);
-  const started = await p.post<Answer & { token: string; issuer: string; noticeVersion: string }>('/v1/enrollments', {
+  const started = await p.post<StepAnswer & { token: string; issuer: string; noticeVersion: string }>('/v1/enrollments', {
     documentType: o.documentType,
     ...(o.guardian ? { guardianLed: true } : {}),
   });
   const { token, issuer } = started;
   const path = (s: string): string => `/v1/enrollments/${started.enrollmentId}/${s}`;
-  let a: Answer = started;
+  let a: StepAnswer = started;
 
   if (o.guardian) {
     step('guardian');
     const presentation = await presentCredential(o.guardian, { disclose: [], audience: issuer, nonce: a.nonce });
-    a = await p.post<Answer>(path('guardian'), { nonce: a.nonce, presentation }, token);
+    a = await p.post<StepAnswer>(path('guardian'), { nonce: a.nonce, presentation }, token);
   }
 
   step('chip', 'reading the document chip (NFC)');
   const chip = await o.hardware.readChip();
-  const afterChip = await p.post<Answer & { faceChallenge: { nonce: string } }>(path('chip'), { nonce: a.nonce, chip }, token);
+  const afterChip = await p.post<StepAnswer & { faceChallenge: { nonce: string } }>(path('chip'), { nonce: a.nonce, chip }, token);
   a = afterChip;
 
   step('face', 'liveness challenge and face capture');
   const probe = await o.hardware.captureFace(afterChip.faceChallenge.nonce);
-  const faced = await p.post<Answer & { similarity: number; replacesExistingCredential?: boolean }>(path('face'), { nonce: a.nonce, probe }, token);
+  const faced = await p.post<StepAnswer & { similarity: number; replacesExistingCredential?: boolean }>(path('face'), { nonce: a.nonce, probe }, token);
   a = faced;
   if (faced.replacesExistingCredential === true && o.confirmReplacement && !(await o.confirmReplacement())) {
     throw new WalletError('replacement_declined', 'You chose to keep the 网证 on your other device; nothing was issued and this enrollment will expire.');
   }
 
   step('phone', 'sending a one-time code');
-  const sent = await p.post<Answer & { sentTo: string }>(path('phone'), { nonce: a.nonce, phone: o.phone }, token);
+  const phone = await ask(o.phone);
+  const sent = await p.post<StepAnswer & { sentTo: string }>(path('phone'), { nonce: a.nonce, phone }, token);
   a = sent;
   step('phone_code', `code sent to ${sent.sentTo}`);
-  const code = await o.hardware.readSmsCode(o.phone);
-  a = await p.post<Answer>(path('phone/verify'), { nonce: a.nonce, code }, token);
+  // A wrong code keeps the step open (until the platform's last try): the person types it again.
+  const codeNonce = a.nonce;
+  a = await correctable(['otp_invalid'], (refused) => o.hardware.readSmsCode(phone, refused), (code) => p.post<StepAnswer>(path('phone/verify'), { nonce: codeNonce, code }, token));
 
   step('consent', 'reading the notice');
   const notice = await p.get<NoticeView>('/v1/enrollment-notice');
   const choice = o.consent ? await o.consent(notice) : { processing: true, sensitive: true };
-  a = await p.post<Answer>(path('consent'), { nonce: a.nonce, noticeVersion: notice.version, ...choice }, token);
+  a = await p.post<StepAnswer>(path('consent'), { nonce: a.nonce, noticeVersion: notice.version, ...choice }, token);
 
   step('passphrase');
-  a = await p.post<Answer>(path('passphrase'), { nonce: a.nonce, passphrase: o.passphrase }, token);
+  const passNonce = a.nonce;
+  const askPassphrase = o.passphrase;
+  a = await correctable(
+    ['weak_passphrase'],
+    typeof askPassphrase === 'string'
+      ? undefined
+      : async (refused) => {
+          // The wallet's own rules first: a passphrase it can already tell is weak never travels.
+          for (let r = refused; ; ) {
+            const candidate = await askPassphrase(r);
+            const problem = checkPassphrase(candidate);
+            if (!problem) return candidate;
+            r = { code: 'weak_passphrase', message: PASSPHRASE_PROBLEM_MESSAGES[problem] };
+          }
+        },
+    (passphrase) => p.post<StepAnswer>(path('passphrase'), { nonce: passNonce, passphrase }, token),
+    typeof askPassphrase === 'string' ? askPassphrase : undefined,
+  );
 
   step('device', 'binding this device');
+  const label = await ask(o.label);
   const proof = await deviceProof(o.signer, { aud: issuer, nonce: a.nonce, enr: a.enrollmentId, th: a.transcript });
-  const done = await p.post<Issued | (Answer & { status: 'awaiting_guardian'; approvalCode: string })>(
+  const done = await p.post<Issued | (StepAnswer & { status: 'awaiting_guardian'; approvalCode: string })>(
     path('device'),
     {
       nonce: a.nonce,
       publicJwk: o.signer.publicJwk,
       proof,
-      ...(o.label ? { label: o.label } : {}),
+      ...(label ? { label } : {}),
       ...(o.environment ? { environment: o.environment } : {}),
     },
     token,

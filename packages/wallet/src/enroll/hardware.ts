@@ -8,6 +8,17 @@ export interface DeviceHardware {
   readChip(): Promise<unknown>;
   /** Captures a face probe answering the liveness challenge `nonce`. */
   captureFace(nonce: string): Promise<number[]>;
-  /** The newest SMS code sent to `phone` (the platform sends before it answers the step). */
-  readSmsCode(phone: string): Promise<string>;
+  /**
+   * The SMS code sent to `phone` (the platform sends before it answers the step). Called again
+   * with `refused` when the platform refused the code and kept the step open (`otp_invalid`,
+   * "Wrong code; 4 tries left."): a person types it again.
+   */
+  readSmsCode(phone: string, refused?: Correctable): Promise<string>;
+}
+
+/** A refusal the person can correct: the platform kept the step open for another answer. */
+export interface Correctable {
+  readonly code: string;
+  /** The platform's (or the wallet's own check's) safe message, to show the person. */
+  readonly message: string;
 }

@@ -31,13 +31,12 @@ import { parseArgs } from 'node:util';
 import { DOCUMENT_TYPE_INFO, type DocumentType } from '@wangzheng/core/documents/document-types';
 import { WzError, isWzError } from '@wangzheng/core/errors';
 import { createKeystore, keystoreExists, type Wallet } from '@wangzheng/wallet';
-import { enroll, type EnrollStep, type NoticeView } from '@wangzheng/wallet/enroll/enroll';
+import { enroll, type Correctable, type EnrollStep, type NoticeView } from '@wangzheng/wallet/enroll/enroll';
 import { simulatedHardware } from '@wangzheng/wallet/enroll/simulator';
 import { keySigner, nodeDigest, nodeHolder } from '@wangzheng/wallet/holder/node';
 import { cli } from '../../util/invocation.ts';
 import { InputError, defaultOutbox, defaultPlatformUrl, defaultRegistryUrl, defaultWalletDir, serviceUrl, type Ctx } from './context.ts';
-import { EnrollClient, type Refusal } from './enroll-client.ts';
-import { checkIssued, namedHardware, writePending } from './holder.ts';
+import { ObservedClient, checkIssued, namedHardware, writePending } from './holder.ts';
 import {
   MAX_TRIES,
   askConsents,
@@ -154,26 +153,24 @@ export async function enrollCommand(args: string[], ctx: Ctx): Promise<number> {
   let sealedUnder = ''; // what `bound` is sealed under: the passphrase the platform gets
   let passphraseRefusals = 0;
   let bound: Wallet | undefined; // whose device key the new 网证 is bound to (assigned once the keystores are open)
-  const refusal: Refusal = async (path, body, e) => {
-    if (!interactive) return undefined;
-    const b = body as Record<string, unknown>;
-    if (path.endsWith('/phone/verify') && e.code === 'otp_invalid' && sms.again) {
-      io.err(`${e.message} [${e.code}]`);
-      return { ...b, code: await sms.again() };
-    }
-    if (path.endsWith('/passphrase') && e.code === 'weak_passphrase' && bound && (passphraseRefusals += 1) <= MAX_TRIES) {
-      io.err(`${e.message} [${e.code}]`);
-      const next = await askNewPassphrase(ctx, 'choose another passphrase (口令, 8 digits): ', birthDate());
-      await bound.changePassphrase(sealedUnder, next);
-      sealedUnder = next;
-      io.out(`the wallet keystore ${bound.path} is now sealed under the new passphrase`);
-      return { ...b, passphrase: next };
-    }
-    return undefined;
+  /**
+   * The passphrase step's answer: the one chosen above; on a terminal, when the platform refuses
+   * it (its birth-date rule, which the wallet cannot check for every document type), another
+   * one — and the new keystore is sealed under it.
+   */
+  const passphraseAnswer = async (refused?: Correctable): Promise<string> => {
+    if (!refused) return sealedUnder;
+    if (!interactive || !bound || (passphraseRefusals += 1) > MAX_TRIES) throw new WzError('weak_passphrase', refused.message);
+    io.err(`${refused.message} [${refused.code}]`);
+    const next = await askNewPassphrase(ctx, 'choose another passphrase (口令, 8 digits): ', birthDate());
+    await bound.changePassphrase(sealedUnder, next);
+    sealedUnder = next;
+    io.out(`the wallet keystore ${bound.path} is now sealed under the new passphrase`);
+    return next;
   };
 
   // ---- notice and consents (before anything about the person is read)
-  const client = new EnrollClient(platformUrl, refusal);
+  const client = new ObservedClient(platformUrl);
   let consented: string | undefined;
   if (!v.yes) {
     const notice = await client.get<NoticeView>('/v1/enrollment-notice');
@@ -220,10 +217,10 @@ export async function enrollCommand(args: string[], ctx: Ctx): Promise<number> {
     try {
       result = await enroll({
         platform: client,
-        hardware: { ...hardware, readSmsCode: (p) => sms.read(p) },
+        hardware: { ...hardware, readSmsCode: (p, refused) => sms.read(p, refused) },
         documentType,
         phone,
-        passphrase: sealedUnder,
+        passphrase: passphraseAnswer,
         signer: keySigner(device.deviceKey),
         digest: nodeDigest,
         ...(label ? { label } : {}),

@@ -4,13 +4,15 @@
  * the wallet says where the platform's SMS outbox file is. A code that is not 6 digits is
  * asked again here, before it costs one of the platform's tries; a wrong one comes back from
  * the platform as `otp_invalid` ("Wrong code; 4 tries left.") and is asked again by the
- * enrollment's client (enroll-client.ts) while the platform allows attempts (OTP_MAX_WRONG,
+ * wallet core's enrollment (packages/wallet/src/enroll/enroll.ts) while the platform allows attempts (OTP_MAX_WRONG,
  * core/contact/otp.ts); the fifth wrong code ends the enrollment (`too_many_attempts`).
  *
  * Without a terminal (scripts, tests) the code is read from the outbox file, as before.
  * The code is never printed.
  */
 import { maskMobile } from '@wangzheng/core/contact/phone';
+import { WzError, type ErrorCode } from '@wangzheng/core/errors';
+import type { Correctable } from '@wangzheng/wallet/enroll/hardware';
 import { readOutboxCode } from '@wangzheng/wallet/enroll/simulator';
 import { InputError, type Ctx } from './context.ts';
 import { MAX_TRIES } from './questions.ts';
@@ -18,10 +20,12 @@ import { MAX_TRIES } from './questions.ts';
 const CODE = /^[0-9]{6}$/;
 
 export interface SmsCodes {
-  /** The first code, for `hardware.readSmsCode(phone)`. */
-  read(phone: string): Promise<string>;
-  /** Another code after the platform refused one (`otp_invalid`); undefined without a terminal. */
-  again?: () => Promise<string>;
+  /**
+   * `hardware.readSmsCode(phone, refused)`: the code; after the platform refused one
+   * (`otp_invalid`, "Wrong code; 4 tries left.") the person is told and types it again. Without
+   * a terminal a refusal ends the enrollment with its code (the outbox holds no other code).
+   */
+  read(phone: string, refused?: Correctable): Promise<string>;
 }
 
 async function ask(ctx: Ctx, question: string): Promise<string> {
@@ -34,19 +38,20 @@ async function ask(ctx: Ctx, question: string): Promise<string> {
 }
 
 export function smsCodes(ctx: Ctx, outbox: string): SmsCodes {
-  if (!ctx.prompter.interactive) return { read: (phone) => readOutboxCode(outbox, phone) };
-  let asked = false;
-  const again = (): Promise<string> => ask(ctx, 'type the code again (6 digits): ');
+  if (!ctx.prompter.interactive) {
+    return {
+      read: (phone, refused) => (refused ? Promise.reject(new WzError(refused.code as ErrorCode, refused.message)) : readOutboxCode(outbox, phone)),
+    };
+  }
   return {
-    // Called once by the wallet core's enroll(); if a later core asks again after a wrong
-    // code, the hint is not repeated.
-    async read(phone) {
-      if (asked) return again();
-      asked = true;
+    async read(phone, refused) {
+      if (refused) {
+        ctx.io.err(`${refused.message} [${refused.code}]`);
+        return ask(ctx, 'type the code again (6 digits): ');
+      }
       ctx.io.out(`A text message with a 6-digit code was sent to ${maskMobile(phone)}. 验证码已发送。`);
       ctx.io.out(`  (development: no phone receives it; the platform writes each text to ${outbox}, the newest line for your number holds the code)`);
       return ask(ctx, 'code from the text message (短信验证码, 6 digits): ');
     },
-    again,
   };
 }
