@@ -37,6 +37,7 @@ import { Cancellation } from '../lifecycle/cancel.ts';
 import { DEVELOPMENT_ROLES, parseRoleMap } from '../admin/roles.ts';
 import { AdminAuthenticator, Disclosures, registerDisclosureRoutes, registerRpAdminRoutes } from '../admin/index.ts';
 import { registerVenueRoutes } from '../venue/index.ts';
+import { registerWebRoutes } from '../web/index.ts';
 
 export interface PlatformDeps {
   readonly config: Config;
@@ -256,6 +257,9 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
       now,
     }),
   );
+
+  // The person's web wallet under /wallet/ and, in development only, its simulation proxy /sim/* (web/).
+  registerWebRoutes(app, { config });
 
   // Venue passes (场所码): POST /v1/me/venue-pass, a signed pass the wallet shows as a QR code and venues check offline.
   registerVenueRoutes(app, { auth: person.auth, store, protector: deps.protector, signing: deps.signing, suite: config.suite, issuerUrl: deps.issuer, now });

@@ -8,7 +8,8 @@ import { ERROR_CODES, WzError, type ErrorCode } from '@wangzheng/core/errors';
 
 export class PlatformClient {
   readonly baseUrl: string;
-  constructor(baseUrl: string, private readonly fetchImpl: typeof fetch = fetch) {
+  // The default calls the global `fetch` as a function: browsers refuse it called as a method of another object ("Illegal invocation").
+  constructor(baseUrl: string, private readonly fetchImpl: typeof fetch = (input, init) => fetch(input, init)) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
 

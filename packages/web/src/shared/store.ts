@@ -1,0 +1,110 @@
+/**
+ * What the web wallet keeps in this browser (IndexedDB through idb-keyval, one record):
+ * the device key as a CryptoKey object — stored by structured clone, so it stays
+ * non-extractable: what comes back can sign and cannot be exported — and the person's own 网证
+ * with its disclosures (their data, for their own screens and for choosing what to disclose).
+ *
+ * Nothing else about the person is stored; the phone number only masked, for the consent
+ * screen. A cleared browser store simply means "no wallet here".
+ */
+import { createStore, del, get, set } from 'idb-keyval';
+import type { PublicJwk } from '@wangzheng/core/crypto/types';
+import { credentialClaims } from '@wangzheng/wallet/holder/credential';
+import type { Holder } from '@wangzheng/wallet/holder/ports';
+import { webCryptoSigner, webDigest } from './crypto.ts';
+
+const db = createStore('wangzheng-wallet', 'wallet');
+const KEY = 'wallet/v1';
+
+export interface StoredWallet {
+  v: 1;
+  /** The device key's private half: non-extractable; it signs, it cannot be read. */
+  privateKey: CryptoKey;
+  publicJwk: PublicJwk;
+  /** The 网证: SD-JWT VC with all its disclosures, no KB-JWT. */
+  credential: string;
+  netid: string;
+  credentialId: string;
+  issuer: string;
+  issuedAt: string;
+  expiresAt: string;
+  /** The label this device has at the platform. */
+  label: string;
+  /** `138****5678`, for showing what a service would receive. */
+  maskedPhone: string | null;
+  storedAt: string;
+}
+
+export type WalletState = { kind: 'none' } | { kind: 'damaged' } | { kind: 'ready'; wallet: StoredWallet } | { kind: 'unavailable' };
+
+function isWallet(w: unknown): w is StoredWallet {
+  const o = w as Partial<StoredWallet> | null | undefined;
+  return (
+    !!o &&
+    o.v === 1 &&
+    typeof o.credential === 'string' &&
+    typeof o.netid === 'string' &&
+    typeof o.issuer === 'string' &&
+    typeof CryptoKey !== 'undefined' &&
+    o.privateKey instanceof CryptoKey &&
+    o.privateKey.type === 'private' &&
+    !!o.publicJwk
+  );
+}
+
+export async function loadWallet(): Promise<WalletState> {
+  let w: unknown;
+  try {
+    w = await get(KEY, db);
+  } catch {
+    // IndexedDB refused (private mode in some browsers, storage blocked)
+    return { kind: 'unavailable' };
+  }
+  if (w === undefined) return { kind: 'none' };
+  return isWallet(w) ? { kind: 'ready', wallet: w } : { kind: 'damaged' };
+}
+
+export async function saveWallet(w: StoredWallet): Promise<void> {
+  await set(KEY, w, db);
+  // Ask the browser not to evict the store under storage pressure (best effort; may be refused).
+  await navigator.storage?.persist?.().catch(() => false);
+}
+
+/** Removes the wallet from this browser: the device key is gone for good. */
+export async function clearWallet(): Promise<void> {
+  await del(KEY, db);
+}
+
+/** The holder ports over a stored wallet. */
+export function holderOf(w: StoredWallet): Holder {
+  return { credential: w.credential, signer: webCryptoSigner(w.privateKey, w.publicJwk), digest: webDigest };
+}
+
+/** A new record for an issued 网证 (its claims read without verification: checked before this). */
+export function walletRecord(o: { privateKey: CryptoKey; publicJwk: PublicJwk; credential: string; label: string; maskedPhone: string | null }): StoredWallet {
+  const c = credentialClaims(o.credential);
+  const str = (k: string): string => {
+    const v = c[k];
+    if (typeof v !== 'string' || v === '') throw new Error(`credential has no ${k}`);
+    return v;
+  };
+  const time = (k: string): string => {
+    const v = c[k];
+    if (typeof v !== 'number') throw new Error(`credential has no ${k}`);
+    return new Date(v * 1000).toISOString();
+  };
+  return {
+    v: 1,
+    privateKey: o.privateKey,
+    publicJwk: o.publicJwk,
+    credential: o.credential,
+    netid: str('netid'),
+    credentialId: str('jti'),
+    issuer: str('iss'),
+    issuedAt: time('iat'),
+    expiresAt: time('exp'),
+    label: o.label,
+    maskedPhone: o.maskedPhone,
+    storedAt: new Date().toISOString(),
+  };
+}

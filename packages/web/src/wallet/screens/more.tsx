@@ -1,0 +1,321 @@
+/**
+ * More settings: change the passphrase (the old one is checked with the verification lockout),
+ * change the phone number (a code to the NEW number), renew the 网证 (within 30 days of expiry;
+ * the new one is checked and stored, bound to this same key), export everything the platform
+ * holds (a JSON download made in the page: a blob URL, nothing leaves but the request), and
+ * cancel the 网号 — after a clear warning, the passphrase and the typed word 注销; then this
+ * browser's wallet is cleared too.
+ */
+import type { JSX } from 'preact';
+import { useState } from 'preact/hooks';
+import { parseMobile } from '@wangzheng/core/contact/phone';
+import { CANCEL_CONFIRMATION, cancelNetid } from '@wangzheng/wallet/me/cancel';
+import { platformClient } from '../../shared/api.ts';
+import { formatDate, useI18n } from '../../shared/i18n/index.ts';
+import { checkIssued } from '../../shared/issued.ts';
+import { clearWallet, saveWallet, walletRecord, type StoredWallet } from '../../shared/store.ts';
+import { useWallet } from '../app.tsx';
+import { meClient, meControls, useAction } from '../holder.ts';
+import { go } from '../router.ts';
+import { Button, ErrorBox, Field, Notice, Screen } from '../ui.tsx';
+import { NewPassphrase, SimulatedSms, newPassphraseErrors } from './enroll.tsx';
+
+function Section(p: { id: string; title: string; children: JSX.Element | JSX.Element[]; danger?: boolean }): JSX.Element {
+  return (
+    <details class={p.danger ? 'section danger' : 'section'} id={p.id}>
+      <summary>
+        <h2>{p.title}</h2>
+      </summary>
+      <div class="section-body">{p.children}</div>
+    </details>
+  );
+}
+
+function ChangePassphrase(p: { wallet: StoredWallet }): JSX.Element {
+  const { t } = useI18n();
+  const [old, setOld] = useState('');
+  const [first, setFirst] = useState('');
+  const [second, setSecond] = useState('');
+  const [errors, setErrors] = useState<{ old?: string; first?: string; second?: string }>({});
+  const [done, setDone] = useState(false);
+  const action = useAction();
+  return (
+    <form
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setDone(false);
+        const bad = newPassphraseErrors(t, first, second);
+        const oldBad = /^[0-9]{8}$/.test(old) ? undefined : t.enroll.ruleErrors.not_8_digits;
+        if (bad || oldBad) {
+          setErrors({ ...(bad ?? {}), ...(oldBad ? { old: oldBad } : {}) });
+          return;
+        }
+        setErrors({});
+        const r = await action.run(() => meControls(p.wallet).changePassphrase(old, first));
+        setOld('');
+        if (r) {
+          setFirst('');
+          setSecond('');
+          setDone(true);
+        }
+      }}
+    >
+      <Field id="pass-old" label={t.more.passphraseOld} type="password" inputMode="numeric" autoComplete="current-password" maxLength={8} value={old} onValue={setOld} error={errors.old} required />
+      <NewPassphrase idPrefix="pass-new" first={first} second={second} onFirst={setFirst} onSecond={setSecond} errors={errors} labels={{ first: t.more.passphraseNew, second: t.more.passphraseRepeat }} />
+      <ErrorBox failure={action.failure} />
+      {done && (
+        <Notice tone="ok" live>
+          <p>{t.more.passphraseDone}</p>
+        </Notice>
+      )}
+      <div class="actions">
+        <Button type="submit" busy={action.busy}>
+          {t.more.passphraseSubmit}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function ChangePhone(p: { wallet: StoredWallet; onChanged: (masked: string) => Promise<void> }): JSX.Element {
+  const { t } = useI18n();
+  const [phone, setPhone] = useState('');
+  const [sent, setSent] = useState<{ to: string; phone: string } | null>(null);
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const [done, setDone] = useState<string | null>(null);
+  const action = useAction();
+  if (!sent) {
+    return (
+      <form
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setDone(null);
+          let canonical: string;
+          try {
+            canonical = parseMobile(phone);
+          } catch {
+            setError(t.enroll.phoneInvalid);
+            return;
+          }
+          setError(undefined);
+          const r = await action.run(() => meControls(p.wallet).changePhone(canonical));
+          if (r) setSent({ to: r.sentTo, phone: canonical });
+        }}
+      >
+        <p>{t.more.phoneIntro}</p>
+        <Field id="phone-new" label={t.more.phoneNew} type="tel" inputMode="tel" autoComplete="tel-national" maxLength={20} value={phone} onValue={setPhone} error={error} required />
+        <ErrorBox failure={action.failure} />
+        {done && (
+          <Notice tone="ok" live>
+            <p>{done}</p>
+          </Notice>
+        )}
+        <div class="actions">
+          <Button type="submit" busy={action.busy}>
+            {t.more.phoneSend}
+          </Button>
+        </div>
+      </form>
+    );
+  }
+  return (
+    <form
+      onSubmit={async (e) => {
+        e.preventDefault();
+        if (!/^[0-9]{6}$/.test(code.trim())) {
+          setError(t.enroll.codeInvalid);
+          return;
+        }
+        setError(undefined);
+        const r = await action.run(() => meControls(p.wallet).confirmPhone(code.trim()));
+        setCode('');
+        if (r) {
+          await p.onChanged(r.phone);
+          setSent(null);
+          setPhone('');
+          setDone(t.more.phoneDone(r.phone));
+        }
+      }}
+    >
+      <Notice tone="info" live>
+        <p>{t.more.phoneSent(sent.to)}</p>
+      </Notice>
+      <Field id="phone-code" label={t.more.phoneCode} inputMode="numeric" autoComplete="one-time-code" maxLength={6} value={code} onValue={setCode} error={error} required />
+      <ErrorBox failure={action.failure} />
+      <div class="actions">
+        <Button type="submit" busy={action.busy}>
+          {t.more.phoneConfirm}
+        </Button>
+      </div>
+      <SimulatedSms phone={sent.phone} />
+    </form>
+  );
+}
+
+function Renew(p: { wallet: StoredWallet; onRenewed: (w: StoredWallet) => Promise<void> }): JSX.Element {
+  const { t, lang } = useI18n();
+  const [done, setDone] = useState<string | null>(null);
+  const action = useAction();
+  return (
+    <div>
+      <p>{t.more.renewIntro(formatDate(p.wallet.expiresAt, lang))}</p>
+      <ErrorBox failure={action.failure} />
+      {done && (
+        <Notice tone="ok" live>
+          <p>{done}</p>
+        </Notice>
+      )}
+      <div class="actions">
+        <Button
+          busy={action.busy}
+          onClick={async () => {
+            const w = await action.run(async () => {
+              const r = await meControls(p.wallet).renew();
+              // Verified like a first issuance: the platform's signature, its issuer, this same device key.
+              await checkIssued(platformClient(), r, { issuer: p.wallet.issuer, device: p.wallet.publicJwk });
+              const next = walletRecord({ privateKey: p.wallet.privateKey, publicJwk: p.wallet.publicJwk, credential: r.credential, label: p.wallet.label, maskedPhone: p.wallet.maskedPhone });
+              await saveWallet(next);
+              return next;
+            });
+            if (w) {
+              setDone(t.more.renewDone(formatDate(w.expiresAt, lang)));
+              await p.onRenewed(w);
+            }
+          }}
+        >
+          {t.more.renewSubmit}
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+function Export(p: { wallet: StoredWallet }): JSX.Element {
+  const { t } = useI18n();
+  const [done, setDone] = useState(false);
+  const action = useAction();
+  return (
+    <div>
+      <p>{t.more.exportIntro}</p>
+      <ErrorBox failure={action.failure} />
+      {done && (
+        <Notice tone="ok" live>
+          <p>{t.more.exportDone}</p>
+        </Notice>
+      )}
+      <div class="actions">
+        <Button
+          busy={action.busy}
+          onClick={async () => {
+            const doc = await action.run(() => meClient(p.wallet).export());
+            if (!doc) return;
+            const url = URL.createObjectURL(new Blob([`${JSON.stringify(doc, null, 2)}\n`], { type: 'application/json' }));
+            const a = document.createElement('a');
+            a.href = url;
+            a.download = t.more.exportFile;
+            document.body.append(a);
+            a.click();
+            a.remove();
+            setTimeout(() => URL.revokeObjectURL(url), 10_000);
+            setDone(true);
+          }}
+        >
+          {t.more.exportSubmit}
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+function Cancel(p: { wallet: StoredWallet; onCancelled: () => Promise<void> }): JSX.Element {
+  const { t } = useI18n();
+  const [passphrase, setPassphrase] = useState('');
+  const [word, setWord] = useState('');
+  const [errors, setErrors] = useState<{ passphrase?: string; word?: string }>({});
+  const action = useAction();
+  return (
+    <form
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const bad = {
+          ...(/^[0-9]{8}$/.test(passphrase) ? {} : { passphrase: t.enroll.ruleErrors.not_8_digits }),
+          ...(word.trim() === CANCEL_CONFIRMATION ? {} : { word: t.more.cancelConfirmWrong(CANCEL_CONFIRMATION) }),
+        };
+        setErrors(bad);
+        if (Object.keys(bad).length > 0) return;
+        const r = await action.run(() => cancelNetid(meClient(p.wallet), { passphrase, confirm: CANCEL_CONFIRMATION }));
+        setPassphrase('');
+        if (r) await p.onCancelled();
+      }}
+    >
+      <div class="message warn" role="note">
+        <p>{t.more.cancelWarning}</p>
+      </div>
+      <Field id="cancel-passphrase" label={t.more.cancelPassphrase} type="password" inputMode="numeric" autoComplete="current-password" maxLength={8} value={passphrase} onValue={setPassphrase} error={errors.passphrase} required />
+      <Field id="cancel-word" label={t.more.cancelConfirmLabel(CANCEL_CONFIRMATION)} value={word} onValue={setWord} error={errors.word} maxLength={8} required />
+      <ErrorBox failure={action.failure} />
+      <div class="actions">
+        <Button type="submit" kind="danger" busy={action.busy}>
+          {t.more.cancelSubmit}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+export function MoreScreen(p: { wallet: StoredWallet }): JSX.Element {
+  const { t } = useI18n();
+  const { reload } = useWallet();
+  const [cancelled, setCancelled] = useState(false);
+  if (cancelled) {
+    return (
+      <Screen title={t.more.cancelTitle}>
+        <Notice tone="ok" live>
+          <p>{t.more.cancelDone}</p>
+        </Notice>
+        <div class="actions">
+          <Button
+            onClick={async () => {
+              await reload();
+              go('/');
+            }}
+          >
+            {t.app.home}
+          </Button>
+        </div>
+      </Screen>
+    );
+  }
+  return (
+    <Screen title={t.more.title}>
+      <Section id="passphrase" title={t.more.passphraseTitle}>
+        <ChangePassphrase wallet={p.wallet} />
+      </Section>
+      <Section id="phone" title={t.more.phoneTitle}>
+        <ChangePhone
+          wallet={p.wallet}
+          onChanged={async (masked) => {
+            await saveWallet({ ...p.wallet, maskedPhone: masked });
+            await reload();
+          }}
+        />
+      </Section>
+      <Section id="renew" title={t.more.renewTitle}>
+        <Renew wallet={p.wallet} onRenewed={reload} />
+      </Section>
+      <Section id="export" title={t.more.exportTitle}>
+        <Export wallet={p.wallet} />
+      </Section>
+      <Section id="cancel" title={t.more.cancelTitle} danger>
+        <Cancel
+          wallet={p.wallet}
+          onCancelled={async () => {
+            await clearWallet();
+            setCancelled(true);
+          }}
+        />
+      </Section>
+    </Screen>
+  );
+}
