@@ -417,7 +417,7 @@ function QuestionPanel(p: { q: Question; info: { similarity?: number; sentTo?: s
     case 'replace':
       return <ReplacePanel onAnswer={p.onAnswer} />;
     case 'phone':
-      return <PhonePanel similarity={p.info.similarity} error={q.error} onAnswer={p.onAnswer} />;
+      return <PhonePanel similarity={p.info.similarity} onAnswer={p.onAnswer} />;
     case 'code':
       return <CodePanel sentTo={q.sentTo || p.info.sentTo || ''} phone={q.phone} error={q.error} onAnswer={p.onAnswer} />;
     case 'passphrase':
@@ -477,7 +477,7 @@ function ReplacePanel(p: { onAnswer: (v: boolean) => void }): JSX.Element {
   );
 }
 
-function PhonePanel(p: { similarity: number | undefined; error: Failure | undefined; onAnswer: (v: string) => void }): JSX.Element {
+function PhonePanel(p: { similarity: number | undefined; onAnswer: (v: string) => void }): JSX.Element {
   const { t } = useI18n();
   const [phone, setPhone] = useState('');
   const [error, setError] = useState<string | undefined>();
@@ -488,7 +488,6 @@ function PhonePanel(p: { similarity: number | undefined; error: Failure | undefi
           <p>{t.enroll.faceOk(p.similarity.toFixed(2))}</p>
         </Notice>
       )}
-      <ErrorBox failure={p.error} />
       <form
         onSubmit={(e) => {
           e.preventDefault();
