@@ -97,6 +97,8 @@ export const ERROR_CODES = {
   receipt_already_fetched: 409,
   biz_seq_reused: 409,
   passphrase_locked: 423,
+  // the person locked their own 网证 (/v1/me/lock): nothing verifies until they unlock it
+  credential_locked: 423,
   reverification_not_allowed: 403,
   unknown_subject: 404,
   // passphrase factor (口令): at verification, and the wallet's own keystore

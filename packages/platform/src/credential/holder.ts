@@ -60,6 +60,8 @@ export class HolderVerifier {
       throw new WzError('invalid_presentation', 'This 网证 is not bound to this device any more.');
     }
     const person = await r.persons.findById(credential.personId);
+    // Locked is the person's own choice and undone by them: say so, not "revoked" (which sounds final).
+    if (person?.status === 'locked') throw new WzError('credential_locked', 'This 网证 is locked by its holder: unlock it in the wallet to use it.');
     if (!person || person.status !== 'active') throw new WzError('credential_revoked', 'This 网证 cannot be used.');
     const dek = this.deps.protector.unwrapDataKey(person.id, person.wrappedDek, person.kekId);
     const profile = this.deps.protector.openFor(dek, person.id, 'profile', person.profile) as PersonProfile;

@@ -36,9 +36,17 @@ dl{margin:0 0 1rem}dt{color:#6b7280;font-size:.85rem;margin-top:.6rem}dd{margin:
 ul{margin:.2rem 0 0;padding-left:1.2rem}.sensitive{color:#b42318}
 .qr{display:block;width:14rem;height:14rem;margin:1rem auto}
 .qr svg{width:100%;height:100%}
-a.button{display:block;text-align:center;background:#c8102e;color:#fff;text-decoration:none;padding:.8rem;border-radius:8px;margin:1rem 0}
-#wz-state{text-align:center;color:#374151}footer{color:#9ca3af;font-size:.75rem;text-align:center;margin-top:1rem}
+a.button{display:block;text-align:center;background:#c8102e;color:#fff;text-decoration:none;padding:.8rem;border-radius:8px;margin:1rem 0}a.button .en{color:#fff}
+#wz-state{text-align:center;color:#374151}footer{color:#4b5563;font-size:.75rem;text-align:center;margin-top:1rem}
 `.trim();
+
+/** `2026-12-02 07:56 (北京时间 UTC+8)`: the wallet shows times the same way. */
+function beijingTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(d).map((x) => [x.type, x.value]));
+  return `${p['year']}-${p['month']}-${p['day']} ${p['hour']}:${p['minute']} (北京时间 UTC+8)`;
+}
 
 function bi(zh: string, en: string): string {
   return `${escapeHtml(zh)} <span class="en" lang="en">${escapeHtml(en)}</span>`;
@@ -107,7 +115,7 @@ export function renderAuthorizePage(v: AuthorizeView, nonce: string, statusPath:
 <div class="qr" role="img" aria-label="QR code">${v.qrSvg}</div>
 <a class="button" href="${escapeHtml(v.link)}">${bi('在本机打开网证钱包', 'Open the wallet on this device')}</a>
 <p id="wz-state" aria-live="polite">${bi('等待您在钱包中确认…', 'Waiting for your approval in the wallet…')}</p>
-<footer>${bi('有效期至', 'Valid until')} ${escapeHtml(v.expiresAt)}</footer>
+<footer>${bi('有效期至', 'Valid until')} <time datetime="${escapeHtml(v.expiresAt)}">${escapeHtml(beijingTime(v.expiresAt))}</time></footer>
 </main>`;
   return shell('网络身份认证 · Network identity', body, nonce, POLL_SCRIPT);
 }

@@ -138,6 +138,7 @@ describeEachEngine('OpenID Connect Core §3.1 code flow with openid-client', (en
     expect(page.html).toContain('shop.example.cn 测试机构');
     expect(page.html).toMatch(/<svg[^>]*viewBox/);
     expect(page.html).toContain(`href="/wallet/#/verify?ref=${page.ref}&amp;iss=`);
+    expect(page.html).toMatch(/<time datetime="[^"]+Z">\d{4}-\d{2}-\d{2} \d{2}:\d{2} \(北京时间 UTC\+8\)<\/time>/);
     expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'; script-src 'nonce-[A-Za-z0-9_-]+'/);
     expect(callback.searchParams.get('iss')).toBe(h.url);
     expect(tokens.token_type).toBe('bearer');

@@ -60,8 +60,8 @@ describeEachEngine('person API: status, lock and unlock, devices (issue 7 §3)',
     expect((await me(h, alice).lock()).status).toBe('locked');
     expect(await statusOf(alice)).toBe('locked');
     expect((await me(h, alice).status()).status).toBe('locked');
-    // Nothing verifies while locked (the flows' own check; the code is theirs).
-    expect(await codeOf(verifyAt(shop, alice))).not.toBe('no error');
+    // Nothing verifies while locked, and the wallet is told why (not "revoked": the person can undo it).
+    expect(await codeOf(verifyAt(shop, alice))).toBe('credential_locked');
     expect(await codeOf(me(h, alice).unlock('11111111'))).toBe('wrong_passphrase');
     expect(await statusOf(alice)).toBe('locked');
     expect((await me(h, alice).unlock(PASSPHRASE)).status).toBe('active');
