@@ -96,6 +96,7 @@ const EVENT_NAMES: Record<string, string> = {
   phone_changed: '更换手机号 phone changed',
   credential_renewed: '网证续期 credential renewed',
   device_transferred: '迁移到新手机 moved to a new phone',
+  venue_pass_issued: '领取场所码 venue pass issued',
 };
 
 export function eventName(kind: string): string {
