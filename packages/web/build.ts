@@ -1,15 +1,20 @@
 /**
- * Builds the person's web wallet into `packages/web/dist/wallet/` (git-ignored), which the
- * platform serves under `/wallet/` (packages/platform/src/web/). No network: esbuild bundles
- * what is in node_modules; nothing is fetched, no font, no CDN.
+ * Builds the two web apps the platform serves from its own origin (packages/platform/src/web/):
  *
- *   node --import tsx packages/web/build.ts      (npm start and npm test run it first)
+ *   wallet   the person's web wallet        src/wallet/  → dist/wallet/   served under /wallet/
+ *   venue    the venue checker (场所码核验)   src/venue/   → dist/venue/    served under /venue/
  *
- * Output, flat (the server serves names only, never paths):
+ * (dist/ is git-ignored.) No network: esbuild bundles what is in node_modules; nothing is
+ * fetched, no font, no CDN.
+ *
+ *   node --import tsx packages/web/build.ts      (npm start and npm test run it first: both apps)
+ *
+ * Output of each app, flat (the server serves names only, never paths):
  *   index.html                 the app shell; names the hashed assets; no inline script or style
- *   app-<hash>.js, app-<hash>.css   the bundle, minified; immutable (content-hashed names)
+ *   app-<hash>.js, chunk-<hash>.js, styles-<hash>.css   the bundle, minified; immutable (content-hashed names)
  *   sw.js                      the service worker: precaches exactly this build's files
- *   manifest.webmanifest, icon.svg, icon-maskable.svg   from public/
+ *   manifest.webmanifest, icon.svg, icon-maskable.svg   from public/ (shared files at its top,
+ *                              each app's own in public/<app>/, which win over a shared one)
  *   build.json                 { version, files }: what the server and the tests read
  *
  * Deterministic: the same sources give the same bytes (esbuild is; nothing here adds a time or
@@ -25,7 +30,44 @@ import { build, type BuildOptions } from 'esbuild';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const WEB_ROOT = HERE;
-export const DEFAULT_OUT = join(HERE, 'dist', 'wallet');
+export const DIST = join(HERE, 'dist');
+/** The wallet's output (kept under this name: the platform and the tests read it). */
+export const DEFAULT_OUT = join(DIST, 'wallet');
+
+export type WebApp = 'wallet' | 'venue';
+export const WEB_APPS: readonly WebApp[] = ['wallet', 'venue'];
+
+interface AppSpec {
+  /** The app's sources: src/<dir>/main.tsx, sw.ts, and its stylesheet. */
+  dir: string;
+  stylesheet: string;
+  title: string;
+  themeColor: string;
+  noscript: string;
+}
+
+const APPS: Readonly<Record<WebApp, AppSpec>> = {
+  wallet: {
+    dir: 'wallet',
+    stylesheet: join('src', 'shared', 'styles.css'),
+    title: '网证 · Wangzheng',
+    themeColor: '#b0102a',
+    noscript: '网证钱包需要启用 JavaScript。 The wallet needs JavaScript.',
+  },
+  venue: {
+    dir: 'venue',
+    // The shared styles plus the checker's own (it @imports ../shared/styles.css).
+    stylesheet: join('src', 'venue', 'styles.css'),
+    title: '场所码核验 · Wangzheng',
+    themeColor: '#1e3a5f',
+    noscript: '场所码核验需要启用 JavaScript。 The venue checker needs JavaScript.',
+  },
+};
+
+/** Where an app's build goes by default: dist/<app>/. */
+export function outDirOf(app: WebApp): string {
+  return join(DIST, app);
+}
 
 export interface BuildResult {
   outDir: string;
@@ -57,7 +99,7 @@ function sha(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-function html(js: string, css: string): string {
+function html(spec: AppSpec, js: string, css: string): string {
   // Text here is only the no-script fallback and the title; everything else is the app's (i18n).
   return `<!doctype html>
 <html lang="zh-CN">
@@ -65,9 +107,9 @@ function html(js: string, css: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1,viewport-fit=cover">
 <meta name="referrer" content="no-referrer">
-<meta name="theme-color" content="#b0102a">
+<meta name="theme-color" content="${spec.themeColor}">
 <meta name="color-scheme" content="light">
-<title>网证 · Wangzheng</title>
+<title>${spec.title}</title>
 <link rel="manifest" href="manifest.webmanifest">
 <link rel="icon" href="icon.svg" type="image/svg+xml">
 <link rel="apple-touch-icon" href="icon.svg">
@@ -75,7 +117,7 @@ function html(js: string, css: string): string {
 <script type="module" src="${js}"></script>
 </head>
 <body>
-<div id="app"><noscript><p>网证钱包需要启用 JavaScript。 The wallet needs JavaScript.</p></noscript></div>
+<div id="app"><noscript><p>${spec.noscript}</p></noscript></div>
 </body>
 </html>
 `;
@@ -91,20 +133,51 @@ function sameBuild(dir: string, version: string, names: string[]): boolean {
   }
 }
 
+/** The static files of an app: public/'s own files, then public/<app>/'s (which win). */
+function publicFiles(app: WebApp): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>();
+  for (const dir of [join(HERE, 'public'), join(HERE, 'public', app)]) {
+    if (!existsSync(dir)) continue;
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (e.isFile()) out.set(e.name, readFileSync(join(dir, e.name)));
+    }
+  }
+  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The person's web wallet into `dist/wallet/` (or `outDir`). */
 export async function buildWallet(opts: { outDir?: string } = {}): Promise<BuildResult> {
+  return buildApp('wallet', opts);
+}
+
+/** The venue checker into `dist/venue/` (or `outDir`). */
+export async function buildVenue(opts: { outDir?: string } = {}): Promise<BuildResult> {
+  return buildApp('venue', opts);
+}
+
+/** Both apps, each into its own directory under dist/ (one after the other: esbuild already uses every core). */
+export async function buildWeb(): Promise<BuildResult[]> {
+  const out: BuildResult[] = [];
+  for (const app of WEB_APPS) out.push(await buildApp(app));
+  return out;
+}
+
+export async function buildApp(appName: WebApp, opts: { outDir?: string } = {}): Promise<BuildResult> {
   const started = performance.now();
-  const outDir = opts.outDir ?? DEFAULT_OUT;
+  const spec = APPS[appName];
+  const outDir = opts.outDir ?? outDirOf(appName);
   const files = new Map<string, Uint8Array>();
 
   // 1. The app and its stylesheet: content-hashed names.
   const app = await build({
     ...COMMON,
-    entryPoints: { app: join(HERE, 'src', 'wallet', 'main.tsx'), styles: join(HERE, 'src', 'shared', 'styles.css') },
+    entryPoints: { app: join(HERE, 'src', spec.dir, 'main.tsx'), styles: join(HERE, spec.stylesheet) },
     outdir: outDir,
     entryNames: '[name]-[hash]',
     chunkNames: 'chunk-[hash]',
     assetNames: '[name]-[hash]',
-    // The QR reader (jsQR, the largest dependency) loads only when the scanner opens.
+    // The QR reader (jsQR, the largest dependency) loads only when the camera starts; the QR
+    // writer (qrcode) only when the wallet shows a venue code.
     splitting: true,
     loader: { '.svg': 'file' },
   });
@@ -120,15 +193,15 @@ export async function buildWallet(opts: { outDir?: string } = {}): Promise<Build
   if (!js || !css) throw new Error('the bundle produced no script or no stylesheet');
 
   // 2. Static files and the shell.
-  for (const name of readdirSync(join(HERE, 'public')).sort()) files.set(name, readFileSync(join(HERE, 'public', name)));
-  files.set('index.html', new TextEncoder().encode(html(js, css)));
+  for (const [name, bytes] of publicFiles(appName)) files.set(name, bytes);
+  files.set('index.html', new TextEncoder().encode(html(spec, js, css)));
 
   // 3. The service worker, told this build's version and files (every file but itself).
   const shell = [...files.keys()].sort();
   const version = sha(shell.map((n) => `${n}\0${sha(files.get(n)!)}`).join('\n')).slice(0, 16);
   const sw = await build({
     ...COMMON,
-    entryPoints: [join(HERE, 'src', 'wallet', 'sw.ts')],
+    entryPoints: [join(HERE, 'src', spec.dir, 'sw.ts')],
     outfile: join(outDir, 'sw.js'),
     format: 'iife',
     define: { ...COMMON.define, __WZ_VERSION__: JSON.stringify(version), __WZ_SHELL__: JSON.stringify(shell) },
@@ -143,11 +216,11 @@ export async function buildWallet(opts: { outDir?: string } = {}): Promise<Build
   if (sameBuild(outDir, version, names)) return { outDir, version, files: names, written: false, ms: Math.round(performance.now() - started) };
   const parent = dirname(outDir);
   mkdirSync(parent, { recursive: true });
-  const tmp = join(parent, `.${process.pid}-${version}.tmp`);
+  const tmp = join(parent, `.${appName}-${process.pid}-${version}.tmp`);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);
   for (const [name, bytes] of files) writeFileSync(join(tmp, name), bytes);
-  const old = join(parent, `.${process.pid}-${version}.old`);
+  const old = join(parent, `.${appName}-${process.pid}-${version}.old`);
   try {
     if (existsSync(outDir)) renameSync(outDir, old);
     renameSync(tmp, outDir);
@@ -163,10 +236,14 @@ export async function buildWallet(opts: { outDir?: string } = {}): Promise<Build
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  buildWallet().then(
-    (r) => console.log(`web wallet: ${r.written ? 'built' : 'up to date'} ${r.version} (${r.files.length} files, ${r.ms} ms) → ${r.outDir}`),
+  buildWeb().then(
+    (rs) => {
+      for (const [i, r] of rs.entries()) {
+        console.log(`web ${WEB_APPS[i]}: ${r.written ? 'built' : 'up to date'} ${r.version} (${r.files.length} files, ${r.ms} ms) → ${r.outDir}`);
+      }
+    },
     (e: unknown) => {
-      console.error(`web wallet build failed: ${e instanceof Error ? e.message : String(e)}`);
+      console.error(`web build failed: ${e instanceof Error ? e.message : String(e)}`);
       process.exit(1);
     },
   );

@@ -1,17 +1,20 @@
 /**
- * The person's web wallet on the platform's origin (docs/web-wallet.md): the built app under
- * `/wallet/` (static.ts) and, in development mode only, the simulation proxy `/sim/*` the app
+ * The platform's web apps on its own origin: the person's web wallet under `/wallet/`
+ * (docs/web-wallet.md) and the venue checker under `/venue/` (docs/venue.md), both built apps
+ * served by static.ts; and, in development mode only, the simulation proxy `/sim/*` the wallet
  * uses in place of a phone's NFC reader, camera and SMS inbox (sim.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
 import { registerSimulationProxy } from './sim.ts';
-import { registerWalletStatic } from './static.ts';
+import { registerVenueStatic, registerWalletStatic } from './static.ts';
 
 export { simulationEnabled } from './sim.ts';
-export { WALLET_CSP, WALLET_DIST } from './static.ts';
+export { VENUE_DIST, WALLET_CSP, WALLET_DIST, WEB_CSP } from './static.ts';
 
-export function registerWebRoutes(app: FastifyInstance, opts: { config: Config; dir?: string }): void {
+/** `dir`: the wallet's build (tests); `venueDir`: the checker's. */
+export function registerWebRoutes(app: FastifyInstance, opts: { config: Config; dir?: string; venueDir?: string }): void {
   registerWalletStatic(app, opts.dir ? { dir: opts.dir } : {});
+  registerVenueStatic(app, opts.venueDir ? { dir: opts.venueDir } : {});
   registerSimulationProxy(app, opts.config);
 }

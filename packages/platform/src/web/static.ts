@@ -1,13 +1,18 @@
 /**
- * Serving the person's web wallet (packages/web, built into packages/web/dist/wallet by
- * `npm start` / `npm test` / `npm run build:web`) under `/wallet/` on the platform's own origin.
+ * Serving the platform's two web apps (packages/web, built into packages/web/dist/<app>/ by
+ * `npm start` / `npm test` / `npm run build:web`) on the platform's own origin:
  *
- * Only the files the build lists in its `build.json` are served, by bare name (no paths, so no
- * traversal); everything else under /wallet/ is the JSON 404. Every answer carries the wallet's
- * Content-Security-Policy: scripts, styles, fetches and workers from this origin only, images
- * also as data:/blob:, no framing, no <base>, no plugins — the page can talk to no other host.
- * Content-hashed assets are immutable for a year; the shell, the service worker, the manifest
- * and the icons are revalidated on every load (ETag), so a new build is picked up at once.
+ *   /wallet/   the person's web wallet (docs/web-wallet.md)
+ *   /venue/    the venue checker, 场所码核验 (docs/venue.md)
+ *
+ * Each app is served the same way. Only the files its build lists in its `build.json` are
+ * served, by bare name (no paths, so no traversal); everything else under /<app>/ is the JSON
+ * 404. Every answer carries the same Content-Security-Policy: scripts, styles, fetches and
+ * workers from this origin only, images also as data:/blob:, no framing, no <base>, no plugins —
+ * the page can talk to no other host. Content-hashed assets are immutable for a year; the shell,
+ * the service worker, the manifest and the icons are revalidated on every load (ETag), so a new
+ * build is picked up at once. An app's service worker may control its own directory only
+ * (`Service-Worker-Allowed: /<app>/`).
  *
  * No build yet: 503 with a page (or JSON, for a non-browser) saying how to build it.
  */
@@ -16,9 +21,14 @@ import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
+export type WebAppName = 'wallet' | 'venue';
+
 /** Where `packages/web/build.ts` writes the wallet. */
 export const WALLET_DIST = fileURLToPath(new URL('../../../web/dist/wallet/', import.meta.url));
+/** … and the venue checker. */
+export const VENUE_DIST = fileURLToPath(new URL('../../../web/dist/venue/', import.meta.url));
 
+/** The policy of every answer under /wallet/ and /venue/ (the same for both apps). */
 export const WALLET_CSP = [
   "default-src 'self'",
   "script-src 'self'",
@@ -34,6 +44,7 @@ export const WALLET_CSP = [
   "frame-ancestors 'none'",
   "base-uri 'none'",
 ].join('; ');
+export const WEB_CSP = WALLET_CSP;
 
 const TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',
@@ -56,7 +67,7 @@ interface Build {
   cache: Map<string, { body: Buffer; etag: string }>;
 }
 
-/** Headers every answer under /wallet/ carries. */
+/** Headers every answer under /wallet/ and /venue/ carries. */
 export function walletHeaders(reply: FastifyReply): FastifyReply {
   return reply
     .header('content-security-policy', WALLET_CSP)
@@ -68,24 +79,43 @@ export function walletHeaders(reply: FastifyReply): FastifyReply {
     .header('permissions-policy', 'camera=(self), microphone=(), geolocation=(), payment=(), usb=()');
 }
 
-const NOT_BUILT_MESSAGE = 'The web wallet has not been built: run `npm start` (which builds it first) or `npm run build:web`.';
+const NAMES: Readonly<Record<WebAppName, { zh: string; en: string; enLower: string }>> = {
+  wallet: { zh: '网页钱包', en: 'Web wallet', enLower: 'web wallet' },
+  venue: { zh: '场所码核验页', en: 'Venue checker', enLower: 'venue checker' },
+};
 
-function notBuiltPage(): string {
+function notBuiltMessage(name: WebAppName): string {
+  return `The ${NAMES[name].enLower} has not been built: run \`npm start\` (which builds it first) or \`npm run build:web\`.`;
+}
+
+function notBuiltPage(name: WebAppName): string {
+  const n = NAMES[name];
   return `<!doctype html>
 <html lang="zh-CN">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>网页钱包尚未构建 · Web wallet not built</title></head>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${n.zh}尚未构建 · ${n.en} not built</title></head>
 <body>
-<h1>网页钱包尚未构建</h1>
-<p>请运行 <code>npm start</code>（会先构建网页钱包）或 <code>npm run build:web</code>，然后刷新本页。</p>
-<h2 lang="en">The web wallet has not been built</h2>
+<h1>${n.zh}尚未构建</h1>
+<p>请运行 <code>npm start</code>（会先构建网页应用）或 <code>npm run build:web</code>，然后刷新本页。</p>
+<h2 lang="en">The ${n.enLower} has not been built</h2>
 <p lang="en">Run <code>npm start</code> (which builds it first) or <code>npm run build:web</code>, then reload this page.</p>
 </body>
 </html>
 `;
 }
 
+/** The person's web wallet under /wallet/. */
 export function registerWalletStatic(app: FastifyInstance, opts: { dir?: string } = {}): void {
-  const dir = opts.dir ?? WALLET_DIST;
+  registerAppStatic(app, 'wallet', opts.dir ?? WALLET_DIST);
+}
+
+/** The venue checker under /venue/. */
+export function registerVenueStatic(app: FastifyInstance, opts: { dir?: string } = {}): void {
+  registerAppStatic(app, 'venue', opts.dir ?? VENUE_DIST);
+}
+
+/** One built app (`dir`: its build output) under `/<name>/`. */
+export function registerAppStatic(app: FastifyInstance, name: WebAppName, dir: string): void {
+  const base = `/${name}/`;
   let current: Build | undefined;
 
   async function load(): Promise<Build | undefined> {
@@ -108,42 +138,42 @@ export function registerWalletStatic(app: FastifyInstance, opts: { dir?: string 
     }
   }
 
-  async function serve(req: FastifyRequest, reply: FastifyReply, name: string): Promise<FastifyReply> {
+  async function serve(req: FastifyRequest, reply: FastifyReply, fileName: string): Promise<FastifyReply> {
     walletHeaders(reply);
     const build = await load();
     if (!build) {
       void reply.status(503).header('cache-control', 'no-store').header('retry-after', '10');
-      if ((req.headers.accept ?? '').includes('text/html')) return reply.header('content-type', 'text/html; charset=utf-8').send(notBuiltPage());
-      return reply.send({ error: 'temporarily_unavailable', message: NOT_BUILT_MESSAGE });
+      if ((req.headers.accept ?? '').includes('text/html')) return reply.header('content-type', 'text/html; charset=utf-8').send(notBuiltPage(name));
+      return reply.send({ error: 'temporarily_unavailable', message: notBuiltMessage(name) });
     }
-    if (!NAME.test(name) || !build.files.has(name)) {
+    if (!NAME.test(fileName) || !build.files.has(fileName)) {
       return reply.status(404).header('cache-control', 'no-store').send({ error: 'not_found', message: 'no such route' });
     }
-    let file = build.cache.get(name);
+    let file = build.cache.get(fileName);
     if (!file) {
       let body: Buffer;
       try {
-        body = await readFile(`${dir}/${name}`);
+        body = await readFile(`${dir}/${fileName}`);
       } catch {
         // A build being swapped in this instant: the next request sees the new one.
         current = undefined;
-        return reply.status(503).header('cache-control', 'no-store').header('retry-after', '1').send({ error: 'temporarily_unavailable', message: 'The web wallet is being rebuilt; try again.' });
+        return reply.status(503).header('cache-control', 'no-store').header('retry-after', '1').send({ error: 'temporarily_unavailable', message: `The ${NAMES[name].enLower} is being rebuilt; try again.` });
       }
       file = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
-      build.cache.set(name, file);
+      build.cache.set(fileName, file);
     }
-    const ext = name.slice(name.lastIndexOf('.') + 1);
+    const ext = fileName.slice(fileName.lastIndexOf('.') + 1);
     void reply
       .header('content-type', TYPES[ext] ?? 'application/octet-stream')
       .header('etag', file.etag)
-      .header('cache-control', HASHED.test(name) ? 'public, max-age=31536000, immutable' : 'no-cache');
-    if (name === 'sw.js') void reply.header('service-worker-allowed', '/wallet/');
+      .header('cache-control', HASHED.test(fileName) ? 'public, max-age=31536000, immutable' : 'no-cache');
+    if (fileName === 'sw.js') void reply.header('service-worker-allowed', base);
     if (req.headers['if-none-match'] === file.etag) return reply.status(304).send();
     return reply.send(file.body);
   }
 
-  // /wallet without the slash: relative asset URLs need the directory form.
-  app.get('/wallet', async (_req, reply) => walletHeaders(reply).header('cache-control', 'no-cache').redirect('/wallet/', 308));
-  app.get('/wallet/', async (req, reply) => serve(req, reply, 'index.html'));
-  app.get('/wallet/:name', async (req, reply) => serve(req, reply, (req.params as { name: string }).name));
+  // /<app> without the slash: relative asset URLs need the directory form.
+  app.get(`/${name}`, async (_req, reply) => walletHeaders(reply).header('cache-control', 'no-cache').redirect(base, 308));
+  app.get(base, async (req, reply) => serve(req, reply, 'index.html'));
+  app.get(`${base}:name`, async (req, reply) => serve(req, reply, (req.params as { name: string }).name));
 }

@@ -144,3 +144,18 @@ export async function startWebPlatform(registry: SharedRegistry, opts: { overrid
 }
 
 export { freePort };
+
+// ------------------------------------------------------------------ the venue checker (/venue/)
+
+import { buildVenue } from '../../../web/build.ts';
+
+/**
+ * The web system with the venue checker (packages/web/src/venue, served under /venue/) built as
+ * well as the wallet: `npm start` and `npm test` build both; `startWebPlatform` builds only the
+ * wallet.
+ */
+export async function startVenueWebPlatform(registry: SharedRegistry, opts: { overrides?: Record<string, unknown>; production?: boolean } = {}): Promise<WebSystem & { venueBuild: BuildResult }> {
+  const venueBuild = await buildVenue();
+  const sys = await startWebPlatform(registry, opts);
+  return Object.assign(sys, { venueBuild });
+}

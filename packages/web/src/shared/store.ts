@@ -11,6 +11,7 @@ import { createStore, del, get, set } from 'idb-keyval';
 import type { PublicJwk } from '@wangzheng/core/crypto/types';
 import { credentialClaims } from '@wangzheng/wallet/holder/credential';
 import type { Holder } from '@wangzheng/wallet/holder/ports';
+import type { VenuePassGrant } from '@wangzheng/wallet/venue/index';
 import { webCryptoSigner, webDigest } from './crypto.ts';
 
 const db = createStore('wangzheng-wallet', 'wallet');
@@ -70,9 +71,10 @@ export async function saveWallet(w: StoredWallet): Promise<void> {
   await navigator.storage?.persist?.().catch(() => false);
 }
 
-/** Removes the wallet from this browser: the device key is gone for good. */
+/** Removes the wallet from this browser: the device key is gone for good (and with it any venue pass). */
 export async function clearWallet(): Promise<void> {
   await del(KEY, db);
+  await del(VENUE_PASS_KEY, db).catch(() => undefined);
 }
 
 /** The holder ports over a stored wallet. */
@@ -107,4 +109,54 @@ export function walletRecord(o: { privateKey: CryptoKey; publicJwk: PublicJwk; c
     maskedPhone: o.maskedPhone,
     storedAt: new Date().toISOString(),
   };
+}
+
+// ------------------------------------------------------------------ the venue pass (场所码)
+
+/**
+ * The venue pass (docs/venue.md) is kept beside the wallet under its own key — the wallet record
+ * is not touched: the platform-signed pass, the salts and values of `age_over_18` and
+ * `masked_name` (the person's own data, shown only when they choose), for the 网证 and the device
+ * key it was issued to. It lives at most 24 h; an expired one is dropped when read.
+ */
+const VENUE_PASS_KEY = 'venue-pass/v1';
+
+export interface StoredVenuePass {
+  v: 1;
+  /** The 网证 it was issued for (a new 网证 in this browser makes it useless). */
+  credentialId: string;
+  /** The device key's public `x`: the pass is bound to it. */
+  deviceX: string;
+  grant: VenuePassGrant;
+  storedAt: string;
+}
+
+function isVenuePass(o: unknown): o is StoredVenuePass {
+  const r = o as Partial<StoredVenuePass> | null | undefined;
+  return !!r && r.v === 1 && typeof r.credentialId === 'string' && typeof r.deviceX === 'string' && !!r.grant && typeof r.grant.pass === 'string' && typeof r.grant.expiresAt === 'string';
+}
+
+/** The stored pass of this wallet, if there is one that has not expired (others are deleted). */
+export async function loadVenuePass(w: StoredWallet, nowMs: number = Date.now()): Promise<VenuePassGrant | undefined> {
+  let r: unknown;
+  try {
+    r = await get(VENUE_PASS_KEY, db);
+  } catch {
+    return undefined;
+  }
+  if (r === undefined) return undefined;
+  if (!isVenuePass(r) || r.credentialId !== w.credentialId || r.deviceX !== w.publicJwk.x || !(Date.parse(r.grant.expiresAt) > nowMs)) {
+    await clearVenuePass();
+    return undefined;
+  }
+  return r.grant;
+}
+
+export async function saveVenuePass(w: StoredWallet, grant: VenuePassGrant): Promise<void> {
+  const r: StoredVenuePass = { v: 1, credentialId: w.credentialId, deviceX: w.publicJwk.x, grant, storedAt: new Date().toISOString() };
+  await set(VENUE_PASS_KEY, r, db);
+}
+
+export async function clearVenuePass(): Promise<void> {
+  await del(VENUE_PASS_KEY, db).catch(() => undefined);
 }

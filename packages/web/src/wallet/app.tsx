@@ -17,6 +17,7 @@ import { LockScreen } from './screens/lock.tsx';
 import { MoreScreen } from './screens/more.tsx';
 import { NoWalletScreen } from './screens/no-wallet.tsx';
 import { ScanScreen } from './screens/scan.tsx';
+import { VenueScreen } from './screens/venue.tsx';
 import { VerifyScreen } from './screens/verify.tsx';
 import { Busy } from './ui.tsx';
 
@@ -54,6 +55,7 @@ const WITH_WALLET: Record<string, (p: { wallet: StoredWallet; params: URLSearchP
   '/devices': DevicesScreen,
   '/lock': LockScreen,
   '/more': MoreScreen,
+  '/venue': VenueScreen,
 };
 
 export function App(): JSX.Element {

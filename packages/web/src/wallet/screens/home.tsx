@@ -34,6 +34,15 @@ async function loadStatus(w: StoredWallet): Promise<Status> {
   }
 }
 
+/** The venue code's tile icon: a QR code's three finder squares and a dot (decorative, beside its label). */
+function VenueIcon(): JSX.Element {
+  return (
+    <svg class="icon" viewBox="0 0 24 24" width="28" height="28" aria-hidden="true" focusable="false">
+      <path d="M4 4h6v6H4zM14 4h6v6h-6zM4 14h6v6H4zM14 14h2v2h-2zM18 18h2v2h-2zM14 18h2M18 14h2" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" />
+    </svg>
+  );
+}
+
 export function HomeScreen(p: { wallet: StoredWallet }): JSX.Element {
   const { t, lang } = useI18n();
   const w = p.wallet;
@@ -110,6 +119,12 @@ export function HomeScreen(p: { wallet: StoredWallet }): JSX.Element {
 
       <nav aria-label={t.home.actionsTitle}>
         <ul class="tiles">
+          <li class="wide">
+            <a class="tile tile-wide" href={href('/venue')}>
+              <VenueIcon />
+              {t.home.venue}
+            </a>
+          </li>
           <li>
             <a class="tile" href={href('/scan')}>
               <Icon name="scan" />
