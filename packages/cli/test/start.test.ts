@@ -47,6 +47,12 @@ describe('start', () => {
       const unauth = await fetch(`${s.registryUrl}/v1/issuer-keys`);
       expect(unauth.status).toBe(401);
 
+      // The web pages are served (the start builds them when missing or stale, for `npx wangzheng start` as for `npm start`).
+      for (const page of ['/wallet/', '/venue/']) {
+        const r = await fetch(`${s.platformUrl}${page}`);
+        expect([page, r.status, r.headers.get('content-type')]).toEqual([page, 200, expect.stringMatching(/^text\/html/)]);
+      }
+
       const missing = await fetch(`${s.platformUrl}/no-such-route`);
       expect(missing.status).toBe(404);
       expect(await missing.json()).toEqual({ error: 'not_found', message: 'no such route' });

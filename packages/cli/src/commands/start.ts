@@ -16,6 +16,7 @@ import { loadConfig, smsOutboxPath, sqlitePath, type Config } from '@wangzheng/p
 import { resolveSecrets } from '@wangzheng/platform/secrets';
 import { createPlatform, type Platform } from '@wangzheng/platform/server/platform';
 import { createRegistryServer, type RegistryServer } from '@wangzheng/registry-sim/http/server';
+import { buildWeb } from '@wangzheng/web/build';
 import type { Io } from '../io.ts';
 import { cli } from '../util/invocation.ts';
 import { untilSignalled } from '../util/signals.ts';
@@ -47,6 +48,10 @@ export async function startSystem(cfg: Config, io: Io, logger: Logger, opts: { s
           'Never use them for real people; set WZ_MODE=production and configure every secret (docs/configuration.md).',
       ),
   });
+
+  // The web pages (wallet, venue checker): built here too, so `npx wangzheng start` serves them
+  // as `npm start` does; an unchanged build is left as it is (a few hundred milliseconds).
+  for (const b of await buildWeb()) if (b.written) io.out(`web pages: built ${b.outDir} (${b.files.length} files, ${b.ms} ms)`);
 
   let registry: RegistryServer | undefined;
   let registryUrl = cfg.registry.url;
@@ -122,6 +127,8 @@ export async function startCommand(args: string[], io: Io): Promise<number> {
   io.out('');
   io.out(`Wangzheng is running (${cfg.mode}, suite ${cfg.suite}, store ${cfg.store.engine}${cfg.store.engine === 'sqlite' ? ` at ${sqlitePath(cfg)}` : ''})`);
   io.out(`  platform            ${started.platformUrl}   (health: ${started.platformUrl}/healthz, keys: ${started.platformUrl}/.well-known/jwks.json)`);
+  io.out(`  web wallet          ${started.platformUrl}/wallet/   (the person's app: enroll, approve requests, 场所码)`);
+  io.out(`  venue checker       ${started.platformUrl}/venue/    (checks a 场所码, also offline)`);
   io.out(`  registry simulator  ${started.registryUrl}${started.registry ? `   (sample documents: ${started.registryUrl}/sim/samples)` : ' (external)'}`);
   if (samples.length > 0) {
     io.out('');
