@@ -33,7 +33,7 @@
  *
  * Decoders never throw on hostile bytes: they answer `{ error }`.
  */
-import { bytesEqual, concatBytes, fromUtf8, readU32, u32, utf8 } from './bytes.ts';
+import { bytesEqual, concatBytes, fromUtf8, readU32, u32, utf8 } from '../encoding/bytes.ts';
 import { algFromCode, DEVICE_ALG_CODES, DEVICE_KEY_BYTES, type VenueDeviceAlg } from './keys.ts';
 
 export const VENUE_PASS_VERSION = 1;

@@ -14,7 +14,7 @@ export {
   base45Decode,
   base45Encode,
   BASE45_ALPHABET,
-} from './bytes.ts';
+} from '../encoding/bytes.ts';
 export {
   CLAIM_DIGEST_BYTES,
   CLAIM_SALT_BYTES,

@@ -18,7 +18,7 @@
  *   // issued.pass: 156 bytes; issued.claims: { age_over_18: { salt, value }, masked_name: { salt, value } }
  */
 import type { PublicJwk } from '../crypto/types.ts';
-import { b64uEncode, randomBytes, utf8 } from './bytes.ts';
+import { b64uEncode, randomBytes, utf8 } from '../encoding/bytes.ts';
 import {
   CLAIM_DIGEST_BYTES,
   CLAIM_SALT_BYTES,

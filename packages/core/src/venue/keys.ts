@@ -11,7 +11,7 @@
  * trusts its input: malformed → undefined.
  */
 import type { PublicJwk } from '../crypto/types.ts';
-import { b64uDecode, b64uEncode, bigIntToBytes, bytesToBigInt, concatBytes } from './bytes.ts';
+import { b64uDecode, b64uEncode, bigIntToBytes, bytesToBigInt, concatBytes } from '../encoding/bytes.ts';
 
 export type VenueDeviceAlg = 'SM2' | 'ES256' | 'EdDSA';
 

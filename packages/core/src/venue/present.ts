@@ -5,7 +5,7 @@
  *
  * Trust: the pass is the wallet's own (checked when it was fetched); nothing here verifies it.
  */
-import { base45Encode, concatBytes, randomBytes } from './bytes.ts';
+import { base45Encode, concatBytes, randomBytes } from '../encoding/bytes.ts';
 import {
   encodePresentationUnsigned,
   NONCE_BYTES,

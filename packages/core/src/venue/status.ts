@@ -17,7 +17,7 @@
  * about bans.
  */
 import type { PublicJwk } from '../crypto/types.ts';
-import { b64uDecode, b64uEncode, fromUtf8, utf8 } from './bytes.ts';
+import { b64uDecode, b64uEncode, fromUtf8, utf8 } from '../encoding/bytes.ts';
 import { algOfJwk } from './keys.ts';
 import type { VenueCrypto, VenueStatus, VenueStatusAnswer } from './ports.ts';
 import { thumbprintDigest } from './thumbprint.ts';

@@ -4,7 +4,7 @@
  * same value as `jwkThumbprint` in crypto/keys.ts (which is Node-only), as raw bytes.
  */
 import type { PublicJwk } from '../crypto/types.ts';
-import { utf8 } from './bytes.ts';
+import { utf8 } from '../encoding/bytes.ts';
 import type { VenueCrypto } from './ports.ts';
 
 export function thumbprintInput(jwk: Pick<PublicJwk, 'kty' | 'crv' | 'x' | 'y'>): Uint8Array {

@@ -26,7 +26,7 @@
  * A port that throws counts as a failed check (a verify that throws = a bad signature).
  */
 import type { PublicJwk } from '../crypto/types.ts';
-import { base45Decode, b64uEncode, bytesEqual, concatBytes } from './bytes.ts';
+import { base45Decode, b64uEncode, bytesEqual, concatBytes } from '../encoding/bytes.ts';
 import {
   CLAIM_DIGEST_BYTES,
   claimDigestInput,
