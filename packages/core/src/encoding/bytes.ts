@@ -1,7 +1,7 @@
 /**
- * Byte helpers for the venue pass, portable: `Uint8Array`, `TextEncoder`/`TextDecoder` and
- * `BigInt` only — no `node:` module, no `Buffer` — because the venue checker runs this code in a
- * browser page. Decoders return `undefined` on malformed input; none of them throws on it.
+ * Portable byte helpers, for the venue pass and the holder core of packages/wallet:
+ * `Uint8Array`, `TextEncoder`/`TextDecoder` and `BigInt` only — no `node:` module, no `Buffer` —
+ * because browser pages (the web wallet, the venue checker) run this code. Decoders return `undefined` on malformed input; none of them throws on it.
  *
  * - base64url (RFC 4648 §5, no padding, canonical: stray low bits in the last character refused)
  * - base45 (RFC 9285; the alphabet of QR alphanumeric mode, as EU DCC `HC1:` uses it)
