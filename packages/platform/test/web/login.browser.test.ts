@@ -9,9 +9,11 @@
 // approves; the desktop page (polling) goes to the RP's redirect URI with a code, and the RP
 // exchanges it and checks the id_token. Then: the login is in the person's history; withdrawing
 // the RP's authorization revokes its access token (userinfo refuses it) and the authorizations
-// screen no longer lists the RP; a locked 网证 cannot sign in (the wallet shows the platform's
-// refusal; the platform leaves the request pending, so the desktop page keeps waiting and the RP
-// gets no code), and after unlocking with the passphrase a new login passes. Each login's QR code
+// screen no longer lists the RP; a locked 网证 cannot sign in (the consent screen warns before
+// approving, the wallet shows the platform's refusal with the way to unlock; the platform leaves
+// the request pending, so the desktop page keeps waiting and the RP gets no code), and after
+// unlocking with the passphrase a new login passes. The phone that scanned is never offered
+// "back to the service" (that is the same-device path): it is told it is done and to go back. Each login's QR code
 // replaces the camera's video (the scanner opens the camera anew each time).
 // Every request of both browsers stays on the platform's origin (the RP's redirect URI, answered
 // here, is the one exception); axe finds no serious or critical violation on any screen (checked
@@ -348,6 +350,7 @@ describe('signing in at a relying party across two devices, in Chromium', () => 
     await approveOnPhone();
     await expect.poll(() => phone.getByText(new RegExp(`^已完成：「${RP_NAME}」获得了核验结果`)).isVisible(), { timeout: 20_000 }).toBe(true);
     expect(await phone.locator('main').innerText()).toContain('以及：姓名（部分隐藏）。');
+    await expect.poll(() => phone.getByText('已完成，请回到原来的网页或应用继续。').isVisible()).toBe(true);
     await check(phone, 'login-14-phone-approved');
 
     firstTokens = await finishAtRp(first);
@@ -357,11 +360,11 @@ describe('signing in at a relying party across two devices, in Chromium', () => 
     // openid-client's userinfo with the access token: the same sub and the consented claim.
     expect(await client.fetchUserInfo(config, firstTokens.access_token, firstSub)).toEqual({ sub: firstSub, masked_name: maskName(person.name) });
 
-    // The phone scanned: it has no authorize-page cookie, so "back to the service" tells the person to use the other screen.
-    await phone.getByRole('button', { name: `返回「${RP_NAME}」` }).click();
-    await expect.poll(() => phone.getByText('请回到原来的网页或应用继续。').isVisible(), { timeout: 20_000 }).toBe(true);
+    // The phone scanned: this browser did not open the authorize page (its status endpoint does not
+    // answer it), so there is no "back to the service" here — the person is told to go back to the other screen.
+    expect(await phone.getByText('已完成，请回到原来的网页或应用继续。').isVisible()).toBe(true);
+    expect(await phone.getByRole('button', { name: `返回「${RP_NAME}」` }).count()).toBe(0);
     expect(phone.url().startsWith(`${sys.origin}/wallet/`)).toBe(true);
-    await check(phone, 'login-16-phone-back-hint');
   });
 
   it('the login is in the person’s history: the RP’s name, the time, what it received', async () => {
@@ -389,7 +392,10 @@ describe('signing in at a relying party across two devices, in Chromium', () => 
     expect(text).toContain(RP_NAME);
     expect(text).toContain(firstSub); // the person sees the identifier the RP knows them by
     expect(text).toContain('姓名（部分隐藏）');
-    expect(text).toContain('有效访问令牌：1 个');
+    expect(text).toMatch(/有效访问令牌\s+1 个/);
+    // The RP by its registered name; its client id only in the small detail line.
+    expect(await entry.locator('.entry-detail').innerText()).toContain(rp.clientId);
+    expect(await entry.locator('dl').innerText()).not.toContain(rp.clientId);
     await check(phone, 'login-18-authorizations');
     await entry.getByRole('button', { name: '撤回授权' }).click();
     await expect.poll(() => phone.getByText(`确定撤回对「${RP_NAME}」的全部授权吗？`).isVisible()).toBe(true);
@@ -428,13 +434,16 @@ describe('signing in at a relying party across two devices, in Chromium', () => 
     const second = await startLogin();
     const opened = await openAuthorizePage(second, 'login-23-authorize-desktop-2', { axe: false });
     showToCamera(opened.walletUrl);
-    await scan(opened.ref, 'login-24'); // the 网证 is locked; the consent screen does not say so
+    await scan(opened.ref, 'login-24');
+    // The wallet saw the 网证 locked (the lock screen): the consent screen says so before the person approves.
+    expect(await phone.locator('main').innerText()).toContain('您的网证目前已锁定：现在同意，核验也不会通过。请先解锁。');
     await approveOnPhone();
-    // The platform refuses a locked person's presentation: the wallet shows the failure, nothing is approved.
+    // The platform refuses a locked person's presentation (credential_locked): the wallet says so, with the way to unlock; nothing is approved.
     const alert = phone.locator('.message.error[role="alert"]');
     await expect.poll(() => alert.isVisible(), { timeout: 20_000 }).toBe(true);
     const said = await alert.innerText();
-    expect(said).toMatch(/网证/);
+    expect(said).toContain('网证已锁定：请先在钱包中解锁后再使用。');
+    expect(await alert.getByRole('link', { name: '去解锁' }).getAttribute('href')).toBe('#/lock');
     expect(await phone.getByText(/^已完成：/).count()).toBe(0);
     await check(phone, 'login-25-locked-refused');
     // What the platform does with the request: nothing — it stays pending (until it expires, 5 minutes), so the
@@ -461,6 +470,7 @@ describe('signing in at a relying party across two devices, in Chromium', () => 
     const again = await openAuthorizePage(third, 'login-29-authorize-desktop-3', { axe: false });
     showToCamera(again.walletUrl);
     await scan(again.ref, 'login-30');
+    expect(await phone.locator('main').innerText()).not.toContain('您的网证目前已锁定');
     await approveOnPhone();
     await expect.poll(() => phone.getByText(new RegExp(`^已完成：「${RP_NAME}」获得了核验结果`)).isVisible(), { timeout: 20_000 }).toBe(true);
     const tokens = await finishAtRp(third);

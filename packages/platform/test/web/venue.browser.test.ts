@@ -6,7 +6,9 @@
 // into the browser's store as the web wallet keeps it (a non-extractable CryptoKey): the venue
 // screen itself is driven in the page. At 390×844: the wallet's venue screen (offline without a
 // pass: said so; locked: the platform's refusal; then a QR code that changes every 30 s, for the
-// disclosure the person chose; the rendered QR reads back as the same text). The checker (another
+// disclosure the person chose; the rendered QR reads back as the same text; a pass the browser's
+// store refuses — a QuotaExceededError injected once — is shown anyway, said so, and saved on
+// "retry saving"). The checker (another
 // browser context, the camera granted) caches the JWKS and every status list, goes offline,
 // reloads from its service worker and reads the wallet's QR code through Chromium's fake camera
 // (a video written from the QR text the wallet page shows) → PASS with 18+ and the masked name;
@@ -287,6 +289,59 @@ describe('the venue code in Chromium: the wallet shows it, the checker checks it
     expect(sees).toContain('是否已满18周岁：是');
     expect(sees).toContain(`姓名（部分隐藏）：${maskName(alice.person.name)}`);
     await check(wallet, 'v05-wallet-venue-age-name-390');
+  });
+
+  it('wallet: a new pass the browser will not store (storage full) is still shown, said so, and saved on "retry saving"', async () => {
+    const storedPass = `new Promise((resolve, reject) => {
+      const open = indexedDB.open('wangzheng-wallet');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const get = open.result.transaction('wallet').objectStore('wallet').get('venue-pass/v1');
+        get.onsuccess = () => { resolve(get.result === undefined ? null : get.result.grant.pass); open.result.close(); };
+        get.onerror = () => reject(get.error);
+      };
+    })`;
+    const before = await wallet.evaluate(storedPass);
+    expect(before).toMatch(/.+/);
+    // No stored pass (the screen fetches a new one when it opens), and the browser's next write fails: quota exceeded, once.
+    await wallet.evaluate(`new Promise((resolve, reject) => {
+      const open = indexedDB.open('wangzheng-wallet');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const tx = open.result.transaction('wallet', 'readwrite');
+        tx.objectStore('wallet').delete('venue-pass/v1');
+        tx.oncomplete = () => {
+          open.result.close();
+          const put = IDBObjectStore.prototype.put;
+          let refused = false;
+          IDBObjectStore.prototype.put = function (...args) {
+            if (!refused) {
+              refused = true;
+              throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+            }
+            return put.apply(this, args);
+          };
+          resolve(true);
+        };
+        tx.onerror = () => reject(tx.error);
+      };
+    })`);
+    await wallet.getByRole('link', { name: '返回', exact: true }).click();
+    await expect.poll(() => heading(wallet)).toBe('我的网证');
+    await wallet.getByRole('link', { name: '场所码' }).click();
+    await walletCode();
+    const notice = wallet.locator('.message.warn', { hasText: '场所码已领取，但没有保存在本机' });
+    await expect.poll(() => notice.isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await notice.innerText()).toContain('浏览器的存储空间已满');
+    expect(await wallet.evaluate(storedPass)).toBe(null);
+    await check(wallet, 'v05b-wallet-venue-not-saved-390');
+    await notice.getByRole('button', { name: '重新保存' }).click();
+    await expect.poll(() => wallet.getByText('场所码已保存在本机。').isVisible(), { timeout: 20_000 }).toBe(true);
+    const after = await wallet.evaluate(storedPass);
+    expect(after).toMatch(/.+/);
+    expect(after).not.toBe(before);
+    // Back to what the venue is shown next: 18+ and the masked name.
+    await chooseAndShow(/^核验结果 \+ 是否已满18周岁（是）\+ 姓名/);
   });
 
   it('checker: loads and caches the platform keys and every status list (fresh), and installs its service worker', async () => {

@@ -6,7 +6,9 @@
 // unlocks, answers a bank's verification request opened by a link (the consent screen shows
 // each field's value) and another by scanning its QR code with the camera (Chromium's fake
 // camera plays a video of the code; refused until the site is granted the camera), and finds
-// all of it in the history. Along the way: the device key is
+// all of it in the history. The browser's store refuses the first write of the issued 网证
+// (a QuotaExceededError injected into IDBObjectStore.put, once): the page keeps it, says so, and
+// "retry saving" stores it. Along the way: the device key is
 // non-extractable, no request leaves the platform's origin, axe finds no serious or critical
 // violation on any screen, the shell opens offline from the service worker, an offline action
 // says so, and a cleared browser store shows "no wallet here". Screenshots of every screen go to
@@ -33,7 +35,7 @@ let guard: { requests: string[]; foreign: string[]; returned: string[] };
 let problems: string[];
 let person: RegistryPerson;
 let netid = '';
-let bank: { auth: string };
+let bank: { auth: string; clientId: string };
 let scanned: { requestId: string; ref: string; link: string; walletUrl: string };
 const tmp = mkdtempSync(join(tmpdir(), 'wz-web-cam-'));
 
@@ -76,7 +78,7 @@ beforeAll(async () => {
     scopes: { masked_name: '客户身份识别', masked_id_number: '《反洗钱法》' },
   });
   await s.approve(app.clientId, 'admin:test', { scopes: ['masked_name', 'masked_id_number'], legalBasis: { masked_name: '《反洗钱法》第二十九条', masked_id_number: '《反洗钱法》第二十九条' } });
-  bank = { auth: `Basic ${Buffer.from(`${app.clientId}:${app.clientSecret}`).toString('base64')}` };
+  bank = { auth: `Basic ${Buffer.from(`${app.clientId}:${app.clientSecret}`).toString('base64')}`, clientId: app.clientId };
   // The request the fake camera will show as a QR code (cross-device): made now, answered later (5 minutes).
   const made = await rp<{ requestId: string; ref: string; link: string; walletUrl: string }>('POST', '/v1/receipt-requests', { bizSeq: 'web-scan', mode: 'wz' });
   expect(made.status).toBe(201);
@@ -108,7 +110,7 @@ describe('the web wallet in Chromium', () => {
     await check('01-no-wallet-390');
   });
 
-  it('enrolls through the six steps, with a progress indicator', async () => {
+  it('enrolls through the six steps, with a progress indicator; the store refusing the issued 网证 once loses nothing', async () => {
     await page.getByRole('link', { name: '申领网证' }).click();
     // 1 notice and the two consents, before anything is read
     await expect.poll(() => page.getByText('个人信息处理告知').first().isVisible()).toBe(true);
@@ -178,10 +180,45 @@ describe('the web wallet in Chromium', () => {
     await expect.poll(() => bind.isVisible(), { timeout: 20_000 }).toBe(true);
     await check('09-enroll-6-device-390');
     await page.getByLabel('设备名称').fill('测试手机 Chromium');
+    // The browser's storage is full when the wallet is saved: the next IndexedDB write throws
+    // QuotaExceededError, once (as a full disk makes the real one fail).
+    await page.evaluate(`(() => {
+      const put = IDBObjectStore.prototype.put;
+      let refused = false;
+      IDBObjectStore.prototype.put = function (...args) {
+        if (!refused) {
+          refused = true;
+          throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        }
+        return put.apply(this, args);
+      };
+    })()`);
     await bind.click();
     await expect.poll(() => page.getByRole('heading', { name: '网证已签发' }).isVisible(), { timeout: 30_000 }).toBe(true);
+    // Issued, not saved: said plainly, with what leaving would mean; the 网证 and its key are kept in the page.
+    const unsaved = page.locator('[data-unsaved="full"]');
+    await expect.poll(() => unsaved.isVisible()).toBe(true);
+    const said = await unsaved.innerText();
+    for (const s of ['网证已签发，但没有保存在本浏览器中', '浏览器的存储空间已满', '只要不关闭或刷新本页，就不会丢失', '可以重新申领，新的网证会替换它']) expect(said).toContain(s);
+    expect(await page.getByText('您的网号和网证已保存在本浏览器中。').count()).toBe(0);
+    const storedRecord = `new Promise((resolve, reject) => {
+      const open = indexedDB.open('wangzheng-wallet');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const get = open.result.transaction('wallet').objectStore('wallet').get('wallet/v1');
+        get.onsuccess = () => { resolve(get.result === undefined ? null : get.result.netid); open.result.close(); };
+        get.onerror = () => reject(get.error);
+      };
+    })`;
+    expect(await page.evaluate(storedRecord)).toBe(null);
+    await check('10a-enroll-not-saved-390');
+    // Space freed: "retry saving" stores the same 网证 and key.
+    await unsaved.getByRole('button', { name: '重新保存' }).click();
+    await expect.poll(() => page.getByText('您的网号和网证已保存在本浏览器中。').isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await unsaved.count()).toBe(0);
     netid = (await page.locator('.netid').first().innerText()).trim();
     expect(netid).toMatch(/^[0-9A-Z]{10}$/);
+    expect(await page.evaluate(storedRecord)).toBe(netid);
     await check('10-enroll-done-390');
   });
 
@@ -313,6 +350,11 @@ describe('the web wallet in Chromium', () => {
     await page.goto(`${sys.origin}/wallet/#/authorizations`);
     await expect.poll(() => page.locator('.timeline > li').count(), { timeout: 20_000 }).toBeGreaterThan(0);
     expect(await page.locator('.timeline').innerText()).toContain('示例银行');
+    // Named by the RP's registered name; its client id only in the small detail line.
+    const bankEntry = page.locator('.timeline > li', { hasText: '示例银行' });
+    expect(await bankEntry.locator('.entry-detail').innerText()).toContain(bank.clientId);
+    expect(await bankEntry.locator('.entry-head').innerText()).not.toContain(bank.clientId);
+    expect(await bankEntry.locator('dl').innerText()).not.toContain(bank.clientId);
     await check('17-authorizations-390');
 
     await page.goto(`${sys.origin}/wallet/#/devices`);

@@ -29,8 +29,32 @@ export class OfflineError extends Error {
   readonly code = 'offline';
 }
 
+/**
+ * This browser would not keep what the page asked it to store: `storage_full` (a
+ * QuotaExceededError) or `storage_unavailable` (no IndexedDB: private browsing, site data
+ * blocked, the store removed under the page). A failure of this device, never the network's.
+ */
+export class StorageError extends Error {
+  constructor(
+    readonly code: 'storage_full' | 'storage_unavailable',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StorageError';
+  }
+
+  static of(e: unknown): StorageError {
+    if (e instanceof StorageError) return e;
+    const o = e as { name?: unknown; code?: unknown } | null;
+    // 22: the legacy DOMException code of QuotaExceededError.
+    const full = o?.name === 'QuotaExceededError' || o?.code === 22;
+    return new StorageError(full ? 'storage_full' : 'storage_unavailable', e instanceof Error ? e.message : String(e));
+  }
+}
+
 export function failureOf(e: unknown): Failure {
   if (e instanceof OfflineError) return { code: 'offline', message: e.message };
+  if (e instanceof StorageError) return { code: e.code, message: e.message };
   if (typeof navigator !== 'undefined' && navigator.onLine === false) return { code: 'offline', message: 'offline' };
   if (isWzError(e)) {
     // PlatformClient's transport failure: no answer at all.

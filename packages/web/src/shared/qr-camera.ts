@@ -4,8 +4,9 @@
  * the camera starts). The frames never leave the page. A denied, absent or insecure camera is
  * a state the screen explains (and offers a paste box instead).
  *
- * The same approach as the wallet's scanner (wallet/screens/scan.tsx), as a hook: `onText` gets
- * each text read; it answers true to stop the camera (found), false to keep scanning.
+ * One hook for both apps' scanners (the wallet's wallet/screens/scan.tsx, the checker's
+ * venue/app.tsx): `onText` gets each text read; it answers true to stop the camera (found),
+ * false to keep scanning.
  */
 import type { RefObject } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';

@@ -5,13 +5,16 @@
  * with its disclosures (their data, for their own screens and for choosing what to disclose).
  *
  * Nothing else about the person is stored; the phone number only masked, for the consent
- * screen. A cleared browser store simply means "no wallet here".
+ * screen. A cleared browser store simply means "no wallet here"; a store that refuses a write
+ * (full, or none at all) is a `StorageError` the screens explain — what was to be stored stays
+ * in the page.
  */
 import { createStore, del, get, set } from 'idb-keyval';
 import type { PublicJwk } from '@wangzheng/core/crypto/types';
 import { credentialClaims } from '@wangzheng/wallet/holder/credential';
 import type { Holder } from '@wangzheng/wallet/holder/ports';
 import type { VenuePassGrant } from '@wangzheng/wallet/venue/index';
+import { StorageError } from './api.ts';
 import { webCryptoSigner, webDigest } from './crypto.ts';
 
 const db = createStore('wangzheng-wallet', 'wallet');
@@ -65,8 +68,21 @@ export async function loadWallet(): Promise<WalletState> {
   return isWallet(w) ? { kind: 'ready', wallet: w } : { kind: 'damaged' };
 }
 
+/** Writes one record; any refusal of the browser's store is a `StorageError` (full, or no store at all). */
+async function put(key: string, value: unknown): Promise<void> {
+  try {
+    await set(key, value, db);
+  } catch (e) {
+    throw StorageError.of(e);
+  }
+}
+
+/**
+ * Stores the wallet. Throws `StorageError` when the browser will not keep it: the caller still
+ * holds the record — key and 网证 — in memory, and can try again.
+ */
 export async function saveWallet(w: StoredWallet): Promise<void> {
-  await set(KEY, w, db);
+  await put(KEY, w);
   // Ask the browser not to evict the store under storage pressure (best effort; may be refused).
   await navigator.storage?.persist?.().catch(() => false);
 }
@@ -152,9 +168,10 @@ export async function loadVenuePass(w: StoredWallet, nowMs: number = Date.now())
   return r.grant;
 }
 
+/** Stores the pass beside the wallet; `StorageError` when the browser will not keep it. */
 export async function saveVenuePass(w: StoredWallet, grant: VenuePassGrant): Promise<void> {
   const r: StoredVenuePass = { v: 1, credentialId: w.credentialId, deviceX: w.publicJwk.x, grant, storedAt: new Date().toISOString() };
-  await set(VENUE_PASS_KEY, r, db);
+  await put(VENUE_PASS_KEY, r);
 }
 
 export async function clearVenuePass(): Promise<void> {

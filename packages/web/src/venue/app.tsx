@@ -10,25 +10,12 @@
  * and on "update now".
  */
 import type { JSX } from 'preact';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { VenueCheckResult } from '@wangzheng/core/venue/index';
-import { CATALOGUES, I18nContext, initialLang, label, rememberLang, useI18n, type Catalogue, type I18n, type Lang } from '../shared/i18n/index.ts';
+import { AppShell, useLanguage, useOnline } from '../shared/app-shell.tsx';
+import { label, useI18n, type Catalogue, type Lang } from '../shared/i18n/index.ts';
 import { useQrCamera } from '../shared/qr-camera.ts';
 import { Checker, CheckerError, nowSeconds, type CacheInfo, type Freshness } from './checker.ts';
-
-function useOnline(): boolean {
-  const [online, setOnline] = useState(() => navigator.onLine);
-  useEffect(() => {
-    const on = (): void => setOnline(navigator.onLine);
-    addEventListener('online', on);
-    addEventListener('offline', on);
-    return () => {
-      removeEventListener('online', on);
-      removeEventListener('offline', on);
-    };
-  }, []);
-  return online;
-}
 
 /** The current time in seconds, ticking every second (for the cache's age). */
 function useNow(): number {
@@ -63,41 +50,12 @@ interface Shown {
 }
 
 export function CheckerApp(): JSX.Element {
-  const [lang, setLangState] = useState<Lang>(initialLang);
-  const setLang = useCallback((l: Lang) => {
-    rememberLang(l);
-    setLangState(l);
-  }, []);
-  const i18n: I18n = useMemo(() => ({ t: CATALOGUES[lang], lang, setLang }), [lang, setLang]);
+  const i18n = useLanguage();
   const t = i18n.t;
-  useEffect(() => {
-    document.documentElement.lang = lang;
-    document.title = `${t.checker.appName} · ${t.app.name}`;
-  }, [lang, t]);
-
   return (
-    <I18nContext.Provider value={i18n}>
-      <a class="skip" href="#main" onClick={(e) => {
-        e.preventDefault();
-        document.getElementById('main')?.focus();
-      }}>
-        {t.app.skipToContent}
-      </a>
-      <header class="topbar">
-        <a class="brand" href="./">
-          <img src="icon.svg" alt="" width={32} height={32} />
-          <span>
-            <strong>{t.checker.appName}</strong>
-            <small>{t.checker.subtitle}</small>
-          </span>
-        </a>
-        <button type="button" class="lang" lang={lang === 'zh-CN' ? 'en' : 'zh-CN'} aria-label={t.app.switchLanguageLabel} onClick={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}>
-          {t.app.switchLanguage}
-        </button>
-      </header>
+    <AppShell i18n={i18n} home="./" name={t.checker.appName} subtitle={t.checker.subtitle} title={`${t.checker.appName} · ${t.app.name}`}>
       <CheckerScreen />
-      <footer class="foot">{t.app.footer}</footer>
-    </I18nContext.Provider>
+    </AppShell>
   );
 }
 

@@ -1,69 +1,10 @@
 /**
- * The venue checker's service worker (scope /venue/): caches this build's app shell so the
- * checker opens offline — at a venue with no network, it must. The build (build.ts) names the
- * version and the files. Nothing else is cached here: the platform keys and status lists are the
- * page's own cache (IndexedDB, with their fetch time, shown on screen), never an HTTP cache entry
- * whose age nobody sees.
- *
- * - install: fetch and cache every shell file of this version;
- * - activate: drop the caches of other versions, take control;
- * - fetch: only GET requests for this origin's /venue/ files. The shell page (navigation) goes
- *   to the network first so a new build is seen at once, and falls back to the cached shell
- *   offline; the other shell files come from the cache first (hashed names never change).
- *   Everything else (/.well-known/…, /status-lists…) is left to the network untouched.
+ * The venue checker's service worker (scope /venue/): the shared app-shell worker
+ * (shared/sw-core.ts) under the checker's own cache names, so the checker opens offline — at a
+ * venue with no network, it must. Nothing else is cached here: the platform keys and status
+ * lists are the page's own cache (IndexedDB, with their fetch time, shown on screen), never an
+ * HTTP cache entry whose age nobody sees.
  */
-declare const __WZ_VERSION__: string;
-declare const __WZ_SHELL__: string[];
+import { serveAppShell } from '../shared/sw-core.ts';
 
-interface ExtendableEvent extends Event {
-  waitUntil(p: Promise<unknown>): void;
-}
-interface FetchEvent extends ExtendableEvent {
-  readonly request: Request;
-  respondWith(r: Response | Promise<Response>): void;
-}
-interface WorkerScope {
-  registration: { scope: string };
-  skipWaiting(): Promise<void>;
-  clients: { claim(): Promise<void> };
-  addEventListener(type: 'install' | 'activate', l: (e: ExtendableEvent) => void): void;
-  addEventListener(type: 'fetch', l: (e: FetchEvent) => void): void;
-}
-
-const sw = self as unknown as WorkerScope;
-const PREFIX = 'wangzheng-venue-';
-const CACHE = `${PREFIX}${__WZ_VERSION__}`;
-const BASE = new URL('./', sw.registration.scope).pathname; // "/venue/"
-const SHELL = new Set(__WZ_SHELL__.map((f) => `${BASE}${f}`));
-const INDEX = `${BASE}index.html`;
-
-sw.addEventListener('install', (e) => {
-  e.waitUntil(
-    caches
-      .open(CACHE)
-      .then((c) => c.addAll([...__WZ_SHELL__.filter((f) => f !== 'index.html').map((f) => `${BASE}${f}`), BASE]))
-      .then(() => sw.skipWaiting()),
-  );
-});
-
-sw.addEventListener('activate', (e) => {
-  e.waitUntil(
-    caches
-      .keys()
-      .then((keys) => Promise.all(keys.filter((k) => k.startsWith(PREFIX) && k !== CACHE).map((k) => caches.delete(k))))
-      .then(() => sw.clients.claim()),
-  );
-});
-
-sw.addEventListener('fetch', (e) => {
-  const req = e.request;
-  if (req.method !== 'GET') return;
-  const url = new URL(req.url);
-  if (url.origin !== location.origin) return;
-  if (req.mode === 'navigate' && (url.pathname === BASE || url.pathname === INDEX)) {
-    e.respondWith(fetch(req).catch(async () => (await caches.match(BASE, { cacheName: CACHE })) ?? Response.error()));
-    return;
-  }
-  if (!SHELL.has(url.pathname)) return;
-  e.respondWith(caches.match(req, { cacheName: CACHE }).then((hit) => hit ?? fetch(req)));
-});
+serveAppShell({ cachePrefix: 'wangzheng-venue-' });

@@ -2,11 +2,16 @@
  * The app shell: language, the wallet in this browser, the route, the header and the offline
  * banner. Screens live in ./screens; each gets the stored wallet when there is one, and the
  * "no wallet here" screen stands in when there is none (a cleared browser store included).
+ *
+ * A 网证 the browser would not store (storage full, or no storage at all: private browsing) is
+ * kept here, in the page, with its non-extractable key: every screen works with it, a banner says
+ * it is not saved and offers to save it again, and leaving the page asks first.
  */
 import { createContext, type JSX } from 'preact';
 import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/hooks';
-import { CATALOGUES, I18nContext, initialLang, rememberLang, type I18n, type Lang } from '../shared/i18n/index.ts';
-import { loadWallet, type StoredWallet, type WalletState } from '../shared/store.ts';
+import { failureOf, type Failure } from '../shared/api.ts';
+import { AppShell, useLanguage, useOnline } from '../shared/app-shell.tsx';
+import { loadWallet, saveWallet, type StoredWallet, type WalletState } from '../shared/store.ts';
 import { useRoute } from './router.ts';
 import { AuthorizationsScreen } from './screens/authorizations.tsx';
 import { DevicesScreen } from './screens/devices.tsx';
@@ -17,33 +22,35 @@ import { LockScreen } from './screens/lock.tsx';
 import { MoreScreen } from './screens/more.tsx';
 import { NoWalletScreen } from './screens/no-wallet.tsx';
 import { ScanScreen } from './screens/scan.tsx';
+import { NotSaved } from './screens/unsaved.tsx';
 import { VenueScreen } from './screens/venue.tsx';
 import { VerifyScreen } from './screens/verify.tsx';
 import { Busy } from './ui.tsx';
 
-export interface WalletCtx {
-  state: WalletState | undefined;
-  reload(): Promise<void>;
+/** A wallet the browser refused to store, and why (`storage_full`, `storage_unavailable`). */
+export interface Unsaved {
+  wallet: StoredWallet;
+  failure: Failure;
 }
 
-export const WalletContext = createContext<WalletCtx>({ state: undefined, reload: async () => {} });
+export interface WalletCtx {
+  /** The wallet the screens use: the stored one, or the unsaved one while there is one. */
+  state: WalletState | undefined;
+  reload(): Promise<void>;
+  /** A 网证 issued to this page that the browser did not store (null: nothing waiting). */
+  unsaved: Unsaved | null;
+  /** Keeps (or, with null, forgets) a wallet the browser did not store. */
+  keepUnsaved(u: Unsaved | null): void;
+  /** Stores `w` as this browser's wallet; if the browser refuses, keeps it unsaved. Null once stored, else why not. */
+  store(w: StoredWallet): Promise<Failure | null>;
+  /** Tries to store the unsaved wallet again. */
+  saveAgain(): Promise<Failure | null>;
+}
+
+export const WalletContext = createContext<WalletCtx>({ state: undefined, reload: async () => {}, unsaved: null, keepUnsaved: () => {}, store: async () => null, saveAgain: async () => null });
 
 export function useWallet(): WalletCtx {
   return useContext(WalletContext);
-}
-
-function useOnline(): boolean {
-  const [online, setOnline] = useState(() => navigator.onLine);
-  useEffect(() => {
-    const on = (): void => setOnline(navigator.onLine);
-    addEventListener('online', on);
-    addEventListener('offline', on);
-    return () => {
-      removeEventListener('online', on);
-      removeEventListener('offline', on);
-    };
-  }, []);
-  return online;
 }
 
 /** Screens that need a wallet in this browser. */
@@ -59,27 +66,47 @@ const WITH_WALLET: Record<string, (p: { wallet: StoredWallet; params: URLSearchP
 };
 
 export function App(): JSX.Element {
-  const [lang, setLangState] = useState<Lang>(initialLang);
-  const setLang = useCallback((l: Lang) => {
-    rememberLang(l);
-    setLangState(l);
-  }, []);
-  const i18n: I18n = useMemo(() => ({ t: CATALOGUES[lang], lang, setLang }), [lang, setLang]);
+  const i18n = useLanguage();
   const t = i18n.t;
 
-  const [state, setState] = useState<WalletState | undefined>(undefined);
-  const reload = useCallback(async () => setState(await loadWallet()), []);
+  const [stored, setStored] = useState<WalletState | undefined>(undefined);
+  const [unsaved, setUnsaved] = useState<Unsaved | null>(null);
+  const reload = useCallback(async () => setStored(await loadWallet()), []);
   useEffect(() => {
     void reload();
   }, [reload]);
-  const wallet = useMemo(() => ({ state, reload }), [state, reload]);
+  const store = useCallback(
+    async (w: StoredWallet): Promise<Failure | null> => {
+      try {
+        await saveWallet(w);
+      } catch (e) {
+        const failure = failureOf(e);
+        setUnsaved({ wallet: w, failure });
+        return failure;
+      }
+      setUnsaved(null);
+      await reload();
+      return null;
+    },
+    [reload],
+  );
+  const saveAgain = useCallback(async () => (unsaved ? store(unsaved.wallet) : null), [unsaved, store]);
+  const state = useMemo<WalletState | undefined>(() => (unsaved ? { kind: 'ready', wallet: unsaved.wallet } : stored), [unsaved, stored]);
+  const wallet = useMemo(() => ({ state, reload, unsaved, keepUnsaved: setUnsaved, store, saveAgain }), [state, reload, unsaved, store, saveAgain]);
+
+  // Leaving the page would lose an unsaved 网证 (its key exists only here): the browser asks first.
+  useEffect(() => {
+    if (!unsaved) return;
+    const ask = (e: BeforeUnloadEvent): void => {
+      e.preventDefault();
+      e.returnValue = '';
+    };
+    addEventListener('beforeunload', ask);
+    return () => removeEventListener('beforeunload', ask);
+  }, [unsaved]);
 
   const route = useRoute();
   const online = useOnline();
-  useEffect(() => {
-    document.documentElement.lang = lang;
-    document.title = `${t.app.name} · ${t.app.subtitle}`;
-  }, [lang, t]);
 
   let screen: JSX.Element;
   if (!state) screen = <Busy text={t.app.loading} />;
@@ -92,36 +119,18 @@ export function App(): JSX.Element {
   }
 
   return (
-    <I18nContext.Provider value={i18n}>
+    <AppShell i18n={i18n} home="#/" name={t.app.name} subtitle={t.app.subtitle} title={`${t.app.name} · ${t.app.subtitle}`}>
       <WalletContext.Provider value={wallet}>
-        <a class="skip" href="#main" onClick={(e) => {
-          e.preventDefault();
-          document.getElementById('main')?.focus();
-        }}>
-          {t.app.skipToContent}
-        </a>
-        <header class="topbar">
-          <a class="brand" href="#/">
-            <img src="icon.svg" alt="" width={32} height={32} />
-            <span>
-              <strong>{t.app.name}</strong>
-              <small>{t.app.subtitle}</small>
-            </span>
-          </a>
-          <button type="button" class="lang" lang={lang === 'zh-CN' ? 'en' : 'zh-CN'} aria-label={t.app.switchLanguageLabel} onClick={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}>
-            {t.app.switchLanguage}
-          </button>
-        </header>
         {!online && (
           <p class="offline" role="status">
             {t.app.offline}
           </p>
         )}
         <main id="main" tabIndex={-1}>
+          {unsaved && route.path !== '/enroll' && <NotSaved banner />}
           {screen}
         </main>
-        <footer class="foot">{t.app.footer}</footer>
       </WalletContext.Provider>
-    </I18nContext.Provider>
+    </AppShell>
   );
 }

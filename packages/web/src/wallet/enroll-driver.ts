@@ -13,12 +13,14 @@
  * The device key is a fresh non-extractable WebCrypto key (shared/crypto.ts); `enroll` has it
  * sign the device proof only after the person named the device and pressed "bind" at step 6.
  * The issued 网证 is checked (shared/issued.ts) and only then stored with the key in this browser.
+ * If the browser will not store it (storage full or unavailable), the outcome says so and still
+ * carries the wallet — the 网证 and the in-memory key — for the page to keep and save again.
  */
 import { maskMobile } from '@wangzheng/core/contact/phone';
 import type { PublicJwk } from '@wangzheng/core/crypto/types';
 import { PlatformClient } from '@wangzheng/wallet/enroll/client';
 import { enroll, type EnrollStep, type NoticeView } from '@wangzheng/wallet/enroll/enroll';
-import { boundFetch, requireOnline, sim, type Failure } from '../shared/api.ts';
+import { boundFetch, failureOf, requireOnline, sim, StorageError, type Failure } from '../shared/api.ts';
 import { generateDeviceKey, publicJwkOf, webCryptoSigner, webDigest } from '../shared/crypto.ts';
 import { checkIssued } from '../shared/issued.ts';
 import { saveWallet, walletRecord, type StoredWallet } from '../shared/store.ts';
@@ -45,7 +47,8 @@ export interface Answers {
 
 export type Ask = <Q extends Question>(q: Q) => Promise<Answers[Q['kind']]>;
 
-export type Outcome = { status: 'issued'; wallet: StoredWallet } | { status: 'awaiting_guardian'; approvalCode: string };
+/** `notSaved`: issued and checked, but the browser refused to store it (why): the page must keep `wallet`. */
+export type Outcome = { status: 'issued'; wallet: StoredWallet; notSaved?: Failure } | { status: 'awaiting_guardian'; approvalCode: string };
 
 /** The platform client of one enrollment: refuses while offline; remembers the issuer, and what the screen shows. */
 class StepClient extends PlatformClient {
@@ -120,6 +123,11 @@ export async function runEnrollment(o: EnrollRun): Promise<Outcome> {
   if (!client.issuer) throw new Error('the platform did not name its issuer');
   await checkIssued(client, result, { issuer: client.issuer, device: publicJwk });
   const wallet = walletRecord({ privateKey: pair.privateKey, publicJwk, credential: result.credential, label, maskedPhone: phone ? maskMobile(phone) : null });
-  await saveWallet(wallet);
+  try {
+    await saveWallet(wallet);
+  } catch (e) {
+    if (!(e instanceof StorageError)) throw e;
+    return { status: 'issued', wallet, notSaved: failureOf(e) };
+  }
   return { status: 'issued', wallet };
 }

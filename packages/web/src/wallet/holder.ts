@@ -4,7 +4,7 @@
  * Every call first checks the browser is online, so an offline attempt says so at once.
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { MeClient } from '@wangzheng/wallet/me/client';
+import { MeClient, type MeStatus } from '@wangzheng/wallet/me/client';
 import { MeControls } from '@wangzheng/wallet/me/controls';
 import { failureOf, platformClient, requireOnline, type Failure } from '../shared/api.ts';
 import { holderOf, type StoredWallet } from '../shared/store.ts';
@@ -17,6 +17,29 @@ export function meClient(w: StoredWallet): MeClient {
 export function meControls(w: StoredWallet): MeControls {
   requireOnline();
   return new MeControls(platformClient(), holderOf(w));
+}
+
+/**
+ * The person's status (active / locked) as this page last heard it from the platform — home's
+ * and the lock screen's `/v1/me/status`, a lock or unlock, a verification refused with
+ * `credential_locked` — by 网证, so the consent screen can warn before the person approves.
+ * Only what this page has seen: nothing is asked for it.
+ */
+const lastStatus = new Map<string, MeStatus['status']>();
+
+export function rememberStatus(w: StoredWallet, status: MeStatus['status']): void {
+  lastStatus.set(w.credentialId, status);
+}
+
+export function knownStatus(w: StoredWallet): MeStatus['status'] | undefined {
+  return lastStatus.get(w.credentialId);
+}
+
+/** `/v1/me/status`, remembered (knownStatus). */
+export async function fetchStatus(w: StoredWallet): Promise<MeStatus> {
+  const s = await meClient(w).status();
+  rememberStatus(w, s.status);
+  return s;
 }
 
 export type Loaded<T> = { state: 'loading' } | { state: 'ok'; value: T } | { state: 'failed'; failure: Failure };

@@ -1,12 +1,14 @@
 /**
  * The small set of building blocks every screen uses: a screen with its heading (focused on
  * arrival, so a screen reader announces where the person is), labelled fields, error and busy
- * messages, the simulation badge. All text comes from the catalogue (props or `useI18n`).
+ * messages, what a load or an action came to, an action asked twice, the simulation badge. All
+ * text comes from the catalogue (props or `useI18n`).
  */
 import type { ComponentChildren, JSX, Ref } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Failure } from '../shared/api.ts';
 import { label, useI18n } from '../shared/i18n/index.ts';
+import { useAction, type Loaded } from './holder.ts';
 import { href } from './router.ts';
 
 export function Screen(props: { title: string; back?: string | false; children: ComponentChildren; wide?: boolean }): JSX.Element {
@@ -119,8 +121,95 @@ export function ErrorBox(p: { failure: Failure | null | undefined; title?: strin
           {detail}
         </p>
       )}
+      {p.failure.code === 'credential_locked' && (
+        <p>
+          <a href={href('/lock')}>{t.app.goUnlock}</a>
+        </p>
+      )}
       {p.children}
     </div>
+  );
+}
+
+/** A load under way (`text`, or "loading"), or its failure with "try again"; nothing once loaded. */
+export function LoadState(p: { of: Loaded<unknown> & { retry: () => void }; text?: string }): JSX.Element | null {
+  const { t } = useI18n();
+  if (p.of.state === 'loading') return <Busy text={p.text ?? t.app.loading} />;
+  if (p.of.state === 'ok') return null;
+  return (
+    <ErrorBox failure={p.of.failure}>
+      <div class="actions">
+        <Button kind="secondary" onClick={p.of.retry}>
+          {t.app.retry}
+        </Button>
+      </div>
+    </ErrorBox>
+  );
+}
+
+/**
+ * What an action came to — its failure, or what it did (`done`) — then its button: a submit
+ * button, or `onClick` when it is not a form's.
+ */
+export function ActionEnd(p: { action: { busy: boolean; failure: Failure | null }; done?: string | null; label: string; onClick?: () => void }): JSX.Element {
+  return (
+    <>
+      <ErrorBox failure={p.action.failure} />
+      {p.done && (
+        <Notice tone="ok" live>
+          <p>{p.done}</p>
+        </Notice>
+      )}
+      <div class="actions">
+        <Button type={p.onClick ? 'button' : 'submit'} busy={p.action.busy} onClick={p.onClick}>
+          {p.label}
+        </Button>
+      </div>
+    </>
+  );
+}
+
+/**
+ * An action that cannot be undone, asked twice: its button, then the question with "confirm"
+ * (danger) and "cancel". `run` does it; its failure is shown, and the question stays.
+ */
+export function ConfirmedAction(p: { label: string; question: string; confirm: string; run: () => Promise<unknown> }): JSX.Element {
+  const { t } = useI18n();
+  const [confirming, setConfirming] = useState(false);
+  const action = useAction();
+  return (
+    <>
+      <ErrorBox failure={action.failure} />
+      {!confirming ? (
+        <div class="actions">
+          <Button kind="secondary" onClick={() => setConfirming(true)}>
+            {p.label}
+          </Button>
+        </div>
+      ) : (
+        <div class="confirm" role="group" aria-label={p.label}>
+          <p>{p.question}</p>
+          <div class="actions">
+            <Button
+              kind="danger"
+              busy={action.busy}
+              onClick={async () => {
+                const done = await action.run(async () => {
+                  await p.run();
+                  return true;
+                });
+                if (done) setConfirming(false);
+              }}
+            >
+              {p.confirm}
+            </Button>
+            <Button kind="secondary" disabled={action.busy} onClick={() => setConfirming(false)}>
+              {t.app.cancel}
+            </Button>
+          </div>
+        </div>
+      )}
+    </>
   );
 }
 

@@ -1,22 +1,21 @@
 /**
  * Authorizations: the services holding a consent (fields, a guardian's approval) or an OpenID
  * Connect access token from the person, and withdrawing them — every consent for that service
- * withdrawn, its tokens revoked, the service told; next time it must ask again.
+ * withdrawn, its tokens revoked, the service told; next time it must ask again. Each service is
+ * shown by its registered name; its technical client id only in a small line beneath.
  */
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import type { AuthorizationView, AuthorizationWithdrawn } from '@wangzheng/wallet/me/client';
 import { formatTime, label, useI18n } from '../../shared/i18n/index.ts';
 import type { StoredWallet } from '../../shared/store.ts';
-import { meClient, useAction, useLoad } from '../holder.ts';
-import { Busy, Button, ErrorBox, Notice, Screen, shown } from '../ui.tsx';
+import { meClient, useLoad } from '../holder.ts';
+import { ConfirmedAction, LoadState, Notice, Screen, shown } from '../ui.tsx';
 
 function Authorization(p: { a: AuthorizationView; wallet: StoredWallet; onWithdrawn: (w: AuthorizationWithdrawn, rp: string) => void }): JSX.Element {
   const { t, lang } = useI18n();
   const a = p.a;
   const rp = shown(a.rp.name);
-  const [confirming, setConfirming] = useState(false);
-  const action = useAction();
   return (
     <li class="entry">
       <p class="entry-head">
@@ -24,10 +23,6 @@ function Authorization(p: { a: AuthorizationView; wallet: StoredWallet; onWithdr
         <span class="meta">{label(t.labels.categories, a.rp.category)}</span>
       </p>
       <dl class="facts compact">
-        <div class="row">
-          <dt>{t.authorizations.clientId}</dt>
-          <dd class="mono">{shown(a.clientId)}</dd>
-        </div>
         <div class="row">
           <dt>{t.authorizations.appId}</dt>
           <dd class="mono">{a.appId === null ? t.app.none : shown(a.appId)}</dd>
@@ -44,38 +39,20 @@ function Authorization(p: { a: AuthorizationView; wallet: StoredWallet; onWithdr
         ))}
         {a.activeAccessTokens > 0 && (
           <div class="row">
-            <dt>{t.authorizations.consented}</dt>
+            <dt>{t.authorizations.tokensLabel}</dt>
             <dd>{t.authorizations.tokens(a.activeAccessTokens)}</dd>
           </div>
         )}
       </dl>
-      <ErrorBox failure={action.failure} />
-      {!confirming ? (
-        <div class="actions">
-          <Button kind="secondary" onClick={() => setConfirming(true)}>
-            {t.authorizations.withdraw}
-          </Button>
-        </div>
-      ) : (
-        <div class="confirm" role="group" aria-label={t.authorizations.withdraw}>
-          <p>{t.authorizations.confirmWithdraw(rp)}</p>
-          <div class="actions">
-            <Button
-              kind="danger"
-              busy={action.busy}
-              onClick={async () => {
-                const w = await action.run(() => meClient(p.wallet).withdraw(a.clientId));
-                if (w) p.onWithdrawn(w, rp);
-              }}
-            >
-              {t.authorizations.confirm}
-            </Button>
-            <Button kind="secondary" disabled={action.busy} onClick={() => setConfirming(false)}>
-              {t.app.cancel}
-            </Button>
-          </div>
-        </div>
-      )}
+      <p class="meta entry-detail">
+        {t.authorizations.clientId} <span class="mono">{shown(a.clientId)}</span>
+      </p>
+      <ConfirmedAction
+        label={t.authorizations.withdraw}
+        question={t.authorizations.confirmWithdraw(rp)}
+        confirm={t.authorizations.confirm}
+        run={async () => p.onWithdrawn(await meClient(p.wallet).withdraw(a.clientId), rp)}
+      />
     </li>
   );
 }
@@ -93,16 +70,7 @@ export function AuthorizationsScreen(p: { wallet: StoredWallet }): JSX.Element {
           <p>{done.w.rpNotified ? t.authorizations.notified : t.authorizations.notNotified}</p>
         </Notice>
       )}
-      {list.state === 'loading' && <Busy text={t.app.loading} />}
-      {list.state === 'failed' && (
-        <ErrorBox failure={list.failure}>
-          <div class="actions">
-            <Button kind="secondary" onClick={list.retry}>
-              {t.app.retry}
-            </Button>
-          </div>
-        </ErrorBox>
-      )}
+      <LoadState of={list} />
       {list.state === 'ok' && list.value.length === 0 && <p>{t.authorizations.empty}</p>}
       {list.state === 'ok' && list.value.length > 0 && (
         <ul class="timeline">

@@ -7,15 +7,13 @@ import { useState } from 'preact/hooks';
 import type { DeviceView } from '@wangzheng/wallet/me/client';
 import { formatTime, label, useI18n } from '../../shared/i18n/index.ts';
 import type { StoredWallet } from '../../shared/store.ts';
-import { meClient, useAction, useLoad } from '../holder.ts';
-import { Busy, Button, ErrorBox, Notice, Screen, shown } from '../ui.tsx';
+import { meClient, useLoad } from '../holder.ts';
+import { ConfirmedAction, LoadState, Notice, Screen, shown } from '../ui.tsx';
 
 function Device(p: { d: DeviceView; wallet: StoredWallet; onRevoked: (n: number) => void }): JSX.Element {
   const { t, lang } = useI18n();
   const d = p.d;
   const name = d.label ? shown(d.label) : t.devices.unnamed;
-  const [confirming, setConfirming] = useState(false);
-  const action = useAction();
   return (
     <li class={d.revokedAt ? 'entry revoked' : 'entry'}>
       <p class="entry-head">
@@ -34,36 +32,13 @@ function Device(p: { d: DeviceView; wallet: StoredWallet; onRevoked: (n: number)
           ))}
         </ul>
       )}
-      <ErrorBox failure={action.failure} />
-      {!d.current && !d.revokedAt && !confirming && (
-        <div class="actions">
-          <Button kind="secondary" onClick={() => setConfirming(true)}>
-            {t.devices.revoke}
-          </Button>
-        </div>
-      )}
-      {confirming && (
-        <div class="confirm" role="group" aria-label={t.devices.revoke}>
-          <p>{t.devices.confirmRevoke(name)}</p>
-          <div class="actions">
-            <Button
-              kind="danger"
-              busy={action.busy}
-              onClick={async () => {
-                const r = await action.run(() => meClient(p.wallet).revokeDevice(d.id));
-                if (r) {
-                  setConfirming(false);
-                  p.onRevoked(r.credentialsRevoked.length);
-                }
-              }}
-            >
-              {t.devices.confirm}
-            </Button>
-            <Button kind="secondary" disabled={action.busy} onClick={() => setConfirming(false)}>
-              {t.app.cancel}
-            </Button>
-          </div>
-        </div>
+      {!d.current && !d.revokedAt && (
+        <ConfirmedAction
+          label={t.devices.revoke}
+          question={t.devices.confirmRevoke(name)}
+          confirm={t.devices.confirm}
+          run={async () => p.onRevoked((await meClient(p.wallet).revokeDevice(d.id)).credentialsRevoked.length)}
+        />
       )}
     </li>
   );
@@ -81,16 +56,7 @@ export function DevicesScreen(p: { wallet: StoredWallet }): JSX.Element {
           <p>{t.devices.revokedDone(revoked)}</p>
         </Notice>
       )}
-      {list.state === 'loading' && <Busy text={t.app.loading} />}
-      {list.state === 'failed' && (
-        <ErrorBox failure={list.failure}>
-          <div class="actions">
-            <Button kind="secondary" onClick={list.retry}>
-              {t.app.retry}
-            </Button>
-          </div>
-        </ErrorBox>
-      )}
+      <LoadState of={list} />
       {list.state === 'ok' && (
         <ul class="timeline">
           {list.value.map((d) => (

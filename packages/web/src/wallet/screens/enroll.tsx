@@ -18,6 +18,7 @@ import { formatDate, label, useI18n, type Lang } from '../../shared/i18n/index.t
 import { useWallet } from '../app.tsx';
 import { runEnrollment, type Answers, type Question } from '../enroll-driver.ts';
 import { go } from '../router.ts';
+import { NotSaved } from './unsaved.tsx';
 import { Busy, Button, Card, Check, ErrorBox, Field, Notice, Row, Screen, SimBadge, maskNetid } from '../ui.tsx';
 
 type Phase =
@@ -40,7 +41,7 @@ const QUESTION_STEP: Record<Question['kind'], number> = { face: 3, replace: 3, p
 
 export function EnrollScreen(): JSX.Element {
   const { t } = useI18n();
-  const { state, reload } = useWallet();
+  const { state, reload, unsaved, keepUnsaved } = useWallet();
   const existing = state?.kind === 'ready' ? state.wallet : undefined;
   const [phase, setPhase] = useState<Phase>(existing ? { kind: 'existing' } : { kind: 'notice' });
   const [step, setStep] = useState(1);
@@ -79,7 +80,9 @@ export function EnrollScreen(): JSX.Element {
       setPending(null);
       setStep(7);
       if (out.status === 'issued') {
-        await reload();
+        // Not stored: the page keeps it (and its key) until it can be saved; nothing is lost meanwhile.
+        if (out.notSaved) keepUnsaved({ wallet: out.wallet, failure: out.notSaved });
+        else await reload();
         setPhase({ kind: 'done', netid: out.wallet.netid, expiresAt: out.wallet.expiresAt });
       } else {
         setPhase({ kind: 'guardian', code: `${out.approvalCode.slice(0, 4)}-${out.approvalCode.slice(4)}` });
@@ -137,7 +140,7 @@ export function EnrollScreen(): JSX.Element {
       )}
       {phase.kind === 'done' && (
         <Card title={t.enroll.doneTitle} tone="ok">
-          <p role="status">{t.enroll.doneBody}</p>
+          {unsaved?.wallet.netid === phase.netid ? <NotSaved /> : <p role="status">{t.enroll.doneBody}</p>}
           <dl class="facts">
             <Row term={t.enroll.netid}>
               <span class="netid">{phase.netid}</span>
@@ -147,7 +150,9 @@ export function EnrollScreen(): JSX.Element {
             </Row>
           </dl>
           <div class="actions">
-            <Button onClick={() => go('/')}>{t.enroll.goHome}</Button>
+            <Button kind={unsaved ? 'secondary' : 'primary'} onClick={() => go('/')}>
+              {t.enroll.goHome}
+            </Button>
           </div>
         </Card>
       )}

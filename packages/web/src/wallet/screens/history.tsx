@@ -8,7 +8,7 @@ import type { HistoryEntry } from '@wangzheng/wallet/me/client';
 import { formatTime, label, useI18n } from '../../shared/i18n/index.ts';
 import type { StoredWallet } from '../../shared/store.ts';
 import { meClient, useLoad } from '../holder.ts';
-import { Busy, Button, ErrorBox, Screen, shown } from '../ui.tsx';
+import { Button, LoadState, Screen, shown } from '../ui.tsx';
 
 const PAGE = 50;
 
@@ -88,16 +88,7 @@ export function HistoryScreen(p: { wallet: StoredWallet }): JSX.Element {
   return (
     <Screen title={t.history.title}>
       <p>{t.history.intro}</p>
-      {h.state === 'loading' && <Busy text={t.app.loading} />}
-      {h.state === 'failed' && (
-        <ErrorBox failure={h.failure}>
-          <div class="actions">
-            <Button kind="secondary" onClick={h.retry}>
-              {t.app.retry}
-            </Button>
-          </div>
-        </ErrorBox>
-      )}
+      <LoadState of={h} />
       {h.state === 'ok' && h.value.length === 0 && <p>{t.history.empty}</p>}
       {h.state === 'ok' && h.value.length > 0 && (
         <ol class="timeline">

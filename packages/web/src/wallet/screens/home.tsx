@@ -10,7 +10,7 @@ import { listPendingRequests, type PendingRequest } from '@wangzheng/wallet/veri
 import { platformClient } from '../../shared/api.ts';
 import { formatDate, label, useI18n } from '../../shared/i18n/index.ts';
 import { holderOf, type StoredWallet } from '../../shared/store.ts';
-import { meClient, meControls, useLoad } from '../holder.ts';
+import { fetchStatus, meControls, useLoad } from '../holder.ts';
 import { Icon } from '../icons.tsx';
 import { href } from '../router.ts';
 import { Busy, Card, ErrorBox, Notice, Row, Screen, maskNetid, shown } from '../ui.tsx';
@@ -21,7 +21,7 @@ const UNUSABLE = new Set(['credential_revoked', 'credential_expired', 'device_re
 
 async function loadStatus(w: StoredWallet): Promise<Status> {
   try {
-    return { kind: 'ok', status: await meClient(w).status() };
+    return { kind: 'ok', status: await fetchStatus(w) };
   } catch (e) {
     const code = (e as { code?: string }).code ?? '';
     if (!UNUSABLE.has(code)) throw e;

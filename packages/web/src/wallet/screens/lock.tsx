@@ -6,28 +6,21 @@ import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import type { StoredWallet } from '../../shared/store.ts';
 import { useI18n } from '../../shared/i18n/index.ts';
-import { meClient, useAction, useLoad } from '../holder.ts';
-import { Busy, Button, ErrorBox, Field, Notice, Screen } from '../ui.tsx';
+import { fetchStatus, meClient, rememberStatus, useAction, useLoad } from '../holder.ts';
+import { Button, ErrorBox, Field, LoadState, Notice, Screen } from '../ui.tsx';
 
 export function LockScreen(p: { wallet: StoredWallet }): JSX.Element {
   const { t } = useI18n();
-  const status = useLoad(() => meClient(p.wallet).status(), [p.wallet.credentialId]);
+  const status = useLoad(() => fetchStatus(p.wallet), [p.wallet.credentialId]);
   const action = useAction();
   const [passphrase, setPassphrase] = useState('');
   const [error, setError] = useState<string | undefined>();
   const [said, setSaid] = useState<string | null>(null);
 
-  if (status.state === 'loading') return <Screen title={t.lock.title}><Busy text={t.app.loading} /></Screen>;
-  if (status.state === 'failed') {
+  if (status.state !== 'ok') {
     return (
       <Screen title={t.lock.title}>
-        <ErrorBox failure={status.failure}>
-          <div class="actions">
-            <Button kind="secondary" onClick={status.retry}>
-              {t.app.retry}
-            </Button>
-          </div>
-        </ErrorBox>
+        <LoadState of={status} />
       </Screen>
     );
   }
@@ -54,6 +47,7 @@ export function LockScreen(p: { wallet: StoredWallet }): JSX.Element {
                 setSaid(null);
                 const s = await action.run(() => meClient(p.wallet).lock());
                 if (s) {
+                  rememberStatus(p.wallet, s.status);
                   status.set(s);
                   setSaid(t.lock.lockedNow);
                 }
@@ -76,6 +70,7 @@ export function LockScreen(p: { wallet: StoredWallet }): JSX.Element {
             const s = await action.run(() => meClient(p.wallet).unlock(passphrase));
             setPassphrase('');
             if (s) {
+              rememberStatus(p.wallet, s.status);
               status.set(s);
               setSaid(t.lock.unlockedNow);
             }

@@ -13,12 +13,13 @@ import { CANCEL_CONFIRMATION, cancelNetid } from '@wangzheng/wallet/me/cancel';
 import { platformClient } from '../../shared/api.ts';
 import { formatDate, useI18n } from '../../shared/i18n/index.ts';
 import { checkIssued } from '../../shared/issued.ts';
-import { clearWallet, saveWallet, walletRecord, type StoredWallet } from '../../shared/store.ts';
+import { clearWallet, walletRecord, type StoredWallet } from '../../shared/store.ts';
 import { useWallet } from '../app.tsx';
 import { meClient, meControls, useAction } from '../holder.ts';
 import { go } from '../router.ts';
-import { Button, ErrorBox, Field, Notice, Screen } from '../ui.tsx';
+import { ActionEnd, Button, ErrorBox, Field, Notice, Screen } from '../ui.tsx';
 import { NewPassphrase, SimulatedSms, newPassphraseErrors } from './enroll.tsx';
+import { NotSaved } from './unsaved.tsx';
 
 function Section(p: { id: string; title: string; children: JSX.Element | JSX.Element[]; danger?: boolean }): JSX.Element {
   return (
@@ -62,17 +63,7 @@ function ChangePassphrase(p: { wallet: StoredWallet }): JSX.Element {
     >
       <Field id="pass-old" label={t.more.passphraseOld} type="password" inputMode="numeric" autoComplete="current-password" maxLength={8} value={old} onValue={setOld} error={errors.old} required />
       <NewPassphrase idPrefix="pass-new" first={first} second={second} onFirst={setFirst} onSecond={setSecond} errors={errors} labels={{ first: t.more.passphraseNew, second: t.more.passphraseRepeat }} />
-      <ErrorBox failure={action.failure} />
-      {done && (
-        <Notice tone="ok" live>
-          <p>{t.more.passphraseDone}</p>
-        </Notice>
-      )}
-      <div class="actions">
-        <Button type="submit" busy={action.busy}>
-          {t.more.passphraseSubmit}
-        </Button>
-      </div>
+      <ActionEnd action={action} done={done ? t.more.passphraseDone : null} label={t.more.passphraseSubmit} />
     </form>
   );
 }
@@ -105,17 +96,7 @@ function ChangePhone(p: { wallet: StoredWallet; onChanged: (masked: string) => P
       >
         <p>{t.more.phoneIntro}</p>
         <Field id="phone-new" label={t.more.phoneNew} type="tel" inputMode="tel" autoComplete="tel-national" maxLength={20} value={phone} onValue={setPhone} error={error} required />
-        <ErrorBox failure={action.failure} />
-        {done && (
-          <Notice tone="ok" live>
-            <p>{done}</p>
-          </Notice>
-        )}
-        <div class="actions">
-          <Button type="submit" busy={action.busy}>
-            {t.more.phoneSend}
-          </Button>
-        </div>
+        <ActionEnd action={action} done={done} label={t.more.phoneSend} />
       </form>
     );
   }
@@ -142,51 +123,38 @@ function ChangePhone(p: { wallet: StoredWallet; onChanged: (masked: string) => P
         <p>{t.more.phoneSent(sent.to)}</p>
       </Notice>
       <Field id="phone-code" label={t.more.phoneCode} inputMode="numeric" autoComplete="one-time-code" maxLength={6} value={code} onValue={setCode} error={error} required />
-      <ErrorBox failure={action.failure} />
-      <div class="actions">
-        <Button type="submit" busy={action.busy}>
-          {t.more.phoneConfirm}
-        </Button>
-      </div>
+      <ActionEnd action={action} label={t.more.phoneConfirm} />
       <SimulatedSms phone={sent.phone} />
     </form>
   );
 }
 
-function Renew(p: { wallet: StoredWallet; onRenewed: (w: StoredWallet) => Promise<void> }): JSX.Element {
+function Renew(p: { wallet: StoredWallet }): JSX.Element {
   const { t, lang } = useI18n();
+  const { unsaved, store } = useWallet();
   const [done, setDone] = useState<string | null>(null);
   const action = useAction();
   return (
     <div>
       <p>{t.more.renewIntro(formatDate(p.wallet.expiresAt, lang))}</p>
-      <ErrorBox failure={action.failure} />
-      {done && (
-        <Notice tone="ok" live>
-          <p>{done}</p>
-        </Notice>
-      )}
-      <div class="actions">
-        <Button
-          busy={action.busy}
-          onClick={async () => {
-            const w = await action.run(async () => {
-              const r = await meControls(p.wallet).renew();
-              // Verified like a first issuance: the platform's signature, its issuer, this same device key.
-              await checkIssued(platformClient(), r, { issuer: p.wallet.issuer, device: p.wallet.publicJwk });
-              const next = walletRecord({ privateKey: p.wallet.privateKey, publicJwk: p.wallet.publicJwk, credential: r.credential, label: p.wallet.label, maskedPhone: p.wallet.maskedPhone });
-              await saveWallet(next);
-              return next;
-            });
-            if (w) {
-              setDone(t.more.renewDone(formatDate(w.expiresAt, lang)));
-              await p.onRenewed(w);
-            }
-          }}
-        >
-          {t.more.renewSubmit}
-        </Button>
-      </div>
+      <ActionEnd
+        action={action}
+        done={done}
+        label={t.more.renewSubmit}
+        onClick={async () => {
+          const w = await action.run(async () => {
+            const r = await meControls(p.wallet).renew();
+            // Verified like a first issuance: the platform's signature, its issuer, this same device key.
+            await checkIssued(platformClient(), r, { issuer: p.wallet.issuer, device: p.wallet.publicJwk });
+            return walletRecord({ privateKey: p.wallet.privateKey, publicJwk: p.wallet.publicJwk, credential: r.credential, label: p.wallet.label, maskedPhone: p.wallet.maskedPhone });
+          });
+          if (!w) return;
+          setDone(t.more.renewDone(formatDate(w.expiresAt, lang)));
+          // The old 网证 is replaced at the platform: if the browser will not store the new one, the page keeps it (NotSaved).
+          await store(w);
+        }}
+      />
+      {unsaved && <NotSaved />}
     </div>
   );
 }
@@ -198,32 +166,24 @@ function Export(p: { wallet: StoredWallet }): JSX.Element {
   return (
     <div>
       <p>{t.more.exportIntro}</p>
-      <ErrorBox failure={action.failure} />
-      {done && (
-        <Notice tone="ok" live>
-          <p>{t.more.exportDone}</p>
-        </Notice>
-      )}
-      <div class="actions">
-        <Button
-          busy={action.busy}
-          onClick={async () => {
-            const doc = await action.run(() => meClient(p.wallet).export());
-            if (!doc) return;
-            const url = URL.createObjectURL(new Blob([`${JSON.stringify(doc, null, 2)}\n`], { type: 'application/json' }));
-            const a = document.createElement('a');
-            a.href = url;
-            a.download = t.more.exportFile;
-            document.body.append(a);
-            a.click();
-            a.remove();
-            setTimeout(() => URL.revokeObjectURL(url), 10_000);
-            setDone(true);
-          }}
-        >
-          {t.more.exportSubmit}
-        </Button>
-      </div>
+      <ActionEnd
+        action={action}
+        done={done ? t.more.exportDone : null}
+        label={t.more.exportSubmit}
+        onClick={async () => {
+          const doc = await action.run(() => meClient(p.wallet).export());
+          if (!doc) return;
+          const url = URL.createObjectURL(new Blob([`${JSON.stringify(doc, null, 2)}\n`], { type: 'application/json' }));
+          const a = document.createElement('a');
+          a.href = url;
+          a.download = t.more.exportFile;
+          document.body.append(a);
+          a.click();
+          a.remove();
+          setTimeout(() => URL.revokeObjectURL(url), 10_000);
+          setDone(true);
+        }}
+      />
     </div>
   );
 }
@@ -266,7 +226,7 @@ function Cancel(p: { wallet: StoredWallet; onCancelled: () => Promise<void> }): 
 
 export function MoreScreen(p: { wallet: StoredWallet }): JSX.Element {
   const { t } = useI18n();
-  const { reload } = useWallet();
+  const { reload, keepUnsaved, store } = useWallet();
   const [cancelled, setCancelled] = useState(false);
   if (cancelled) {
     return (
@@ -296,13 +256,12 @@ export function MoreScreen(p: { wallet: StoredWallet }): JSX.Element {
         <ChangePhone
           wallet={p.wallet}
           onChanged={async (masked) => {
-            await saveWallet({ ...p.wallet, maskedPhone: masked });
-            await reload();
+            await store({ ...p.wallet, maskedPhone: masked });
           }}
         />
       </Section>
       <Section id="renew" title={t.more.renewTitle}>
-        <Renew wallet={p.wallet} onRenewed={reload} />
+        <Renew wallet={p.wallet} />
       </Section>
       <Section id="export" title={t.more.exportTitle}>
         <Export wallet={p.wallet} />
@@ -311,7 +270,8 @@ export function MoreScreen(p: { wallet: StoredWallet }): JSX.Element {
         <Cancel
           wallet={p.wallet}
           onCancelled={async () => {
-            await clearWallet();
+            keepUnsaved(null);
+            await clearWallet().catch(() => undefined);
             setCancelled(true);
           }}
         />

@@ -9,7 +9,9 @@
  * showing it needs no network. Only getting the pass does: `requestVenuePass` over a bound
  * /v1/me request when there is none, or when `venuePassNeedsRefresh` says so (half its 24 h
  * life); it is kept in the browser store beside the wallet (store.ts, its own key). Offline with
- * no pass, a locked 网证 (the platform refuses: its message is shown), a child: said plainly.
+ * no pass, a locked 网证 (the platform refuses: its message is shown), a child: said plainly. A
+ * pass the browser will not store (storage full or unavailable) is still shown — it is in the
+ * page — with that said and "retry saving".
  */
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -20,7 +22,7 @@ import { qrMatrix, QrSvg, type QrMatrix } from '../../shared/qr-code.tsx';
 import { holderOf, loadVenuePass, saveVenuePass, type StoredWallet } from '../../shared/store.ts';
 import { useLoad } from '../holder.ts';
 import { href } from '../router.ts';
-import { Busy, Card, ErrorBox, Notice, Screen } from '../ui.tsx';
+import { Busy, Button, Card, ErrorBox, Notice, Screen, failureText } from '../ui.tsx';
 
 /** Seconds between QR codes (the checker accepts one for 60 s + 10 s of clock skew). */
 const REFRESH_SECONDS = 30;
@@ -38,21 +40,67 @@ interface Obtained {
   grant: VenuePassGrant;
   /** Set when a stored pass is used because a new one could not be fetched. */
   refreshFailed?: Failure;
+  /** Set when a new pass could not be stored (it is shown all the same: it is in the page). */
+  notSaved?: Failure;
 }
 
 /** The stored pass, or a new one from the platform when there is none or it is half-way through its life. */
 async function obtainPass(w: StoredWallet): Promise<Obtained> {
   const stored = await loadVenuePass(w);
   if (stored && !venuePassNeedsRefresh(stored, nowSeconds())) return { grant: stored };
+  let grant: VenuePassGrant;
   try {
     requireOnline();
-    const grant = await requestVenuePass(platformClient(), holderOf(w));
-    await saveVenuePass(w, grant);
-    return { grant };
+    grant = await requestVenuePass(platformClient(), holderOf(w));
   } catch (e) {
     if (stored) return { grant: stored, refreshFailed: failureOf(e) };
     throw e;
   }
+  try {
+    await saveVenuePass(w, grant);
+  } catch (e) {
+    return { grant, notSaved: failureOf(e) };
+  }
+  return { grant };
+}
+
+/** A pass the browser did not store: shown anyway; why, what that means, and "retry saving". */
+function PassNotSaved(p: { wallet: StoredWallet; grant: VenuePassGrant; failure: Failure }): JSX.Element {
+  const { t } = useI18n();
+  const [failure, setFailure] = useState<Failure | null>(p.failure);
+  const [busy, setBusy] = useState(false);
+  if (!failure) {
+    return (
+      <Notice tone="ok" live>
+        <p>{t.venue.saved}</p>
+      </Notice>
+    );
+  }
+  return (
+    <Notice tone="warn">
+      <p>{t.venue.notSaved}</p>
+      <p role="alert">{failureText(t, failure).text}</p>
+      <div class="actions">
+        <Button
+          kind="secondary"
+          busy={busy}
+          onClick={async () => {
+            setBusy(true);
+            try {
+              await saveVenuePass(p.wallet, p.grant);
+              setFailure(null);
+            } catch (e) {
+              setFailure(failureOf(e));
+            } finally {
+              setBusy(false);
+            }
+          }}
+        >
+          {t.venue.saveAgain}
+        </Button>
+      </div>
+    </Notice>
+  );
 }
 
 export function VenueScreen(p: { wallet: StoredWallet }): JSX.Element {
@@ -80,17 +128,18 @@ function PassFailure(p: { failure: Failure; retry: () => void }): JSX.Element {
         <p role="alert">{f.code === 'offline' ? t.venue.noPassOffline : t.errors['unreachable']}</p>
       </Notice>
     );
-  } else if (f.code === 'person_status_conflict' || f.code === 'guardian_required' || f.code === 'credential_expired') {
+  } else if (f.code === 'person_status_conflict' || f.code === 'credential_locked' || f.code === 'guardian_required' || f.code === 'credential_expired') {
+    const locked = f.code === 'person_status_conflict' || f.code === 'credential_locked';
     // The platform's refusal, in the person's words, with the platform's own message.
     body = (
       <div class="message error" role="alert">
-        <p class="message-title">{f.code === 'person_status_conflict' ? t.venue.locked : f.code === 'guardian_required' ? t.venue.child : t.venue.expired}</p>
+        <p class="message-title">{locked ? t.venue.locked : f.code === 'guardian_required' ? t.venue.child : t.venue.expired}</p>
         {f.message && f.message !== f.code && (
           <p class="detail" lang="en">
             {t.errorDetail(f.message)}
           </p>
         )}
-        {f.code === 'person_status_conflict' && (
+        {locked && (
           <p>
             <a href={href('/lock')}>{t.venue.unlock}</a>
           </p>
@@ -195,6 +244,7 @@ function VenueCode(p: { wallet: StoredWallet; obtained: Obtained; reload: () => 
         </figcaption>
       </figure>
       {failure && <ErrorBox failure={failure} />}
+      {p.obtained.notSaved && <PassNotSaved wallet={p.wallet} grant={grant} failure={p.obtained.notSaved} />}
       <p class="meta">{t.venue.refreshNote}</p>
 
       <Card title={t.venue.seesTitle} class="venue-sees">

@@ -7,18 +7,26 @@
  * needs (passphrase, simulated face) or declines. The protocol is the wallet library's
  * (describeVerification / answerVerification).
  *
+ * If this page has seen the 网证 locked (home, the lock screen), the request says so before the
+ * person approves: the platform would refuse it (`credential_locked`), which is then shown with
+ * the way to unlock.
+ *
+ * After an OpenID Connect request, "back to the service" is offered only on the same device —
+ * where this browser opened the authorize page (its status endpoint answers this browser); a
+ * phone that scanned the QR code is told to go back to the page that showed it.
+ *
  * Trust: the request must come from the platform that issued this 网证 — the link's `iss` (if
  * any) and the request's audience must both be the 网证's issuer — or nothing is sent.
  */
 import type { JSX } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { answerVerification, describeVerification, type VerificationView } from '@wangzheng/wallet/verify';
 import { boundFetch, failureOf, platformClient, requireOnline, sim, type Failure } from '../../shared/api.ts';
 import { formatTime, label, useI18n } from '../../shared/i18n/index.ts';
 import { holderOf, type StoredWallet } from '../../shared/store.ts';
-import { useAction, useLoad } from '../holder.ts';
+import { knownStatus, rememberStatus, useAction, useLoad } from '../holder.ts';
 import { href } from '../router.ts';
-import { Busy, Button, Card, Check, ErrorBox, Field, LinkButton, Notice, Row, Screen, SimBadge, shown } from '../ui.tsx';
+import { Busy, Button, Card, Check, ErrorBox, Field, LinkButton, LoadState, Notice, Row, Screen, SimBadge, shown } from '../ui.tsx';
 import { documentOf, valueFor } from '../values.ts';
 
 const REF = /^[A-Za-z0-9_-]{22}$/;
@@ -38,23 +46,14 @@ export function VerifyScreen(p: { wallet: StoredWallet; params: URLSearchParams 
     return (await describeVerification(platformClient(), ref)) as View;
   }, [ref]);
   const [result, setResult] = useState<Result | null>(null);
+  const device = useDevicePath(view.state === 'ok' && view.value?.kind === 'oidc' ? ref : undefined);
 
   let body: JSX.Element;
   if (!validRef) body = <ErrorBox failure={{ code: 'invalid_request', message: t.verify.noRef }} />;
   else if (wrongIssuer) body = <Notice tone="warn"><p role="alert">{t.verify.wrongIssuer}</p></Notice>;
-  else if (view.state === 'loading') body = <Busy text={t.verify.loading} />;
-  else if (view.state === 'failed') {
-    body = (
-      <ErrorBox failure={view.failure}>
-        <div class="actions">
-          <Button kind="secondary" onClick={view.retry}>
-            {t.app.retry}
-          </Button>
-        </div>
-      </ErrorBox>
-    );
-  } else if (view.value.audience !== p.wallet.issuer) body = <Notice tone="warn"><p role="alert">{t.verify.wrongIssuer}</p></Notice>;
-  else if (result) body = <Outcome view={view.value} result={result} refValue={ref} />;
+  else if (view.state !== 'ok') body = <LoadState of={view} text={t.verify.loading} />;
+  else if (view.value.audience !== p.wallet.issuer) body = <Notice tone="warn"><p role="alert">{t.verify.wrongIssuer}</p></Notice>;
+  else if (result) body = <Outcome view={view.value} result={result} refValue={ref} device={device} />;
   else body = <Request view={view.value} wallet={p.wallet} refValue={ref} onResult={setResult} />;
 
   return <Screen title={t.verify.title}>{body}</Screen>;
@@ -62,13 +61,43 @@ export function VerifyScreen(p: { wallet: StoredWallet; params: URLSearchParams 
 
 /**
  * The same-device path of an OpenID Connect login: the authorize page's button opened this page
- * in the same browser. Its status endpoint (bound to that browser by the page's cookie) names
- * where the service expects the browser back — the redirect the authorize page would follow.
- * Asked only when the person chooses to go back (the answer mints the one-time code).
+ * in the same browser. Its status endpoint (bound to that browser by the page's cookie) answers
+ * only this browser: `pending` while the person has not answered — asked once, when the request
+ * is shown, which mints nothing — and, once they have, the redirect the authorize page would
+ * follow (the code is minted then, so that is asked only when the person chooses to go back).
+ * Any other browser (a phone that scanned the QR code) gets 404: not this device.
  */
+type DevicePath = 'same' | 'other' | 'unknown';
+
+function authorizeStatus(ref: string): Promise<Response> {
+  return boundFetch(`/oauth/authorize/status?ref=${encodeURIComponent(ref)}`, { headers: { accept: 'application/json' }, cache: 'no-store', credentials: 'same-origin' });
+}
+
+function useDevicePath(ref: string | undefined): DevicePath {
+  const [path, setPath] = useState<DevicePath>('unknown');
+  useEffect(() => {
+    if (!ref) return;
+    let live = true;
+    authorizeStatus(ref).then(
+      async (res) => {
+        if (!live) return;
+        if (res.status === 404) return setPath('other');
+        const b = res.ok ? ((await res.json().catch(() => ({}))) as { status?: unknown }) : {};
+        if (live) setPath(b.status === 'pending' ? 'same' : 'unknown');
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [ref]);
+  return path;
+}
+
+/** Where the service expects this browser back (the code minted now), if this browser is the authorize page's. */
 async function serviceReturn(ref: string): Promise<string | undefined> {
   try {
-    const res = await boundFetch(`/oauth/authorize/status?ref=${encodeURIComponent(ref)}`, { headers: { accept: 'application/json' }, cache: 'no-store', credentials: 'same-origin' });
+    const res = await authorizeStatus(ref);
     if (!res.ok) return undefined;
     const b = (await res.json()) as { redirect?: unknown };
     return typeof b.redirect === 'string' && /^https?:\/\//.test(b.redirect) ? b.redirect : undefined;
@@ -96,7 +125,7 @@ function BackToService(p: { rp: string; refValue: string }): JSX.Element {
   );
 }
 
-function Outcome(p: { view: View; result: Result; refValue: string }): JSX.Element {
+function Outcome(p: { view: View; result: Result; refValue: string; device: DevicePath }): JSX.Element {
   const { t } = useI18n();
   const rp = shown(p.view.rp.name);
   const fields = p.result.consented.map((s) => label(t.labels.scopes, s)).join(t.app.listSeparator);
@@ -111,6 +140,8 @@ function Outcome(p: { view: View; result: Result; refValue: string }): JSX.Eleme
     tone = 'warn';
     text = t.verify.failed(rp);
   }
+  // "Back to the service" only where this browser opened the authorize page (or, unable to tell, as before: it says where to go if not).
+  const back = p.view.kind === 'oidc' && (p.result.status === 'approved' || p.result.status === 'declined') && p.device !== 'other';
   return (
     <>
       <Notice tone={tone} live>
@@ -118,9 +149,14 @@ function Outcome(p: { view: View; result: Result; refValue: string }): JSX.Eleme
         {p.result.failure && <p class="meta">{label(t.labels.failures, p.result.failure)}</p>}
       </Notice>
       {p.view.kind !== 'oidc' && <p>{t.verify.returnHint}</p>}
+      {p.view.kind === 'oidc' && !back && (
+        <p class="lead" role="status">
+          {p.result.status === 'approved' ? t.verify.doneElsewhere : t.verify.returnHint}
+        </p>
+      )}
       <div class="actions">
-        {p.view.kind === 'oidc' && (p.result.status === 'approved' || p.result.status === 'declined') && <BackToService rp={rp} refValue={p.refValue} />}
-        <LinkButton kind={p.view.kind === 'oidc' ? 'secondary' : 'primary'} href={href('/')}>
+        {back && <BackToService rp={rp} refValue={p.refValue} />}
+        <LinkButton kind={back ? 'secondary' : 'primary'} href={href('/')}>
           {t.app.home}
         </LinkButton>
         <LinkButton kind="secondary" href={href('/scan')}>
@@ -169,6 +205,7 @@ function Request(p: { view: View; wallet: StoredWallet; refValue: string; onResu
         });
       } catch (e) {
         const f = failureOf(e);
+        if (f.code === 'credential_locked') rememberStatus(p.wallet, 'locked');
         if (f.code === 'consent_required') {
           setConsentFailure({ code: 'consent_required', message: t.verify.consentMissing });
           return undefined;
@@ -187,6 +224,7 @@ function Request(p: { view: View; wallet: StoredWallet; refValue: string; onResu
     if (r) p.onResult({ status: r.status, consented: [] });
   }
 
+  const locked = knownStatus(p.wallet) === 'locked';
   const needs = [t.verify.proveCredential, ...(v.requires.passphrase ? [t.verify.provePassphrase] : []), ...(v.requires.face ? [t.verify.proveFace] : [])];
   return (
     <form
@@ -196,6 +234,14 @@ function Request(p: { view: View; wallet: StoredWallet; refValue: string; onResu
         void approve();
       }}
     >
+      {locked && (
+        <Notice tone="warn">
+          <p>{t.verify.lockedWarning}</p>
+          <p>
+            <a href={href('/lock')}>{t.app.goUnlock}</a>
+          </p>
+        </Notice>
+      )}
       <Card>
         <p class="meta">{t.verify.from}</p>
         <p class="rp-name">{rp}</p>
