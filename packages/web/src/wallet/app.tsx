@@ -7,11 +7,12 @@
  * kept here, in the page, with its non-extractable key: every screen works with it, a banner says
  * it is not saved and offers to save it again, and leaving the page asks first.
  */
-import { createContext, type JSX } from 'preact';
-import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/hooks';
+import type { JSX } from 'preact';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { failureOf, type Failure } from '../shared/api.ts';
 import { AppShell, useLanguage, useOnline } from '../shared/app-shell.tsx';
 import { loadWallet, saveWallet, type StoredWallet, type WalletState } from '../shared/store.ts';
+import { WalletContext, type Unsaved, type WalletCtx } from './context.ts';
 import { useRoute } from './router.ts';
 import { AuthorizationsScreen } from './screens/authorizations.tsx';
 import { DevicesScreen } from './screens/devices.tsx';
@@ -26,32 +27,6 @@ import { NotSaved } from './screens/unsaved.tsx';
 import { VenueScreen } from './screens/venue.tsx';
 import { VerifyScreen } from './screens/verify.tsx';
 import { Busy } from './ui.tsx';
-
-/** A wallet the browser refused to store, and why (`storage_full`, `storage_unavailable`). */
-export interface Unsaved {
-  wallet: StoredWallet;
-  failure: Failure;
-}
-
-export interface WalletCtx {
-  /** The wallet the screens use: the stored one, or the unsaved one while there is one. */
-  state: WalletState | undefined;
-  reload(): Promise<void>;
-  /** A 网证 issued to this page that the browser did not store (null: nothing waiting). */
-  unsaved: Unsaved | null;
-  /** Keeps (or, with null, forgets) a wallet the browser did not store. */
-  keepUnsaved(u: Unsaved | null): void;
-  /** Stores `w` as this browser's wallet; if the browser refuses, keeps it unsaved. Null once stored, else why not. */
-  store(w: StoredWallet): Promise<Failure | null>;
-  /** Tries to store the unsaved wallet again. */
-  saveAgain(): Promise<Failure | null>;
-}
-
-export const WalletContext = createContext<WalletCtx>({ state: undefined, reload: async () => {}, unsaved: null, keepUnsaved: () => {}, store: async () => null, saveAgain: async () => null });
-
-export function useWallet(): WalletCtx {
-  return useContext(WalletContext);
-}
 
 /** Screens that need a wallet in this browser. */
 const WITH_WALLET: Record<string, (p: { wallet: StoredWallet; params: URLSearchParams }) => JSX.Element> = {

@@ -2,7 +2,7 @@
  * Every string the web wallet shows, in English. Same shape as zh-CN.ts (the default), which
  * defines `Catalogue`; a missing or extra entry is a type error.
  */
-import type { Catalogue } from './index.ts';
+import type { Catalogue } from './zh-CN.ts';
 
 export const en: Catalogue = {
   lang: 'en',

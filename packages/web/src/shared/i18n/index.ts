@@ -5,9 +5,9 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import { en } from './en.ts';
-import { zhCN } from './zh-CN.ts';
+import { zhCN, type Catalogue } from './zh-CN.ts';
 
-export type Catalogue = typeof zhCN;
+export type { Catalogue };
 export type Lang = 'zh-CN' | 'en';
 
 export const CATALOGUES: Readonly<Record<Lang, Catalogue>> = { 'zh-CN': zhCN, en };

@@ -642,3 +642,6 @@ export const zhCN = {
   } as Record<string, string>,
   errorDetail: (message: string) => `平台说明：${message}`,
 };
+
+/** The shape every catalogue has (en.ts must match it entry by entry). */
+export type Catalogue = typeof zhCN;

@@ -15,7 +15,7 @@ import { checkPassphrase, type PassphraseProblem } from '@wangzheng/core/passphr
 import type { EnrollStep, NoticeView } from '@wangzheng/wallet/enroll/enroll';
 import { failureOf, platformClient, sim, type Failure, type SampleDocument } from '../../shared/api.ts';
 import { formatDate, label, useI18n, type Lang } from '../../shared/i18n/index.ts';
-import { useWallet } from '../app.tsx';
+import { useWallet } from '../context.ts';
 import { runEnrollment, type Answers, type Question } from '../enroll-driver.ts';
 import { go } from '../router.ts';
 import { NotSaved } from './unsaved.tsx';

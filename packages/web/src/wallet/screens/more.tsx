@@ -14,7 +14,7 @@ import { platformClient } from '../../shared/api.ts';
 import { formatDate, useI18n } from '../../shared/i18n/index.ts';
 import { checkIssued } from '../../shared/issued.ts';
 import { clearWallet, walletRecord, type StoredWallet } from '../../shared/store.ts';
-import { useWallet } from '../app.tsx';
+import { useWallet } from '../context.ts';
 import { meClient, meControls, useAction } from '../holder.ts';
 import { go } from '../router.ts';
 import { ActionEnd, Button, ErrorBox, Field, Notice, Screen } from '../ui.tsx';

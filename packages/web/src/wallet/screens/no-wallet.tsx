@@ -6,7 +6,7 @@
 import type { JSX } from 'preact';
 import { useI18n } from '../../shared/i18n/index.ts';
 import { clearWallet, type WalletState } from '../../shared/store.ts';
-import { useWallet } from '../app.tsx';
+import { useWallet } from '../context.ts';
 import { go, href } from '../router.ts';
 import { Button, Card, LinkButton, Screen } from '../ui.tsx';
 

@@ -9,7 +9,7 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { label, useI18n } from '../../shared/i18n/index.ts';
-import { useWallet } from '../app.tsx';
+import { useWallet } from '../context.ts';
 import { Button, failureText } from '../ui.tsx';
 
 export function NotSaved(p: { banner?: boolean }): JSX.Element | null {
