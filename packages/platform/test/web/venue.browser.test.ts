@@ -17,7 +17,7 @@
 // wallets) pasted → PASS. The person is banned: the offline checker's old lists turn stale after
 // the ttl (waited for, no clock hook) and a PASS says so; online again, "update now", a fresh code
 // of the banned person → FAIL (suspended). A camera refused → a message and the paste box. The
-// checker at 1280×800 too, in English once. Every request stays on the platform's origin, axe finds
+// checker and the wallet's venue screen at 1280×800 too, each in English once. Every request stays on the platform's origin, axe finds
 // nothing serious or critical on any screen, no CSP violation; screenshots in __screenshots__/.
 import { webcrypto } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -483,6 +483,26 @@ describe('the venue code in Chromium: the wallet shows it, the checker checks it
     await checker.getByRole('button', { name: /Switch to Chinese/ }).click();
     await expect.poll(() => heading(checker)).toBe('核验场所码');
   }, 90_000);
+
+  it('at 1280×800 the wallet’s venue screen fits, in Chinese and in English', async () => {
+    await wallet.setViewportSize({ width: 1280, height: 800 });
+    try {
+      await walletCode();
+      expect(await wallet.evaluate('document.documentElement.scrollWidth > document.documentElement.clientWidth')).toBe(false);
+      await check(wallet, 'v07-wallet-venue-1280');
+      await wallet.getByRole('button', { name: /Switch to English/ }).click();
+      await expect.poll(() => heading(wallet)).toBe('Venue code');
+      await walletCode();
+      const main = await wallet.locator('main').innerText();
+      expect(main).toMatch(/new QR code in \d+ s/i);
+      expect(await wallet.evaluate('document.documentElement.scrollWidth > document.documentElement.clientWidth')).toBe(false);
+      await check(wallet, 'v08-wallet-venue-en-1280');
+      await wallet.getByRole('button', { name: /Switch to Chinese/ }).click();
+      await expect.poll(() => heading(wallet)).toBe('场所码');
+    } finally {
+      await wallet.setViewportSize({ width: 390, height: 844 });
+    }
+  });
 
   it('made no request outside the platform’s origin, and the CSP blocked nothing of the pages’ own', async () => {
     for (const g of guards) {

@@ -6,7 +6,9 @@
 // unlocks, answers a bank's verification request opened by a link (the consent screen shows
 // each field's value) and another by scanning its QR code with the camera (Chromium's fake
 // camera plays a video of the code; refused until the site is granted the camera), and finds
-// all of it in the history. The browser's store refuses the first write of the issued 网证
+// all of it in the history. A forgotten passphrase, locked out, is reset in 更多设置 with the
+// simulated camera (a mismatch first); then the old one is refused and the new one unlocks. The
+// browser's store refuses the first write of the issued 网证
 // (a QuotaExceededError injected into IDBObjectStore.put, once): the page keeps it, says so, and
 // "retry saving" stores it. Along the way: the device key is
 // non-extractable, no request leaves the platform's origin, axe finds no serious or critical
@@ -25,6 +27,8 @@ import { axeViolations, guardOrigin, shot, watchConsole } from './page-tools.ts'
 
 const PHONE = '13912345678';
 const PASSPHRASE = '48273915';
+/** Set by the reset with the face (更多设置 → forgot the passphrase). */
+const NEW_PASSPHRASE = '70395128';
 
 let reg: SharedRegistry;
 let sys: WebSystem;
@@ -382,6 +386,64 @@ describe('the web wallet in Chromium', () => {
     await page.getByRole('button', { name: '打开请求' }).click();
     await expect.poll(() => page.locator('.rp-name').isVisible(), { timeout: 20_000 }).toBe(true);
     expect(new URLSearchParams(new URL(page.url()).hash.split('?')[1]).get('ref')).toBe(pasted.body.ref);
+  });
+
+  it('forgot the passphrase: with the 网证 locked and the passphrase locked out, a face check (simulated camera; a mismatch first) resets it; then the old one is refused and the new one unlocks', async () => {
+    // The 网证 locked by the person…
+    await page.goto(`${sys.origin}/wallet/#/lock`);
+    await expect.poll(heading).toBe('锁定与解锁');
+    await expect.poll(() => page.getByRole('button', { name: '立即锁定' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await page.getByRole('button', { name: '立即锁定' }).click();
+    await expect.poll(() => page.getByText('网证已锁定。').first().isVisible(), { timeout: 20_000 }).toBe(true);
+    // …and the passphrase locked out, as five wrong tries would leave it (the store's own counter, past its threshold).
+    const found = await sys.platform.deps.store.persons.findByNetid(netid);
+    const lockedOut = await sys.platform.deps.store.passphrases.recordFailure(found!.id, { lockAfter: 1, lockMs: 15 * 60_000, at: Date.now() });
+    expect(lockedOut?.lockedUntil).toBeGreaterThan(Date.now());
+    await page.getByLabel('口令（8 位数字）').fill(PASSPHRASE);
+    await page.getByRole('button', { name: '解锁' }).click();
+    await expect.poll(() => page.getByRole('alert').first().innerText(), { timeout: 20_000 }).toContain('口令错误次数过多');
+
+    // 更多设置 → forgot the passphrase: a new one (enrollment's rules, asked twice), then the face.
+    await page.goto(`${sys.origin}/wallet/#/more`);
+    await expect.poll(heading).toBe('更多设置');
+    const reset = page.locator('#passphrase-reset');
+    await reset.getByRole('heading', { name: '忘记口令：通过人脸核验重置' }).click();
+    await reset.getByLabel('新口令（8 位数字）', { exact: true }).fill(NEW_PASSPHRASE);
+    await reset.getByLabel('再次输入新口令').fill(PASSPHRASE);
+    await reset.getByRole('button', { name: '下一步：人脸核验' }).click();
+    await expect.poll(() => reset.locator('#reset-new-2-error').innerText()).not.toBe('');
+    await reset.getByLabel('再次输入新口令').fill(NEW_PASSPHRASE);
+    await reset.getByRole('button', { name: '下一步：人脸核验' }).click();
+    const capture = reset.getByRole('button', { name: '模拟摄像头：核验人脸并重置口令' });
+    await expect.poll(() => capture.isVisible()).toBe(true);
+    expect(await reset.locator('.sim-badge').first().isVisible()).toBe(true);
+    expect(await reset.innerText()).toContain('模拟摄像头：开发环境不使用真实摄像头');
+    // The document is read from the 网证's own disclosures for the camera, never shown.
+    expect(await page.locator('main').innerText()).not.toContain(person.documentNumber);
+    // Somebody else's face: refused, the platform's own message beneath; nothing changed.
+    await reset.getByLabel('模拟另一个人的脸（用于测试比对失败）').check();
+    await capture.click();
+    const refused = reset.getByRole('alert').first();
+    await expect.poll(() => refused.innerText(), { timeout: 20_000 }).toContain('人脸比对未通过，口令没有更改。');
+    expect(await refused.innerText()).toContain('平台说明：');
+    await check('19b-more-reset-mismatch-390');
+    await reset.getByLabel('模拟另一个人的脸（用于测试比对失败）').uncheck();
+    await capture.click();
+    await expect.poll(() => reset.getByText('口令已通过人脸核验重置，请使用新口令。').isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await page.locator('main').innerText()).not.toContain(person.documentNumber);
+    await check('19c-more-reset-done-390');
+
+    // Still locked (a reset does not unlock the 网证); the old passphrase is refused now, the new one unlocks.
+    await page.goto(`${sys.origin}/wallet/#/lock`);
+    await expect.poll(heading).toBe('锁定与解锁');
+    const unlockField = page.getByLabel('口令（8 位数字）');
+    await expect.poll(() => unlockField.isVisible(), { timeout: 20_000 }).toBe(true);
+    await unlockField.fill(PASSPHRASE);
+    await page.getByRole('button', { name: '解锁' }).click();
+    await expect.poll(() => page.getByRole('alert').first().innerText(), { timeout: 20_000 }).toContain('口令不正确');
+    await unlockField.fill(NEW_PASSPHRASE);
+    await page.getByRole('button', { name: '解锁' }).click();
+    await expect.poll(() => page.getByText('网证已解锁，可以正常使用。').isVisible(), { timeout: 20_000 }).toBe(true);
   });
 
   it('scans a relying party’s QR code with the camera (granted) and answers the request it names', async () => {

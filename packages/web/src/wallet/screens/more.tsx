@@ -1,5 +1,8 @@
 /**
  * More settings: change the passphrase (the old one is checked with the verification lockout),
+ * reset a forgotten or locked passphrase with a face check (a new passphrase, then the simulated
+ * camera answers the registry's liveness nonce for the document in this 网证's own disclosures —
+ * read here, never shown — and `MeControls.resetPassphrase`; no old passphrase, and it clears the lock),
  * change the phone number (a code to the NEW number), renew the 网证 (within 30 days of expiry;
  * the new one is checked and stored, bound to this same key), export everything the platform
  * holds (a JSON download made in the page: a blob URL, nothing leaves but the request), and
@@ -10,14 +13,15 @@ import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { parseMobile } from '@wangzheng/core/contact/phone';
 import { CANCEL_CONFIRMATION, cancelNetid } from '@wangzheng/wallet/me/cancel';
-import { platformClient } from '../../shared/api.ts';
+import { failureOf, platformClient, sim, type Failure } from '../../shared/api.ts';
 import { formatDate, useI18n } from '../../shared/i18n/index.ts';
 import { checkIssued } from '../../shared/issued.ts';
 import { clearWallet, walletRecord, type StoredWallet } from '../../shared/store.ts';
 import { useWallet } from '../context.ts';
 import { meClient, meControls, useAction } from '../holder.ts';
 import { go } from '../router.ts';
-import { ActionEnd, Button, ErrorBox, Field, Notice, Screen } from '../ui.tsx';
+import { ActionEnd, Busy, Button, Card, Check, ErrorBox, Field, Notice, Screen, SimBadge, failureText } from '../ui.tsx';
+import { documentOf } from '../values.ts';
 import { NewPassphrase, SimulatedSms, newPassphraseErrors } from './enroll.tsx';
 import { NotSaved } from './unsaved.tsx';
 
@@ -65,6 +69,123 @@ function ChangePassphrase(p: { wallet: StoredWallet }): JSX.Element {
       <NewPassphrase idPrefix="pass-new" first={first} second={second} onFirst={setFirst} onSecond={setSecond} errors={errors} labels={{ first: t.more.passphraseNew, second: t.more.passphraseRepeat }} />
       <ActionEnd action={action} done={done ? t.more.passphraseDone : null} label={t.more.passphraseSubmit} />
     </form>
+  );
+}
+
+/** A reset's failure: the face step's own words where the general ones would mislead ("this enrollment has ended"), the platform's message beneath. */
+function ResetFailure(p: { failure: Failure | null }): JSX.Element | null {
+  const { t } = useI18n();
+  if (!p.failure) return null;
+  const own = Object.hasOwn(t.more.resetErrors, p.failure.code) ? t.more.resetErrors[p.failure.code] : undefined;
+  if (!own) return <ErrorBox failure={p.failure} />;
+  const { detail } = failureText(t, p.failure);
+  return (
+    <div class="message error" role="alert">
+      <p>{own}</p>
+      {detail && (
+        <p class="detail" lang="en">
+          {detail}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/**
+ * A forgotten (or locked) passphrase: a new one — enrollment's rules, asked twice — then the
+ * simulated camera answers the registry's liveness nonce for the document this 网证 was issued
+ * for (read from its own disclosures, never shown) and the platform matches the face against the
+ * person's own record. No old passphrase is needed; a success also clears the passphrase lock.
+ */
+function ResetPassphrase(p: { wallet: StoredWallet }): JSX.Element {
+  const { t } = useI18n();
+  const [first, setFirst] = useState('');
+  const [second, setSecond] = useState('');
+  const [errors, setErrors] = useState<{ first?: string; second?: string }>({});
+  const [face, setFace] = useState(false);
+  const [other, setOther] = useState(false);
+  const [done, setDone] = useState(false);
+  const action = useAction();
+  if (!face) {
+    return (
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          setDone(false);
+          action.clear();
+          const bad = newPassphraseErrors(t, first, second);
+          if (bad) {
+            setErrors(bad);
+            return;
+          }
+          setErrors({});
+          setFace(true);
+        }}
+      >
+        <p>{t.more.resetIntro}</p>
+        <NewPassphrase idPrefix="reset-new" first={first} second={second} onFirst={setFirst} onSecond={setSecond} errors={errors} labels={{ first: t.more.resetNew, second: t.more.resetRepeat }} />
+        <ResetFailure failure={action.failure} />
+        {done && (
+          <Notice tone="ok" live>
+            <p>{t.more.resetDone}</p>
+          </Notice>
+        )}
+        <div class="actions">
+          <Button type="submit">{t.more.resetNext}</Button>
+        </div>
+      </form>
+    );
+  }
+  const capture = async (): Promise<void> => {
+    const doc = documentOf(p.wallet);
+    const r = await action.run(async () => {
+      if (!doc) throw Object.assign(new Error('The stored 网证 discloses no document type and number.'), { code: 'reset_no_document' });
+      try {
+        return await meControls(p.wallet).resetPassphrase(first, (nonce) => sim.camera(doc.documentType, doc.documentNumber, other ? 'other' : 'self', nonce));
+      } catch (e) {
+        // A passphrase only the platform can refuse (the birth date): back to choosing another.
+        if (failureOf(e).code === 'weak_passphrase') {
+          setFirst('');
+          setSecond('');
+          setFace(false);
+        }
+        throw e;
+      }
+    });
+    if (r) {
+      setFirst('');
+      setSecond('');
+      setOther(false);
+      setFace(false);
+      setDone(true);
+    }
+  };
+  return (
+    <Card title={t.more.resetFaceTitle} level={3} tone="sim">
+      <p class="sim-note">
+        <SimBadge /> {t.more.resetSimNote}
+      </p>
+      <div class="camera-sim" aria-hidden="true">
+        <span class="face-outline" />
+      </div>
+      <Check id="reset-face-other" label={t.more.resetFaceOther} checked={other} onChange={setOther} disabled={action.busy} />
+      <ResetFailure failure={action.failure} />
+      {action.busy && <Busy text={t.more.resetWorking} />}
+      <div class="actions">
+        <Button busy={action.busy} onClick={() => void capture()}>
+          {t.more.resetCapture}
+        </Button>
+        <Button
+          kind="secondary"
+          onClick={() => {
+            action.clear();
+            setFace(false);
+          }}
+        >
+          {t.more.resetBack}
+        </Button>
+      </div>
+    </Card>
   );
 }
 
@@ -251,6 +372,9 @@ export function MoreScreen(p: { wallet: StoredWallet }): JSX.Element {
     <Screen title={t.more.title}>
       <Section id="passphrase" title={t.more.passphraseTitle}>
         <ChangePassphrase wallet={p.wallet} />
+      </Section>
+      <Section id="passphrase-reset" title={t.more.resetTitle}>
+        <ResetPassphrase wallet={p.wallet} />
       </Section>
       <Section id="phone" title={t.more.phoneTitle}>
         <ChangePhone
