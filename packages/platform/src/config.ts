@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { WzError } from '@wangzheng/core/errors';
+import { DEVICE_ALGS } from '@wangzheng/core/enrollment/device-proof';
 
 export interface ConfigField {
   /** Path in the config object, dotted. */
@@ -51,6 +52,7 @@ export const CONFIG_FIELDS: ConfigField[] = [
   { key: 'enrollment.stepSeconds', env: 'WZ_ENROLLMENT_STEP_TTL', default: 300, description: 'Lifetime of each step\'s server nonce: the next step must come within it.' },
   { key: 'enrollment.otpSeconds', env: 'WZ_OTP_TTL', default: 300, description: 'Lifetime of an SMS one-time code.' },
   { key: 'credential.validityDays', env: 'WZ_CREDENTIAL_DAYS', default: 365, description: 'Validity of an issued 网证 in days.' },
+  { key: 'credential.deviceAlgs', env: 'WZ_DEVICE_ALGS', default: 'SM2,ES256,EdDSA', description: 'Algorithms a device (holder) key may use, comma-separated from `SM2`, `ES256`, `EdDSA`; enrollment and moving to a new phone refuse others (`unsupported_algorithm`). The web wallet\'s key is ES256 (browsers have no SM2: docs/web-wallet.md); a deployment that requires SM2 end to end says `SM2` and offers a native app.' },
   { key: 'credential.renewalWindowDays', env: 'WZ_RENEWAL_WINDOW_DAYS', default: 30, description: 'A 网证 can be renewed (`POST /v1/me/renew`: same 网号 and device, the old one revoked) only in this many days before it expires; earlier is `renewal_not_due`.' },
   { key: 'sms.sender', env: 'WZ_SMS_SENDER', default: 'outbox', description: '`outbox`: development sender that appends codes to a local file standing in for the phone (refused in production). `disabled`: no SMS; the phone step answers 503 `sms_unavailable` (until a carrier gateway adapter is configured).' },
   { key: 'sms.outboxFile', env: 'WZ_SMS_OUTBOX', default: undefined, description: 'The development SMS outbox file. Defaults to `<dataDir>/sms-outbox.jsonl`.' },
@@ -111,6 +113,10 @@ export const configSchema = z.object({
   credential: z.object({
     validityDays: z.coerce.number().int().min(1).max(3_650),
     renewalWindowDays: z.coerce.number().int().min(1).max(365),
+    deviceAlgs: z
+      .string()
+      .transform((s) => [...new Set(s.split(',').map((a) => a.trim()).filter((a) => a !== ''))])
+      .pipe(z.array(z.enum(DEVICE_ALGS)).min(1)),
   }),
   sms: z.object({
     sender: z.enum(['outbox', 'disabled']),

@@ -14,6 +14,7 @@ import { Issuer } from './issue.ts';
 import { replacementCheck } from './replacement.ts';
 import { EnrollmentService } from './service.ts';
 import { EnrollmentSessions } from './session.ts';
+import type { DeviceAlg } from '@wangzheng/core/enrollment/device-proof';
 
 export { EnrollmentService, OTP_MAX_SENDS, OTP_MAX_WRONG, type StepAnswer } from './service.ts';
 export { credentialExpiry, Issuer, netidClaims, type IssuedCredential, type PersonProfile } from './issue.ts';
@@ -43,6 +44,8 @@ export interface EnrollmentDeps {
     readonly stepSeconds: number;
     readonly otpSeconds: number;
     readonly credentialValidityDays: number;
+    /** WZ_DEVICE_ALGS: the algorithms a device key may use. */
+    readonly deviceAlgs: readonly DeviceAlg[];
   };
   /** Nationwide bans: checked once the registry has named the person. */
   readonly bans?: { isBanned(personRef: string): Promise<boolean> };
@@ -81,6 +84,7 @@ export function createEnrollmentService(deps: EnrollmentDeps): EnrollmentService
     issuer,
     guardians,
     audience: deps.issuerUrl,
+    deviceAlgs: settings.deviceAlgs,
     now,
     otpMs: settings.otpSeconds * 1000,
     ...(deps.bans ? { bans: deps.bans } : {}),

@@ -21,7 +21,7 @@ import { b64u, randomBytes } from '@wangzheng/core/crypto/index';
 import { parseDocumentType } from '@wangzheng/core/documents/document-types';
 import { WzError, isWzError } from '@wangzheng/core/errors';
 import { OTP_MAX_SENDS, OTP_MAX_WRONG } from '@wangzheng/core/contact/otp';
-import { DEVICE_PROOF_TYP, verifyDeviceKeyProof } from '@wangzheng/core/enrollment/device-proof';
+import { DEVICE_PROOF_TYP, verifyDeviceKeyProof, type DeviceAlg } from '@wangzheng/core/enrollment/device-proof';
 import { checkPassphrase, PASSPHRASE_PROBLEM_MESSAGES } from '@wangzheng/core/passphrase/policy';
 import type { PassiveAuthenticator } from '@wangzheng/core/documents/passive-auth';
 import { assertDocumentUsable, type Registry } from '../registry/index.ts';
@@ -45,6 +45,8 @@ export interface EnrollmentServiceDeps {
   readonly guardians: GuardianCheck;
   /** The platform's issuer URL: the audience of device proofs. */
   readonly audience: string;
+  /** The algorithms a device key may use (WZ_DEVICE_ALGS). */
+  readonly deviceAlgs: readonly DeviceAlg[];
   readonly now: () => number;
   readonly otpMs: number;
   readonly notice?: Notice;
@@ -278,7 +280,7 @@ export class EnrollmentService {
     | (StepAnswer & { status: 'awaiting_guardian'; approvalCode: string })
   > {
     const o = await this.deps.sessions.open(id, token, 'device', req.nonce);
-    const { key, typ, claims } = verifyDeviceKeyProof(req.publicJwk, req.proof, 'device proof');
+    const { key, typ, claims } = verifyDeviceKeyProof(req.publicJwk, req.proof, 'device proof', this.deps.deviceAlgs);
     if (
       typ !== DEVICE_PROOF_TYP ||
       claims.aud !== this.deps.audience ||

@@ -18,6 +18,7 @@ import type { SmsSender } from '../sms/sender.ts';
 import type { Store } from '../store/index.ts';
 import { PassphraseControls } from '../person/passphrase.ts';
 import { PhoneChange } from '../person/phone.ts';
+import type { DeviceAlg } from '@wangzheng/core/enrollment/device-proof';
 
 export interface PersonControlDeps {
   readonly store: Store;
@@ -38,6 +39,8 @@ export interface PersonControlDeps {
     readonly credentialValidityDays: number;
     /** WZ_RENEWAL_WINDOW_DAYS. */
     readonly renewalWindowDays: number;
+    /** WZ_DEVICE_ALGS. */
+    readonly deviceAlgs?: readonly DeviceAlg[];
   };
   /** The audit trail and Shared Signals: told of each revocation in its own transaction. */
   readonly audit?: AuditSink;
@@ -60,7 +63,7 @@ export function createPersonControls(d: PersonControlDeps): PersonControls {
     passphrase: new PassphraseControls({ store: d.store, protector: d.protector, hasher: d.hasher, registry: d.registry, now: d.now }),
     phone: new PhoneChange({ store: d.store, suite: d.suite, protector: d.protector, blindIndexer: d.blindIndexer, sms: d.sms, otpMs: d.settings.otpSeconds * 1000, now: d.now }),
     renewal: new Renewal({ ...reissue, ...sinks, store: d.store, protector: d.protector, windowDays: d.settings.renewalWindowDays, now: d.now }),
-    transfer: new DeviceTransfer({ ...reissue, ...sinks, store: d.store, protector: d.protector, hasher: d.hasher, now: d.now }),
+    transfer: new DeviceTransfer({ ...reissue, ...sinks, store: d.store, protector: d.protector, hasher: d.hasher, ...(d.settings.deviceAlgs ? { deviceAlgs: d.settings.deviceAlgs } : {}), now: d.now }),
     now: d.now,
   };
 }

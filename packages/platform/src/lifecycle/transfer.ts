@@ -22,7 +22,7 @@
  * wrong one counts). The old device's state is re-checked in the transaction (compare-and-set).
  */
 import type { PublicJwk, PublicKey } from '@wangzheng/core/crypto/index';
-import { verifyDeviceKeyProof } from '@wangzheng/core/enrollment/device-proof';
+import { verifyDeviceKeyProof, type DeviceAlg } from '@wangzheng/core/enrollment/device-proof';
 import { WzError } from '@wangzheng/core/errors';
 import { DEVICE_TRANSFER_PROOF_TYP } from '@wangzheng/core/person/device-transfer';
 import type { Transferred } from '@wangzheng/core/person/controls';
@@ -43,6 +43,8 @@ export interface TransferDeps extends ReissueDeps, RevocationSinks {
   readonly store: Store;
   readonly protector: DataProtector;
   readonly hasher: PassphraseHasher;
+  /** The algorithms a device key may use (WZ_DEVICE_ALGS); default all three. */
+  readonly deviceAlgs?: readonly DeviceAlg[];
   readonly now: () => number;
 }
 
@@ -107,7 +109,7 @@ export class DeviceTransfer {
 
   /** The new public key, once its proof signs this transfer. Nothing is trusted before the proof's signature is checked. */
   #provenKey(me: AuthenticatedPerson, req: TransferRequest): PublicKey {
-    const { key, typ, claims } = verifyDeviceKeyProof(req.publicJwk, req.proof, 'transfer proof');
+    const { key, typ, claims } = verifyDeviceKeyProof(req.publicJwk, req.proof, 'transfer proof', this.deps.deviceAlgs);
     if (typ !== DEVICE_TRANSFER_PROOF_TYP || claims.aud !== this.deps.issuerUrl || claims.nonce !== req.nonce || claims.cred !== me.credential.id) {
       throw new WzError('invalid_device_proof', 'The transfer proof does not sign this transfer (type, audience, nonce or 网证).');
     }

@@ -162,6 +162,7 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
       stepSeconds: config.enrollment.stepSeconds,
       otpSeconds: config.enrollment.otpSeconds,
       credentialValidityDays: config.credential.validityDays,
+      deviceAlgs: config.credential.deviceAlgs,
     },
     now,
   });
@@ -251,7 +252,7 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
       sms,
       signing: config.suite === 'gm' ? deps.signing.gm : deps.signing.intl,
       issuerUrl: deps.issuer,
-      settings: { otpSeconds: config.enrollment.otpSeconds, credentialValidityDays: config.credential.validityDays, renewalWindowDays: config.credential.renewalWindowDays },
+      settings: { otpSeconds: config.enrollment.otpSeconds, credentialValidityDays: config.credential.validityDays, renewalWindowDays: config.credential.renewalWindowDays, deviceAlgs: config.credential.deviceAlgs },
       audit,
       signals: signals.emitter,
       now,

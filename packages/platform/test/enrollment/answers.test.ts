@@ -3,7 +3,9 @@
  * refuses an answer it keeps the step open for — what both the CLI and the web wallet rely on.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { generateKey } from '@wangzheng/core/crypto/index';
 import type { Correctable, Issued } from '@wangzheng/wallet/enroll/enroll';
+import { loadConfig } from '../../src/config.ts';
 import { rejectionCode as codeOf } from '../../../../test/support/errors.ts';
 import { describeEachEngine } from '../support/engines.ts';
 import { ADULT, startPlatform, startRegistry, VALID_DOC, type Harness, type RegistryPerson, type SharedRegistry } from './harness.ts';
@@ -64,5 +66,27 @@ describeEachEngine('enrollment answers: asked at their step, asked again after a
     expect(await codeOf(h.enroll(people[2]!, { hardware: { ...hw, readSmsCode: wrong } }))).toBe('too_many_attempts');
     expect(calls).toBe(5);
     expect(await codeOf(h.enroll(people[2]!, { passphrase: '12345678' }))).toBe('weak_passphrase');
+  });
+});
+
+describeEachEngine('WZ_DEVICE_ALGS: a deployment that allows only SM2 device keys', (engine) => {
+  let h: Harness;
+  let people: RegistryPerson[];
+  beforeAll(async () => {
+    h = await startPlatform(engine, reg, { overrides: { 'credential.deviceAlgs': 'SM2' } });
+    people = reg.people(`d.type = 'resident_id_card' AND ${VALID_DOC} AND ${ADULT}`, [], 5).slice(3);
+  });
+  afterAll(async () => h?.close());
+
+  it('refuses an ES256 (web wallet) device key at the device step with unsupported_algorithm, and issues to an SM2 key', async () => {
+    expect(await codeOf(h.enroll(people[0]!, { deviceKey: generateKey('ES256') }))).toBe('unsupported_algorithm');
+    expect(((await h.enroll(people[1]!, { deviceKey: generateKey('SM2') })) as Issued).status).toBe('issued');
+  });
+
+  it('the setting is checked at start: an unknown algorithm or an empty list refuses to load', () => {
+    expect(loadConfig({ WZ_DEVICE_ALGS: 'SM2, ES256' }, {}).credential.deviceAlgs).toEqual(['SM2', 'ES256']);
+    expect(loadConfig({}, {}).credential.deviceAlgs).toEqual(['SM2', 'ES256', 'EdDSA']);
+    expect(() => loadConfig({ WZ_DEVICE_ALGS: 'RS256' }, {})).toThrow();
+    expect(() => loadConfig({ WZ_DEVICE_ALGS: ' , ' }, {})).toThrow();
   });
 });
