@@ -127,8 +127,11 @@ export async function startCommand(args: string[], io: Io): Promise<number> {
   io.out('');
   io.out(`Wangzheng is running (${cfg.mode}, suite ${cfg.suite}, store ${cfg.store.engine}${cfg.store.engine === 'sqlite' ? ` at ${sqlitePath(cfg)}` : ''})`);
   io.out(`  platform            ${started.platformUrl}   (health: ${started.platformUrl}/healthz, keys: ${started.platformUrl}/.well-known/jwks.json)`);
-  io.out(`  web wallet          ${started.platformUrl}/wallet/   (the person's app: enroll, approve requests, 场所码)`);
-  io.out(`  venue checker       ${started.platformUrl}/venue/    (checks a 场所码, also offline)`);
+  // The pages on the issuer's origin (localhost, a secure context): a browser keeps the wallet per origin, and the
+  // authorize page's QR codes and links name the issuer, so 127.0.0.1 would be another, empty wallet.
+  const pages = started.platform.deps.issuer.replace(/\/+$/, '');
+  io.out(`  web wallet          ${pages}/wallet/   (the person's app: enroll, approve requests, 场所码)`);
+  io.out(`  venue checker       ${pages}/venue/    (checks a 场所码, also offline)`);
   io.out(`  registry simulator  ${started.registryUrl}${started.registry ? `   (sample documents: ${started.registryUrl}/sim/samples)` : ' (external)'}`);
   if (samples.length > 0) {
     io.out('');
