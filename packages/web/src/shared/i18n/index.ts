@@ -4,8 +4,8 @@
  */
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import { en } from './en.ts';
-import { zhCN, type Catalogue } from './zh-CN.ts';
+import { en } from './en/index.ts';
+import { zhCN, type Catalogue } from './zh-CN/index.ts';
 
 export type { Catalogue };
 export type Lang = 'zh-CN' | 'en';

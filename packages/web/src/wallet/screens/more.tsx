@@ -22,7 +22,7 @@ import { meClient, meControls, useAction } from '../holder.ts';
 import { go } from '../router.ts';
 import { ActionEnd, Busy, Button, Card, Check, ErrorBox, Field, Notice, Screen, SimBadge, failureText } from '../ui.tsx';
 import { documentOf } from '../values.ts';
-import { NewPassphrase, SimulatedSms, newPassphraseErrors } from './enroll.tsx';
+import { NewPassphrase, SimulatedSms, newPassphraseErrors } from '../fields.tsx';
 import { NotSaved } from './unsaved.tsx';
 
 function Section(p: { id: string; title: string; children: JSX.Element | JSX.Element[]; danger?: boolean }): JSX.Element {
