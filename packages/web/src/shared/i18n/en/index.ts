@@ -32,7 +32,7 @@ export const en: Catalogue = {
   },
   nowallet: {
     title: 'No 网证 in this browser',
-    body: 'There is no wallet in this browser yet: enroll for a 网证, or move yours here from the device that holds it.',
+    body: 'There is no wallet in this browser yet: enroll for a 网证 here to use it.',
     enroll: 'Enroll for a 网证',
     moveTitle: 'Already have a 网证?',
     moveBody: 'A 网证 is bound to the device it was issued to and cannot be copied. Without that device, simply enroll again here: once your document and face are checked, the 网证 on the old device is revoked.',
