@@ -49,6 +49,17 @@ export function disclosedValues(credential: string): Record<string, unknown> {
   return out;
 }
 
+/**
+ * The 网证's own document type and number (its disclosures), for the simulated camera only: a
+ * real phone's camera needs neither. Undefined when the 网证 lacks them. Never sent to the platform.
+ */
+export function ownDocument(credential: string): { documentType: string; documentNumber: string } | undefined {
+  const v = disclosedValues(credential);
+  const type = v['document_type'];
+  const number = v['document_number'];
+  return typeof type === 'string' && typeof number === 'string' ? { documentType: type, documentNumber: number } : undefined;
+}
+
 function sdAlgOf(claims: Record<string, unknown>): SdAlg {
   const a = claims['_sd_alg'];
   if (a !== 'sm3' && a !== 'sha-256') throw malformed('unknown _sd_alg');

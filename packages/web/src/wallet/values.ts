@@ -6,7 +6,7 @@
  * told at enrollment, if it knows it.
  */
 import type { DisclosureScope } from '@wangzheng/core/rp/types';
-import { disclosedValues } from '@wangzheng/wallet/holder/credential';
+import { ownDocument } from '@wangzheng/wallet/holder/credential';
 import { consentPreview } from '@wangzheng/wallet/holder/consent';
 import { label, type Catalogue } from '../shared/i18n/index.ts';
 import type { StoredWallet } from '../shared/store.ts';
@@ -18,8 +18,7 @@ export function chinaToday(now = Date.now()): string {
 
 /** The document the 网证 was issued for (its own disclosures): what the simulated camera needs. */
 export function documentOf(w: StoredWallet): { documentType: string; documentNumber: string } | undefined {
-  const v = disclosedValues(w.credential);
-  return typeof v['document_type'] === 'string' && typeof v['document_number'] === 'string' ? { documentType: v['document_type'], documentNumber: v['document_number'] } : undefined;
+  return ownDocument(w.credential);
 }
 
 /** The value shown for `scope`; `result` has its own sentence. */

@@ -9,7 +9,7 @@
  * platform's JWKS, `iss` = the platform the old one named, `cnf` = the intended device key).
  * Everything the platform says is printed through `shown` (control characters removed).
  */
-import { decodeDisclosure, splitCompact } from '@wangzheng/core/credential/index';
+import { ownDocument as documentOfCredential } from '@wangzheng/wallet/holder/credential';
 import { WzError } from '@wangzheng/core/errors';
 import { reasonText } from '@wangzheng/core/person/credential-reasons';
 import type { CredentialStatusView, Reissued } from '@wangzheng/core/person/controls';
@@ -52,15 +52,9 @@ export async function storeReissued(client: ObservedClient, into: Wallet, from: 
 
 /** The 网证's own document type and number (disclosures inside the sealed keystore), for the simulated camera only. */
 export function ownDocument(c: Pick<StoredCredential, 'sdJwt'>): { documentType: string; documentNumber: string } {
-  const found: Record<string, unknown> = {};
-  for (const d of splitCompact(c.sdJwt).disclosures) {
-    const { name, value } = decodeDisclosure(d);
-    if (name === 'document_type' || name === 'document_number') found[name] = value;
-  }
-  if (typeof found.document_type !== 'string' || typeof found.document_number !== 'string') {
-    throw new WzError('invalid_credential', 'The stored 网证 lacks its document disclosures; the simulated camera cannot be used.');
-  }
-  return { documentType: found.document_type, documentNumber: found.document_number };
+  const doc = documentOfCredential(c.sdJwt);
+  if (!doc) throw new WzError('invalid_credential', 'The stored 网证 lacks its document disclosures; the simulated camera cannot be used.');
+  return doc;
 }
 
 /** Why this 网证 does not work, in Chinese and English (or that it does). */

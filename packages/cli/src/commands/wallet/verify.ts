@@ -35,7 +35,6 @@
  * platform requires and did not get, an unreachable service); 2 bad input or usage.
  */
 import { parseArgs } from 'node:util';
-import { decodeDisclosure, splitCompact } from '@wangzheng/core/credential/index';
 import { WzError, isWzError } from '@wangzheng/core/errors';
 import { DISCLOSURE_SCOPES, type DisclosureScope } from '@wangzheng/core/rp/types';
 import { MODE_NAMES, isMode } from '@wangzheng/core/verification/modes';
@@ -45,6 +44,7 @@ import { answerVerification, describeVerification, listPendingRequests, type Ver
 import { InputError, defaultOutbox, defaultPlatformUrl, defaultRegistryUrl, defaultWalletDir, passphraseOrAsk, serviceUrl, type Ctx } from './context.ts';
 import { ObservedClient, namedHardware, payloadOf } from './holder.ts';
 import { categoryName } from './me-context.ts';
+import { ownDocument } from './controls-context.ts';
 import { nodeHolder } from '@wangzheng/wallet/holder/node';
 import { cli } from '../../util/invocation.ts';
 import { askFieldConsents, fieldsOf, printFields, scopeName, shown } from './fields.ts';
@@ -140,19 +140,6 @@ async function chooseConsent(ctx: Ctx, v: View, flag: DisclosureScope[] | undefi
   const fields = fieldsOf(v.scopes, o.credential);
   printFields(ctx, rp, fields);
   return askFieldConsents(ctx, rp, fields);
-}
-
-/** The 网证's own document type and number (disclosures inside the sealed keystore), for the simulated camera only. */
-function documentOf(c: Pick<StoredCredential, 'sdJwt'>): { documentType: string; documentNumber: string } {
-  const found: Record<string, unknown> = {};
-  for (const d of splitCompact(c.sdJwt).disclosures) {
-    const { name, value } = decodeDisclosure(d);
-    if (name === 'document_type' || name === 'document_number') found[name] = value;
-  }
-  if (typeof found.document_type !== 'string' || typeof found.document_number !== 'string') {
-    throw new WzError('invalid_credential', 'The stored 网证 lacks its document disclosures; the simulated camera cannot be used.');
-  }
-  return { documentType: found.document_type, documentNumber: found.document_number };
 }
 
 /**
@@ -253,7 +240,7 @@ export async function verifyCommand(args: string[], ctx: Ctx): Promise<number> {
 
   let captureFace: ((nonce: string) => Promise<number[]>) | undefined;
   if (view.requires.face) {
-    const doc = documentOf(own);
+    const doc = ownDocument(own);
     const hw = namedHardware(simulatedHardware({ registryUrl, ...doc, faceOf: v.face === 'other' ? 'other' : 'self', outboxFile: defaultOutbox(env) }), registryUrl);
     captureFace = async (nonce) => {
       io.out(`face: liveness capture with the simulated camera (registry simulator at ${registryUrl}) …`);
