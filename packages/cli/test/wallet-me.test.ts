@@ -5,6 +5,8 @@
 // 1 (refused, with the exact stable code) / 2 (bad input); no passphrase or personal data on the
 // terminal except in what the person asked to see.
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,6 +65,30 @@ describe('wallet status, lock, unlock', () => {
     const j = JSON.parse((await run('status', '--json')).out);
     expect(j.status).toBe('active');
     clean(r);
+  });
+
+  it('without --platform the wallet talks to the platform that issued its 网证, never to what answers on the default port; a --platform that is another platform is refused (exit 2)', async () => {
+    // Another "platform" on the port WZ_PORT names: the wallet must not ask it anything.
+    let asked = 0;
+    const other = createServer((_req, res) => {
+      asked++;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ issuer: 'http://localhost:1' }));
+    });
+    await new Promise<void>((ok) => other.listen(0, '127.0.0.1', ok));
+    const port = (other.address() as AddressInfo).port;
+    try {
+      const own = await walletRunner({ ...env, WZ_PORT: String(port) })(['status', '--passphrase', PASS, '--wallet', WALLET]);
+      expect([own.code, own.err]).toEqual([0, '']);
+      expect(own.out).toMatch(/网证状态 status\s+正常 active/);
+      expect(asked).toBe(0);
+      const wrong = await wallet(['status', '--passphrase', PASS, '--wallet', WALLET, '--platform', `http://127.0.0.1:${port}`]);
+      expect(wrong.code).toBe(2);
+      expect(wrong.err).toContain("is the platform http://localhost:1, but this wallet's 网证 was issued by");
+      expect(asked).toBe(1);
+    } finally {
+      await new Promise((ok) => other.close(ok));
+    }
   });
 
   it('lock → locked, a verification fails (exit 1); unlock → active; unlock again → person_status_conflict (exit 1)', async () => {

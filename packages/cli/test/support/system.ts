@@ -3,6 +3,8 @@
  * with a small synthetic population, platform on SQLite) on free ports, silent, with cheap
  * Argon2id parameters — and adults of that population with a valid resident ID card.
  */
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { loadConfig } from '@wangzheng/platform/config';
 import { startSystem, type Started } from '../../src/commands/start.ts';
@@ -13,11 +15,24 @@ export interface RegistryAdult {
   name: string;
 }
 
-/** Starts registry simulator and platform in `dir`; `overrides` are configuration keys. */
+/** A port free right now (the platform's issuer names its port, so it cannot be 0). */
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((ok) => s.listen(0, '127.0.0.1', ok));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((ok) => s.close(ok));
+  return port;
+}
+
+/**
+ * Starts registry simulator and platform in `dir`; `overrides` are configuration keys. The
+ * platform listens on a free port that its issuer (`http://localhost:<port>`) names, as with
+ * `npm start`, so that a 网证's `iss` is where the platform answers.
+ */
 export async function startTestSystem(dir: string, overrides: Record<string, unknown> = {}): Promise<Started> {
   const cfg = loadConfig(
     {},
-    { dataDir: dir, 'http.port': 0, 'registry.port': 0, 'registry.population': 300, 'log.level': 'silent', 'passphrase.memoryKiB': 8192, 'passphrase.iterations': 1, ...overrides },
+    { dataDir: dir, 'http.port': await freePort(), 'registry.port': 0, 'registry.population': 300, 'log.level': 'silent', 'passphrase.memoryKiB': 8192, 'passphrase.iterations': 1, ...overrides },
   );
   return startSystem(cfg, { out: () => {}, err: () => {} }, pino({ level: 'silent' }));
 }

@@ -13,9 +13,9 @@ import { WzError, isWzError } from '@wangzheng/core/errors';
 import { openKeystore } from '@wangzheng/wallet';
 import { approveAsGuardian, collect } from '@wangzheng/wallet/enroll/enroll';
 import { nodeHolder } from '@wangzheng/wallet/holder/node';
-import { InputError, defaultPlatformUrl, defaultWalletDir, passphraseOrAsk, serviceUrl, type Ctx } from './context.ts';
+import { InputError, defaultWalletDir, passphraseOrAsk, serviceUrl, type Ctx } from './context.ts';
 import { printIssued } from './enroll.ts';
-import { ObservedClient, PENDING_FILE, checkIssued, payloadOf, readPending, removePending } from './holder.ts';
+import { ObservedClient, PENDING_FILE, checkIssued, issuingPlatform, payloadOf, readPending, removePending } from './holder.ts';
 import { cli } from '../../util/invocation.ts';
 
 export const APPROVE_USAGE = `usage: wangzheng wallet approve --code CODE [--yes | --decline] [--passphrase X] [--wallet DIR] [--platform URL]
@@ -42,13 +42,12 @@ export async function approveCommand(args: string[], ctx: Ctx): Promise<number> 
   const code = approvalCode(v.code);
   if (v.yes && v.decline) throw new InputError('give --yes or --decline, not both');
   if (!v.yes && !v.decline && !ctx.prompter.interactive) throw new InputError('without a terminal to ask, pass --yes to approve or --decline to refuse', undefined, true);
-  const platformUrl = serviceUrl(v.platform ?? defaultPlatformUrl(ctx.env), 'platform');
   const dir = v.wallet ?? defaultWalletDir(ctx.env);
   const wallet = await openKeystore(dir, await passphraseOrAsk(ctx, v.passphrase));
   const own = wallet.credentials.find((c) => c.holder === 'self');
   if (!own) throw new WzError('invalid_credential', 'This wallet holds no 网证 of its own; a guardian approves from their own enrolled wallet.');
 
-  const r = await approveAsGuardian(new ObservedClient(platformUrl), {
+  const r = await approveAsGuardian(await issuingPlatform(v.platform, own.sdJwt), {
     approvalCode: code,
     holder: nodeHolder(own.sdJwt, wallet.deviceKey),
     issuer: payloadOf(own.sdJwt).iss,

@@ -20,8 +20,8 @@ import { openKeystore } from '@wangzheng/wallet';
 import { forgetKeystore } from '@wangzheng/wallet/forget';
 import { MeClient } from '@wangzheng/wallet/me/client';
 import { CANCEL_CONFIRMATION, cancelNetid } from '@wangzheng/wallet/me/cancel';
-import { InputError, defaultPlatformUrl, defaultWalletDir, passphraseOrAsk, serviceUrl, type Ctx } from './context.ts';
-import { ObservedClient } from './holder.ts';
+import { InputError, defaultWalletDir, passphraseOrAsk, type Ctx } from './context.ts';
+import { issuingPlatform } from './holder.ts';
 import { COMMON, ME_OPTIONS } from './me-context.ts';
 import { nodeHolder } from '@wangzheng/wallet/holder/node';
 import { cli } from '../../util/invocation.ts';
@@ -42,7 +42,6 @@ export async function cancelCommand(args: string[], ctx: Ctx): Promise<number> {
   if (!v.yes && !ctx.prompter.interactive) {
     throw new InputError('cancelling needs your typed confirmation; without a terminal to ask, pass --yes', 'confirmation_required', true);
   }
-  const platformUrl = serviceUrl(v.platform ?? defaultPlatformUrl(ctx.env), 'platform');
   if (!v.json) ctx.io.out(cancelWarning(ctx.env));
   const passphrase = await passphraseOrAsk(ctx, v.passphrase);
   const wallet = await openKeystore(v.wallet ?? defaultWalletDir(ctx.env), passphrase);
@@ -53,7 +52,7 @@ export async function cancelCommand(args: string[], ctx: Ctx): Promise<number> {
     if (typed !== CANCEL_CONFIRMATION && typed.toUpperCase() !== 'CANCEL') throw new InputError('not confirmed; nothing was changed', 'confirmation_required');
   }
 
-  const me = new MeClient(new ObservedClient(platformUrl), nodeHolder(own.sdJwt, wallet.deviceKey));
+  const me = new MeClient(await issuingPlatform(v.platform, own.sdJwt), nodeHolder(own.sdJwt, wallet.deviceKey));
   const done = await cancelNetid(me, { passphrase, confirm: CANCEL_CONFIRMATION });
   const keep = v['keep-wallet'];
   if (!keep) await forgetKeystore(wallet.path);

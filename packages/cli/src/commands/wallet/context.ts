@@ -71,7 +71,8 @@ export function defaultWalletDir(env: NodeJS.ProcessEnv): string {
 }
 
 export function defaultPlatformUrl(env: NodeJS.ProcessEnv): string {
-  return `http://127.0.0.1:${env.WZ_PORT || '8080'}`;
+  // localhost, as the development issuer is: a wallet holding a 网证 talks to its issuer instead.
+  return `http://localhost:${env.WZ_PORT || '8080'}`;
 }
 
 export function defaultRegistryUrl(env: NodeJS.ProcessEnv): string {

@@ -16,8 +16,8 @@ import type { CredentialStatusView, Reissued } from '@wangzheng/core/person/cont
 import { openKeystore, type StoredCredential, type Wallet } from '@wangzheng/wallet';
 import { issuerOf } from '@wangzheng/wallet/me/bound-request';
 import { MeControls } from '@wangzheng/wallet/me/controls';
-import { defaultPlatformUrl, defaultWalletDir, passphraseOrAsk, serviceUrl, type Ctx } from './context.ts';
-import { checkIssued, ObservedClient } from './holder.ts';
+import { defaultWalletDir, passphraseOrAsk, type Ctx } from './context.ts';
+import { checkIssued, issuingPlatform, ObservedClient } from './holder.ts';
 import { shown, when, type MeValues } from './me-context.ts';
 import { nodeHolder } from '@wangzheng/wallet/holder/node';
 import { cli } from '../../util/invocation.ts';
@@ -33,12 +33,12 @@ export interface OpenedControls {
 }
 
 export async function openControls(ctx: Ctx, v: MeValues): Promise<OpenedControls> {
-  const client = new ObservedClient(serviceUrl(v.platform ?? defaultPlatformUrl(ctx.env), 'platform'));
   const passphrase = await passphraseOrAsk(ctx, v.passphrase);
   const dir = v.wallet ?? defaultWalletDir(ctx.env);
   const wallet = await openKeystore(dir, passphrase);
   const own = wallet.credentials.find((c) => c.holder === 'self');
   if (!own) throw new WzError('invalid_credential', `This wallet holds no 网证 of its own; enroll first (${cli(ctx.env, 'wallet enroll')}).`);
+  const client = await issuingPlatform(v.platform, own.sdJwt);
   return { wallet, dir, own, controls: new MeControls(client, nodeHolder(own.sdJwt, wallet.deviceKey)), client, passphrase };
 }
 

@@ -19,7 +19,8 @@ import { PlatformClient } from '@wangzheng/wallet/enroll/client';
 import type { AwaitingGuardian, Issued } from '@wangzheng/wallet/enroll/enroll';
 import type { DeviceHardware } from '@wangzheng/wallet/enroll/simulator';
 import type { StoredCredential } from '@wangzheng/wallet';
-import { UnreachableError } from './context.ts';
+import { issuerOf } from '@wangzheng/wallet/holder/credential';
+import { InputError, UnreachableError, serviceUrl } from './context.ts';
 
 /** The client's transport failure: a WzError with a cause and no HTTP status from a body. */
 function isTransportFailure(e: unknown): boolean {
@@ -50,6 +51,24 @@ export class ObservedClient extends PlatformClient {
       throw e;
     }
   }
+}
+
+/**
+ * The platform to talk to about this wallet's own 网证: the one that issued it (its `iss`), so
+ * that a command without `--platform` never talks to whatever other instance answers on the
+ * default port. A `--platform` that is given must be that same platform under another address
+ * (e.g. 127.0.0.1 for localhost): its discovery document must name the 网证's issuer.
+ */
+export async function issuingPlatform(flag: string | undefined, sdJwt: string): Promise<ObservedClient> {
+  const issuer = issuerOf(sdJwt);
+  if (flag === undefined) return new ObservedClient(serviceUrl(issuer, 'platform'));
+  const client = new ObservedClient(serviceUrl(flag, 'platform'));
+  const theirs = (await client.get<{ issuer?: unknown }>('/.well-known/openid-configuration')).issuer;
+  if (theirs !== issuer) {
+    const named = typeof theirs === 'string' ? theirs.replace(/[^\x21-\x7e]/g, '?').slice(0, 200) : 'unknown';
+    throw new InputError(`--platform ${client.baseUrl} is the platform ${named}, but this wallet's 网证 was issued by ${issuer}; leave out --platform (the wallet then talks to ${issuer}) or give that platform's address`);
+  }
+  return client;
 }
 
 /** The simulated NFC reader and camera live in the registry simulator: say so when it is not there. */

@@ -13,8 +13,8 @@ import type { VerificationOutcome } from '@wangzheng/core/person/views';
 import { MODE_NAMES, isMode } from '@wangzheng/core/verification/modes';
 import { openKeystore } from '@wangzheng/wallet';
 import { MeClient } from '@wangzheng/wallet/me/client';
-import { defaultPlatformUrl, defaultWalletDir, passphraseOrAsk, serviceUrl, type Ctx } from './context.ts';
-import { ObservedClient } from './holder.ts';
+import { defaultWalletDir, passphraseOrAsk, type Ctx } from './context.ts';
+import { issuingPlatform } from './holder.ts';
 import { nodeHolder } from '@wangzheng/wallet/holder/node';
 import { cli } from '../../util/invocation.ts';
 
@@ -36,12 +36,11 @@ export interface MeValues {
 
 /** The keystore opened with the passphrase (asked once), and a client for `/v1/me` over its own 网证. */
 export async function openMe(ctx: Ctx, v: MeValues): Promise<{ me: MeClient; passphrase: string }> {
-  const platformUrl = serviceUrl(v.platform ?? defaultPlatformUrl(ctx.env), 'platform');
   const passphrase = await passphraseOrAsk(ctx, v.passphrase);
   const wallet = await openKeystore(v.wallet ?? defaultWalletDir(ctx.env), passphrase);
   const own = wallet.credentials.find((c) => c.holder === 'self');
   if (!own) throw new WzError('invalid_credential', `This wallet holds no 网证 of its own; enroll first (${cli(ctx.env, 'wallet enroll')}).`);
-  return { me: new MeClient(new ObservedClient(platformUrl), nodeHolder(own.sdJwt, wallet.deviceKey)), passphrase };
+  return { me: new MeClient(await issuingPlatform(v.platform, own.sdJwt), nodeHolder(own.sdJwt, wallet.deviceKey)), passphrase };
 }
 
 /** Text from the platform, safe to print on a terminal. */

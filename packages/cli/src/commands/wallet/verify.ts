@@ -42,7 +42,7 @@ import { openKeystore, type StoredCredential } from '@wangzheng/wallet';
 import { simulatedHardware } from '@wangzheng/wallet/enroll/simulator';
 import { answerVerification, describeVerification, listPendingRequests, type VerificationView } from '@wangzheng/wallet/verify';
 import { InputError, defaultOutbox, defaultPlatformUrl, defaultRegistryUrl, defaultWalletDir, passphraseOrAsk, serviceUrl, type Ctx } from './context.ts';
-import { ObservedClient, namedHardware, payloadOf } from './holder.ts';
+import { ObservedClient, issuingPlatform, namedHardware, payloadOf } from './holder.ts';
 import { categoryName } from './me-context.ts';
 import { ownDocument } from './controls-context.ts';
 import { nodeHolder } from '@wangzheng/wallet/holder/node';
@@ -194,7 +194,8 @@ export async function verifyCommand(args: string[], ctx: Ctx): Promise<number> {
   if (!prompter.interactive && !v.yes && !v.decline) {
     throw new InputError('without a terminal to ask, pass --yes to approve or --decline to refuse', undefined, true);
   }
-  const platformUrl = serviceUrl(v.platform ?? defaultPlatformUrl(env), 'platform');
+  // The link names the platform that made the request; the 网证's issuer is checked against it below.
+  const platformUrl = serviceUrl(v.platform ?? target.iss ?? defaultPlatformUrl(env), 'platform');
   const registryUrl = serviceUrl(v.registry ?? defaultRegistryUrl(env), 'registry');
 
   // ---- who asks, and for what
@@ -288,13 +289,12 @@ export async function requestsCommand(args: string[], ctx: Ctx): Promise<number>
     options: { passphrase: { type: 'string' }, json: { type: 'boolean', default: false }, wallet: { type: 'string' }, platform: { type: 'string' } },
     strict: true,
   });
-  const platformUrl = serviceUrl(v.platform ?? defaultPlatformUrl(ctx.env), 'platform');
   const wallet = await openKeystore(v.wallet ?? defaultWalletDir(ctx.env), await passphraseOrAsk(ctx, v.passphrase));
   const own = wallet.credentials.find((c) => c.holder === 'self');
   if (!own) throw new WzError('invalid_credential', `This wallet holds no 网证 of its own; enroll first (${cli(ctx.env, 'wallet enroll')}).`);
 
   // Who the person is: a presentation of the 网证 (no fields disclosed) over a fresh platform nonce.
-  const requests = await listPendingRequests(new ObservedClient(platformUrl), nodeHolder(own.sdJwt, wallet.deviceKey));
+  const requests = await listPendingRequests(await issuingPlatform(v.platform, own.sdJwt), nodeHolder(own.sdJwt, wallet.deviceKey));
 
   if (v.json) {
     ctx.io.out(JSON.stringify({ requests }, null, 2));
