@@ -28,6 +28,7 @@ import { DEV_SECRETS_FILE, resolveSecrets } from '@wangzheng/platform/secrets';
 import { storeConfig } from '@wangzheng/platform/server/platform';
 import { openStore, type AuditQuery } from '@wangzheng/platform/store/index';
 import type { Io } from '../io.ts';
+import { wantsHelp } from '../util/invocation.ts';
 
 const USAGE = [
   'usage: wangzheng audit verify [--checkpoints FILE] [--json]',
@@ -42,6 +43,10 @@ class Usage extends Error {}
 export async function auditCommand(args: string[], io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [sub, ...rest] = args;
   try {
+    if (wantsHelp(args)) {
+      io.out(USAGE);
+      return 0;
+    }
     if (sub === 'verify') return await verify(rest, io, env);
     if (sub === 'search') return await search(rest, io, env);
     if (sub === 'checkpoints') return await checkpoints(rest, io, env);

@@ -22,6 +22,7 @@ import { RegistryService } from '@wangzheng/registry-sim/service';
 import { openDb } from '@wangzheng/registry-sim/store/db';
 import { RegistryStore } from '@wangzheng/registry-sim/store/registry-store';
 import type { Io } from '../io.ts';
+import { wantsHelp } from '../util/invocation.ts';
 import { untilSignalled } from '../util/signals.ts';
 
 const USAGE = `usage:
@@ -31,6 +32,10 @@ const USAGE = `usage:
 
 export async function registryCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
+  if (sub !== undefined && wantsHelp(rest)) {
+    io.out(USAGE);
+    return 0;
+  }
   switch (sub) {
     case 'generate':
       return generate(rest, io);

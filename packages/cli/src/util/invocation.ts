@@ -11,6 +11,11 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join, sep } from 'node:path';
 
+/** `--help` or `-h` anywhere among a command's arguments: print its usage, exit 0, do nothing else. */
+export function wantsHelp(args: readonly string[]): boolean {
+  return args.includes('--help') || args.includes('-h');
+}
+
 /** Whether `dir` is one of the directories npm / npx put on PATH for the duration of a run. */
 function addedByNpm(dir: string): boolean {
   const d = dir.replaceAll('\\', '/').replace(/\/+$/, '');
