@@ -25,6 +25,11 @@ describe('wangzheng registry (CLI)', () => {
     expect(await registryCommand(['samples', '--db', db], b.io)).toBe(0);
     const text = b.out.join('\n');
     for (const label of ['adult', 'minor_under_14', 'expired_document', 'lost_document', 'two_document_types']) expect(text).toContain(label);
+    const j = io();
+    expect(await registryCommand(['samples', '--db', db, '--json'], j.io)).toBe(0);
+    const adult = (JSON.parse(j.out.join('\n')) as { label: string; documentType: string; documentNumber: string }[]).find((s) => s.label === 'adult');
+    expect(adult?.documentType).toBe('resident_id_card');
+    expect(text).toContain(adult!.documentNumber);
 
     const c = io();
     expect(await registryCommand(['generate', '--count', '10', '--db', db], c.io)).toBe(2);

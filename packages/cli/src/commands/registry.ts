@@ -3,7 +3,7 @@
  *
  *   registry generate --count N [--seed S] [--db PATH] [--as-of YYYY-MM-DD] [--force]
  *   registry serve [--port P] [--host H] [--db PATH] [--count N] [--seed S]
- *   registry samples [--db PATH]
+ *   registry samples [--db PATH] [--json]
  *
  * Defaults come from the configuration (WZ_DATA_DIR, WZ_REGISTRY_*): the database is
  * `<dataDir>/registry.db`. The shared key for request signatures is WZ_REGISTRY_KEY; when
@@ -28,7 +28,7 @@ import { untilSignalled } from '../util/signals.ts';
 const USAGE = `usage:
   wangzheng registry generate --count N [--seed S] [--db PATH] [--as-of YYYY-MM-DD] [--force]
   wangzheng registry serve [--port P] [--host H] [--db PATH] [--count N] [--seed S]
-  wangzheng registry samples [--db PATH]`;
+  wangzheng registry samples [--db PATH] [--json]`;
 
 export async function registryCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
@@ -213,7 +213,7 @@ async function serve(args: string[], io: Io): Promise<number> {
 // ------------------------------------------------------------------------------ samples
 
 async function samples(args: string[], io: Io): Promise<number> {
-  const { values } = parseArgs({ args, options: { db: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ args, options: { db: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true });
   const path = values.db ?? defaults().db;
   if (!existsSync(path)) {
     io.err(`wangzheng registry samples: no registry database at ${path}; run 'wangzheng registry generate' first`);
@@ -222,6 +222,11 @@ async function samples(args: string[], io: Io): Promise<number> {
   const db = openDb(path);
   try {
     const service = new RegistryService(new RegistryStore(db), IssuerPki.open(db));
+    if (values.json) {
+      // For scripts: ADULT=$(wangzheng registry samples --json | jq -r '.[] | select(.label == "adult") | .documentNumber')
+      io.out(JSON.stringify(service.samples(), null, 2));
+      return 0;
+    }
     for (const s of service.samples()) {
       io.out(`${s.label.padEnd(20)} ${s.documentType.padEnd(31)} ${s.documentNumber.padEnd(20)} ${s.status.padEnd(8)} ${s.ageBand.padEnd(10)} ${s.description}`);
       if (s.guardian) io.out(`${''.padEnd(20)} guardian: ${s.guardian.documentType} ${s.guardian.documentNumber}`);
