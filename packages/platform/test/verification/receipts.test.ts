@@ -243,7 +243,9 @@ describeEachEngine('verification receipts', (engine) => {
     const a = await request(shop, 'wz');
     const b = await request(shop, 'wz');
     expect((await approve(a.ref, { approve: false })).status).toBe('declined');
-    expect(claimsOf(await receipt(shop, a.requestId))).toMatchObject({ result: 'fail', failure: 'declined' });
+    const declined = claimsOf(await receipt(shop, a.requestId));
+    expect(declined).toMatchObject({ result: 'fail', failure: 'declined' });
+    expect(Object.keys(declined).sort()).toEqual(['acr', 'aud', 'biz_seq', 'failure', 'iat', 'iss', 'jti', 'mode', 'result', 'service_time'].sort());
     // A presentation made for request b, replayed on a fresh request c.
     const view = await h.client.get<{ nonce: string; audience: string }>(`/v1/verifications/${b.ref}`);
     const vp = createPresentation(holder.issued.credential, { disclose: [], holderKey: holder.key, audience: view.audience, nonce: view.nonce });
@@ -259,12 +261,15 @@ describeEachEngine('verification receipts', (engine) => {
     const c = claimsOf(await receipt(shop, ok.requestId));
     expect(c.result).toBe('pass');
     expect(c.face_similarity).toBeGreaterThan(0.8);
+    const RESULT_ONLY = ['acr', 'aud', 'biz_seq', 'iat', 'iss', 'jti', 'mode', 'result', 'service_time'];
+    expect(Object.keys(c).sort()).toEqual([...RESULT_ONLY, 'face_similarity', 'sub'].sort());
     const bad = await request(shop, 'wz_face');
     const other = h.hardware(holder.person, 'other');
     expect((await approve(bad.ref, { captureFace: other.captureFace })).status).toBe('failed');
     const f = claimsOf(await receipt(shop, bad.requestId));
     expect([f.result, f.failure, f.sub]).toEqual(['fail', 'face_mismatch', undefined]);
     expect(f.face_similarity).toBeLessThan(0.8);
+    expect(Object.keys(f).sort()).toEqual([...RESULT_ONLY, 'face_similarity', 'failure'].sort());
   });
 
   it(`the passphrase locks after ${PASSPHRASE_LOCK_AFTER} wrong tries; then even the right one is refused (passphrase_locked)`, async () => {
