@@ -52,12 +52,29 @@ function usage(): string {
   ].join('\n');
 }
 
+/**
+ * A reader that stops reading (`wangzheng registry samples | head -1`) ends the command quietly
+ * with exit 0, as it ends any shell tool — never with an EPIPE stack trace.
+ */
+let pipeGuarded = false;
+function endQuietlyOnClosedPipe(): void {
+  if (pipeGuarded) return;
+  pipeGuarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      throw e;
+    });
+  }
+}
+
 export const stdio: Io = {
   out: (s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`),
   err: (s) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`),
 };
 
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
+  if (io === stdio) endQuietlyOnClosedPipe();
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     io.out(usage());
