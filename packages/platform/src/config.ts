@@ -65,6 +65,8 @@ export const CONFIG_FIELDS: ConfigField[] = [
   { key: 'admin.roles', env: 'WZ_ADMIN_ROLES', default: undefined, description: 'Roles of each operator token id: `id=role+role,…` with roles `operator` (bans, signal delivery), `rp_reviewer` (relying-party applications), `auditor` (audit trail), `liaison` (identity disclosure to law enforcement). A token id without an entry can do nothing. Development default: both generated operators get every role.' },
   { key: 'lifecycle.fourEyes', env: 'WZ_BAN_FOUR_EYES', default: 'off', description: '`on`: a ban or unban of a 网号 takes effect only when a second operator approves it (four eyes); `off`: at once. Production deployments should say `on`.' },
   { key: 'log.level', env: 'WZ_LOG_LEVEL', default: 'info', description: 'pino log level: `fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`.' },
+  { key: 'log.access', env: 'WZ_ACCESS_LOG', default: 'on', description: '`on`: one `info` line per request — request id, method, route pattern, status, duration, response size; never the URL, query, headers, body, IP address or user agent (docs/operations.md). `off`: none (errors are still logged).' },
+  { key: 'metrics.token', env: 'WZ_METRICS_TOKEN', default: undefined, description: 'Bearer token that `GET /metrics` requires (`Authorization: Bearer <token>`; 32–512 printable ASCII characters, keep it secret). Unset: the metrics are open in development and switched off (404) in production.' },
 ];
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -142,6 +144,10 @@ export const configSchema = z.object({
   }),
   log: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    access: z.enum(['on', 'off']).transform((v) => v === 'on'),
+  }),
+  metrics: z.object({
+    token: z.string().regex(/^[\x21-\x7e]{32,512}$/, '32–512 printable ASCII characters without spaces').optional(),
   }),
 });
 
@@ -173,7 +179,7 @@ export function loadConfig(
     const value = f.key in overrides ? overrides[f.key] : fromEnv !== undefined && fromEnv !== '' ? fromEnv : f.default;
     if (value !== undefined) setPath(raw, f.key, value);
   }
-  for (const group of ['http', 'store', 'registry', 'secrets', 'signing', 'enrollment', 'credential', 'sms', 'passphrase', 'admin', 'log']) {
+  for (const group of ['http', 'store', 'registry', 'secrets', 'signing', 'enrollment', 'credential', 'sms', 'passphrase', 'admin', 'log', 'metrics']) {
     if (raw[group] === undefined) raw[group] = {};
   }
   const parsed = configSchema.safeParse(raw);

@@ -13,7 +13,7 @@ import { PresentationGuardianCheck } from './guardian.ts';
 import { Issuer } from './issue.ts';
 import { replacementCheck } from './replacement.ts';
 import { EnrollmentService } from './service.ts';
-import { EnrollmentSessions } from './session.ts';
+import { EnrollmentSessions, type EnrollmentMetrics } from './session.ts';
 import type { DeviceAlg } from '@wangzheng/core/enrollment/device-proof';
 
 export { EnrollmentService, OTP_MAX_SENDS, OTP_MAX_WRONG, type StepAnswer } from './service.ts';
@@ -21,6 +21,7 @@ export { credentialExpiry, Issuer, netidClaims, type IssuedCredential, type Pers
 export { NOTICE, noticeDigest, consentSubjects, type Notice } from './notice.ts';
 export { registerEnrollmentRoutes, enrollmentSchemas } from './routes.ts';
 export type { EnrollmentState, Step } from './state.ts';
+export type { EnrollmentMetrics, EnrollmentOutcome } from './session.ts';
 
 /** What enrollment needs, and nothing more. */
 export interface EnrollmentDeps {
@@ -49,6 +50,8 @@ export interface EnrollmentDeps {
   };
   /** Nationwide bans: checked once the registry has named the person. */
   readonly bans?: { isBanned(personRef: string): Promise<boolean> };
+  /** Operations metrics: started, issued, failed (with the code), abandoned. */
+  readonly metrics?: EnrollmentMetrics;
   readonly now: () => number;
 }
 
@@ -62,6 +65,7 @@ export function createEnrollmentService(deps: EnrollmentDeps): EnrollmentService
     now,
     ttlMs: settings.ttlSeconds * 1000,
     stepMs: settings.stepSeconds * 1000,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
   const issuer = new Issuer({
     store: deps.store,

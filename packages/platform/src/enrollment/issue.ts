@@ -100,7 +100,8 @@ export class Issuer {
     if (expiresAt <= now) throw new WzError('document_expired', 'This document has expired; enroll with a valid document.');
     const credentialId = newId();
 
-    return store.transaction(async (tx) => {
+    let ended = false;
+    const out = await store.transaction(async (tx) => {
       if (await tx.devices.findByThumbprint(device.thumbprint)) {
         throw new WzError('invalid_device_proof', 'This device key is already bound to a credential; generate a new key.');
       }
@@ -156,7 +157,7 @@ export class Issuer {
 
       const issued: IssuedCredential = { netid: person.netid, credentialId, credential: sd.sdJwt, expiresAt: new Date(expiresAt).toISOString() };
       if (opts.collectNow) {
-        await this.deps.sessions.end(o.id, 'issued', undefined, tx);
+        ended = await this.deps.sessions.end(o.id, 'issued', undefined, tx);
       } else {
         await this.deps.sessions.advance(o, 'issued', { ...state, issued: { netid: person.netid, credentialId, credential: sd.sdJwt, expiresAt } }, `issued:${credentialId}`, {
           tx,
@@ -165,6 +166,8 @@ export class Issuer {
       }
       return issued;
     });
+    if (ended) this.deps.sessions.report('issued');
+    return out;
   }
 
   /** The enrolling person's record and data key: found by person reference, or created. */

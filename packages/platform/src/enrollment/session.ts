@@ -31,6 +31,15 @@ export interface SessionDeps {
   /** Whole-enrollment lifetime and per-step nonce lifetime, ms. */
   readonly ttlMs: number;
   readonly stepMs: number;
+  /** Operations metrics (ops/metrics.ts): outcomes and error codes only. None: nothing is reported. */
+  readonly metrics?: EnrollmentMetrics;
+}
+
+export type EnrollmentOutcome = 'started' | 'issued' | 'failed' | 'abandoned';
+
+/** What enrollment reports for the operator's metrics, after the transaction that decided it committed. Never who. */
+export interface EnrollmentMetrics {
+  outcome(outcome: EnrollmentOutcome, code?: ErrorCode): void;
 }
 
 export interface Opened {
@@ -92,6 +101,7 @@ export class EnrollmentSessions {
       });
       await tx.counters.increment('enrollments.started');
     });
+    this.report('started');
     return { id, token, nonce, nonceExpiresAt, expiresAt, transcript: state.transcript };
   }
 
@@ -176,16 +186,28 @@ export class EnrollmentSessions {
     return { nonce, nonceExpiresAt, expiresAt: opened.record.expiresAt, transcript: state.transcript };
   }
 
-  /** Ends an attempt: deletes the row (and with it every sealed byte), counts the outcome. */
-  async end(id: string, outcome: 'issued' | 'abandoned' | 'failed', code?: ErrorCode, tx?: StoreTx): Promise<void> {
-    const run = async (t: StoreTx): Promise<void> => {
+  /**
+   * Ends an attempt: deletes the row (and with it every sealed byte), counts the outcome.
+   * Returns whether this call ended it. Inside the caller's `tx` the caller reports the outcome
+   * (`report`) once that transaction has committed.
+   */
+  async end(id: string, outcome: Exclude<EnrollmentOutcome, 'started'>, code?: ErrorCode, tx?: StoreTx): Promise<boolean> {
+    const run = async (t: StoreTx): Promise<boolean> => {
       const deleted = await t.enrollments.delete(id);
-      if (!deleted) return;
+      if (!deleted) return false;
       await t.counters.increment(`enrollments.${outcome}`);
       if (outcome === 'failed' && code) await t.counters.increment(`enrollments.failed.${code}`);
+      return true;
     };
-    if (tx) await run(tx);
-    else await this.deps.store.transaction(run);
+    if (tx) return run(tx);
+    const ended = await this.deps.store.transaction(run);
+    if (ended) this.report(outcome, code);
+    return ended;
+  }
+
+  /** Tells the operations metrics about a committed outcome (no-op without metrics). */
+  report(outcome: EnrollmentOutcome, code?: ErrorCode): void {
+    this.deps.metrics?.outcome(outcome, code);
   }
 
   /** Ends the attempt with `error` and rethrows it: for failures that close the enrollment. */

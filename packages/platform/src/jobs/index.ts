@@ -14,5 +14,5 @@ export { DEFAULT_RETRY, retryDelayMs, type RetryPolicy } from './backoff.ts';
 export { Outbox, type EnqueueInput } from './outbox.ts';
 export { Sealer, type SealPurpose } from './sealer.ts';
 export { ExpirySweep, SWEEP_KIND, SWEEP_QUEUE, SWEEP_REF, type SweepCounts, type SweepOptions } from './sweep.ts';
-export type { ClaimedJob, JobHandler, JobKind, JobOutcome, JobReport, Settlement } from './types.ts';
+export type { ClaimedJob, JobHandler, JobKind, JobMetrics, JobOutcome, JobReport, Settlement } from './types.ts';
 export { DEFAULT_BATCH, DEFAULT_LEASE_MS, Worker, type WorkerOptions } from './worker.ts';

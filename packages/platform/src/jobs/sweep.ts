@@ -28,7 +28,7 @@ import type { Logger } from 'pino';
 import { isWzError } from '@wangzheng/core/errors';
 import { isClientId } from '@wangzheng/core/rp/client-id';
 import { newId, type JobKind, type Store, type StoreTx } from '../store/index.ts';
-import type { ClaimedJob, JobHandler, JobOutcome, Settlement } from './types.ts';
+import type { ClaimedJob, JobHandler, JobMetrics, JobOutcome, Settlement } from './types.ts';
 
 export const SWEEP_KIND = 'sweep.expired' satisfies JobKind;
 /** The fixed (queue, ref) that makes the sweep a single row. */
@@ -56,6 +56,8 @@ export interface SweepOptions {
   /** A run starts no new batch after this long (ms). Default 10 s: well inside the claim lease. */
   readonly budgetMs?: number;
   readonly logger?: Pick<Logger, 'info' | 'error' | 'debug'>;
+  /** Operations metrics: the rows each run deleted (each step's transaction committed). */
+  readonly metrics?: Pick<JobMetrics, 'swept'>;
 }
 
 /** Rows deleted by one run, per step. */
@@ -140,6 +142,7 @@ export class ExpirySweep implements JobHandler {
       }
     }
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    if (total > 0) this.#o.metrics?.swept(counts);
     if (total > 0) this.#o.logger?.info({ job: job.id, ...counts, unfinished }, 'expiry sweep deleted expired rows');
     else this.#o.logger?.debug({ job: job.id }, 'expiry sweep found nothing expired');
     // A broken step: keep this row and come back after the interval (not an attempt: never fails for good).

@@ -4,6 +4,7 @@
  * job's row — the worker records the outcome, compare-and-set on its claim.
  */
 import type { JobKind, StoreTx } from '../store/index.ts';
+import type { SweepCounts } from './sweep.ts';
 
 export type { JobKind } from '../store/index.ts';
 
@@ -56,4 +57,14 @@ export interface JobReport {
   readonly attempt: number;
   readonly outcome: Settlement['outcome'] | 'lost';
   readonly code?: string;
+}
+
+/**
+ * What the worker and the expiry sweep report for the operator's metrics (ops/metrics.ts), after
+ * the outcome's transaction committed: kinds, outcomes and row counts — never a queue (an RP's
+ * client id), a ref or a payload.
+ */
+export interface JobMetrics {
+  settled(kind: JobKind, outcome: JobReport['outcome']): void;
+  swept(counts: SweepCounts): void;
 }

@@ -17,7 +17,7 @@ import { isWzError } from '@wangzheng/core/errors';
 import type { JobKind, JobRecord, Store, StoreTx } from '../store/index.ts';
 import { DEFAULT_RETRY, retryDelayMs, type RetryPolicy } from './backoff.ts';
 import type { Sealer } from './sealer.ts';
-import type { ClaimedJob, JobHandler, JobOutcome, JobReport, Settlement } from './types.ts';
+import type { ClaimedJob, JobHandler, JobMetrics, JobOutcome, JobReport, Settlement } from './types.ts';
 
 export interface WorkerOptions {
   readonly store: Store;
@@ -34,6 +34,8 @@ export interface WorkerOptions {
   /** [0, 1), for the backoff jitter. */
   readonly random?: () => number;
   readonly logger?: Pick<Logger, 'error' | 'warn' | 'debug'>;
+  /** Operations metrics: each recorded outcome by kind. */
+  readonly metrics?: Pick<JobMetrics, 'settled'>;
 }
 
 export const DEFAULT_LEASE_MS = 30_000;
@@ -136,8 +138,10 @@ export class Worker {
     });
     if (!ok) {
       this.#o.logger?.warn({ job: job.id, kind: job.kind }, 'job claim lost before its outcome was recorded');
+      this.#o.metrics?.settled(job.kind, 'lost');
       return { ...base, outcome: 'lost' };
     }
+    this.#o.metrics?.settled(job.kind, s.outcome);
     this.#o.logger?.debug({ job: job.id, kind: job.kind, attempt: job.attempt, outcome: s.outcome, code: s.code }, 'job ran');
     return { ...base, outcome: s.outcome, ...(s.code !== undefined ? { code: s.code } : {}) };
   }

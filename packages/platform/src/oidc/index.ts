@@ -3,6 +3,7 @@ export { AUTHORIZATION_CHECKS, checkAuthorizationRequest, type AuthorizationRequ
 export { endpointsOf, providerMetadata, type OidcEndpoints } from './discovery.ts';
 export { toOAuthError } from './errors.ts';
 export { ID_TOKEN_TTL_S, signIdToken } from './id-token.ts';
+export type { OidcMetrics } from './metrics.ts';
 export { registerOidcRoutes, type OidcRouteDeps } from './routes.ts';
 export { CLAIMS_SUPPORTED, disclosureScopeOf, OAUTH_SCOPES, oauthScopeString, SCOPE_CLAIMS } from './scopes.ts';
 export {

@@ -12,18 +12,19 @@
  * of the platform does not have: a parser for `application/x-www-form-urlencoded` bodies (only
  * here), and an error handler that answers as OAuth clients expect, `{ error,
  * error_description }` with RFC 6749 codes — `invalid_client` as 401 with a `WWW-Authenticate`
- * challenge for the scheme tried. Nothing from a query or body is logged: the code, the route
- * and the private detail only.
+ * challenge for the scheme tried. Nothing from a query or body is logged: the request id, the
+ * code, the route and the private detail only; the same code and route are counted (metrics).
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { b64u, randomBytes } from '@wangzheng/core/crypto/index';
 import { clientCredentialsFrom, type ClientAuthenticator } from '../rp/client-auth.ts';
 import { challengeBearer, challengeClient, CLIENT_REALM } from '../http/challenge.ts';
-import { oauthCodeOf, WzError } from '@wangzheng/core/errors';
+import { isWzError, oauthCodeOf, WzError } from '@wangzheng/core/errors';
 import { toOAuthError } from './errors.ts';
 import { htmlHeaders, renderAuthorizePage, renderErrorPage } from './page.ts';
 import { cookieValue, parseForm } from './params.ts';
+import type { OidcMetrics } from './metrics.ts';
 import { BROWSER_COOKIE, type OidcProvider } from './service.ts';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -32,6 +33,8 @@ export interface OidcRouteDeps {
   readonly provider: OidcProvider;
   readonly clientAuth: ClientAuthenticator;
   readonly logger: Logger;
+  /** Operations metrics: error answers and client authentication failures by route and code. */
+  readonly metrics?: Pick<OidcMetrics, 'rejected' | 'clientAuthFailed'>;
 }
 
 export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): void {
@@ -50,7 +53,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
         done(e as Error, undefined);
       }
     });
-    scope.setErrorHandler((err: FastifyError, req, reply) => sendOAuthError(deps.logger, err, req, reply));
+    scope.setErrorHandler((err: FastifyError, req, reply) => sendOAuthError(deps, err, req, reply));
 
     const formBody = (req: FastifyRequest): Record<string, string> => {
       if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith(FORM)) {
@@ -58,7 +61,14 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
       }
       return (req.body ?? {}) as Record<string, string>;
     };
-    const authenticate = async (req: FastifyRequest, audience: string) => (await deps.clientAuth.authenticate(clientCredentialsFrom(req), { audience })).rp;
+    const authenticate = async (req: FastifyRequest, audience: string) => {
+      try {
+        return (await deps.clientAuth.authenticate(clientCredentialsFrom(req), { audience })).rp;
+      } catch (e) {
+        deps.metrics?.clientAuthFailed(req.routeOptions.url ?? '', isWzError(e) ? e.code : 'internal_error');
+        throw e;
+      }
+    };
 
     scope.post('/oauth/par', async (req, reply) => {
       const body = formBody(req);
@@ -73,12 +83,12 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
       const nonce = b64u(randomBytes(16));
       const out = await provider.authorize(req.query, cookieValue(req.headers.cookie, BROWSER_COOKIE));
       if (out.kind === 'redirect') {
-        logRejected(deps.logger, req, out.error);
+        logRejected(deps, req, out.error);
         return reply.status(303).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').redirect(out.location, 303);
       }
       htmlHeaders(reply, nonce);
       if (out.kind === 'error_page') {
-        logRejected(deps.logger, req, out.error);
+        logRejected(deps, req, out.error);
         // Never a redirect here: the redirect URI is not (yet) trusted.
         return reply.status(out.error.status >= 500 ? out.error.status : 400).send(renderErrorPage(oauthCodeOf(out.error.code, out.error.status), out.error.message, nonce));
       }
@@ -119,14 +129,16 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
   });
 }
 
-function logRejected(log: Logger, req: FastifyRequest, e: WzError): void {
-  if (e.status >= 500) log.error({ route: req.routeOptions.url, method: req.method, code: e.code, detail: e.detail }, 'request failed');
-  else log.info({ route: req.routeOptions.url, method: req.method, code: e.code, detail: e.detail }, 'request rejected');
+function logRejected(deps: Pick<OidcRouteDeps, 'logger' | 'metrics'>, req: FastifyRequest, e: WzError): void {
+  const line = { reqId: req.id, route: req.routeOptions.url, method: req.method, code: e.code, detail: e.detail };
+  if (e.status >= 500) deps.logger.error(line, 'request failed');
+  else deps.logger.info(line, 'request rejected');
+  deps.metrics?.rejected(req.routeOptions.url ?? '', e.code);
 }
 
-function sendOAuthError(log: Logger, err: unknown, req: FastifyRequest, reply: FastifyReply): void {
+function sendOAuthError(deps: Pick<OidcRouteDeps, 'logger' | 'metrics'>, err: unknown, req: FastifyRequest, reply: FastifyReply): void {
   const e = toOAuthError(err);
-  logRejected(log, req, e);
+  logRejected(deps, req, e);
   const body = e.toOAuthJSON();
   if (body.error === 'invalid_client') challengeClient(req, reply);
   else if (body.error === 'invalid_token' && !reply.hasHeader('www-authenticate')) challengeBearer(reply, CLIENT_REALM, { code: body.error, description: body.error_description });

@@ -23,13 +23,14 @@ import QRCode from 'qrcode';
 import { b64u, randomBytes, type CryptoSuite, type KeyRing } from '@wangzheng/core/crypto/index';
 import { isWzError, WzError } from '@wangzheng/core/errors';
 import { assertRpActive } from '@wangzheng/core/rp/status';
-import { isMode, satisfies, type Mode } from '@wangzheng/core/verification/modes';
+import { ACR_VALUES, isMode, satisfies, type Mode } from '@wangzheng/core/verification/modes';
 import { newId, type OidcAuthorizationRecord, type RelyingPartyRecord, type Store, type VerificationRequestRecord } from '../store/index.ts';
 import type { VerificationService } from '../verification/service.ts';
 import { checkAuthorizationRequest, type CheckContext } from './checks.ts';
 import { endpointsOf, providerMetadata, type OidcEndpoints } from './discovery.ts';
 import { toOAuthError } from './errors.ts';
 import { signIdToken } from './id-token.ts';
+import type { OidcMetrics } from './metrics.ts';
 import type { AuthorizeView } from './page.ts';
 import { paramsOf, type Params } from './params.ts';
 import { oauthScopeString } from './scopes.ts';
@@ -61,6 +62,8 @@ export interface OidcDeps {
   readonly signing: { readonly gm: KeyRing; readonly intl: KeyRing };
   readonly issuer: string;
   readonly now: () => number;
+  /** Operations metrics: logins by `acr` and result. None: nothing is reported. */
+  readonly metrics?: Pick<OidcMetrics, 'login'>;
 }
 
 /** What GET /oauth/authorize leads to. */
@@ -179,7 +182,9 @@ export class OidcProvider {
       return { status: 'complete', redirect: this.#redirect(a.redirectUri, { code, state: a.state }) };
     }
     if (a.status === 'pending' && r.status === 'pending' && r.expiresAt > now) return { status: 'pending', expiresAt: new Date(r.expiresAt).toISOString() };
-    if (a.status === 'pending') await this.deps.store.oidc.transitionAuthorization(a.id, 'pending', { status: 'finished' });
+    if (a.status === 'pending' && (await this.deps.store.oidc.transitionAuthorization(a.id, 'pending', { status: 'finished' }))) {
+      this.deps.metrics?.login(acrOf(a.mode), 'denied');
+    }
     const [reason, text] = denial(r, now);
     return { status: 'complete', redirect: this.#redirect(a.redirectUri, { error: 'access_denied', error_description: `${reason}: ${text}`, state: a.state }) };
   }
@@ -232,6 +237,7 @@ export class OidcProvider {
       now,
       claims: outcome.claims,
     });
+    this.deps.metrics?.login(acrOf(r.mode), 'success');
     return { access_token: accessToken, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_S, id_token: idToken, scope: oauthScopeString(a.scopes) };
   }
 
@@ -330,6 +336,10 @@ function checkPkce(verifier: string | undefined, challenge: string): void {
   if (expected.length !== computed.length || !timingSafeEqual(expected, computed)) {
     throw new WzError('invalid_grant', 'PKCE verification failed: code_verifier does not match code_challenge.', { detail: 'pkce mismatch' });
   }
+}
+
+function acrOf(mode: string): string {
+  return isMode(mode) ? ACR_VALUES[mode] : 'unknown';
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -6,18 +6,26 @@
  *   parameter, oversized headers, a request that is not HTTP — is answered in the same shape,
  *   and never echoes the URL or any header back;
  * - bodies over the configured limit are a 413; only JSON bodies are parsed;
- * - the log never sees bodies, query strings or credentials: requests are logged by method,
- *   route pattern, status and time.
+ * - every request has an id (the caller's `x-request-id` when well-formed, else a fresh one),
+ *   echoed in the `x-request-id` response header and on each log line about the request;
+ * - the log never sees bodies, query strings, headers or credentials: one access-log line per
+ *   request with its id, method, route pattern, status, time and size (ops/access-log.ts).
  */
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { WzError, type ErrorCode } from '@wangzheng/core/errors';
 import { toErrorResponse } from '@wangzheng/core/http-errors';
+import { answeredOf, logAccess, type AnsweredRequest } from '../ops/access-log.ts';
+import { REQUEST_ID_HEADER, requestIdOf } from '../ops/request-id.ts';
 
 export interface HttpAppOptions {
   bodyLimit: number;
   logger: Logger;
+  /** One `info` line per request (WZ_ACCESS_LOG). Default true. */
+  accessLog?: boolean;
+  /** Told about every answered request (ops/metrics.ts). */
+  metrics?: { request(a: AnsweredRequest): void };
 }
 
 export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
@@ -27,14 +35,17 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
     logger: false,
     return503OnClosing: true,
     trustProxy: false,
+    // The id is ours to choose: the caller's only when it has a safe shape (ops/request-id.ts).
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     // Before routing: a URL that does not decode, a path parameter past maxParamLength.
-    frameworkErrors: (err, _req, reply) => {
+    frameworkErrors: (err, req, reply) => {
       const e =
         err.code === 'FST_ERR_MAX_PARAM_LENGTH'
           ? new WzError('uri_too_long', 'A path parameter is too long.', { detail: err.code })
           : new WzError('invalid_request', 'The request URL is malformed.', { detail: err.code });
       // (Fastify types this reply for an unknown route schema; it is a plain reply.)
-      void (reply as unknown as FastifyReply).status(e.status).header('cache-control', 'no-store').send(e.toJSON());
+      void (reply as unknown as FastifyReply).status(e.status).header('cache-control', 'no-store').header(REQUEST_ID_HEADER, req.id).send(e.toJSON());
     },
     // Before Fastify sees a request at all: Node's HTTP parser refused it.
     clientErrorHandler: (err: Error & { code?: string }, socket: Socket) => writeClientError(err, socket),
@@ -44,17 +55,23 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
   app.setErrorHandler((err, req, reply) => {
     const res = toErrorResponse(err);
     if (res.status >= 500) {
-      log.error({ route: req.routeOptions.url, method: req.method, code: res.body.error, detail: res.detail }, 'request failed');
+      log.error({ reqId: req.id, route: req.routeOptions.url, method: req.method, code: res.body.error, detail: res.detail }, 'request failed');
     } else {
-      log.info({ route: req.routeOptions.url, method: req.method, code: res.body.error }, 'request rejected');
+      log.info({ reqId: req.id, route: req.routeOptions.url, method: req.method, code: res.body.error }, 'request rejected');
     }
     void reply.status(res.status).header('cache-control', 'no-store').send(res.body);
   });
   app.setNotFoundHandler((req, reply) => {
     void reply.status(404).send({ error: 'not_found', message: 'no such route' });
   });
+  app.addHook('onRequest', async (req, reply) => {
+    void reply.header(REQUEST_ID_HEADER, req.id);
+  });
+  const accessLog = opts.accessLog !== false;
   app.addHook('onResponse', async (req, reply) => {
-    log.debug({ route: req.routeOptions.url ?? 'unmatched', method: req.method, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    const answered = answeredOf(req, reply);
+    if (accessLog) logAccess(log, answered);
+    opts.metrics?.request(answered);
   });
   return app;
 }

@@ -12,7 +12,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { getSuite, KeyRing, type CryptoSuite } from '@wangzheng/core/crypto/index';
-import { WzError } from '@wangzheng/core/errors';
 import type { PassiveAuthenticator } from '@wangzheng/core/documents/passive-auth';
 import { publicUrl, smsOutboxPath, sqlitePath, type Config } from '../config.ts';
 import { createEnrollmentService, registerEnrollmentRoutes, type EnrollmentService } from '../enrollment/index.ts';
@@ -38,6 +37,7 @@ import { DEVELOPMENT_ROLES, parseRoleMap } from '../admin/roles.ts';
 import { AdminAuthenticator, Disclosures, registerDisclosureRoutes, registerRpAdminRoutes } from '../admin/index.ts';
 import { registerVenueRoutes } from '../venue/index.ts';
 import { registerWebRoutes } from '../web/index.ts';
+import { observeRegistry, PlatformMetrics, Readiness, registerOpsRoutes, RegistryHealth, Series, type Operations } from '../ops/index.ts';
 
 export interface PlatformDeps {
   readonly config: Config;
@@ -72,6 +72,8 @@ export interface Platform {
   readonly signals: SignalEmitter;
   /** Cancellation of a 网号 (注销): the person's own (`POST /v1/me/cancel`), or an operator's on a legal basis (`byOperator`). */
   readonly cancellation: Cancellation;
+  /** Operations: the metrics behind /metrics, their last hour (the console's series), readiness. */
+  readonly ops: Operations;
   /** Starts listening on the configured host/port (or the ones given); resolves to the base URL. */
   listen(opts?: { port?: number; host?: string }): Promise<string>;
   close(): Promise<void>;
@@ -106,10 +108,18 @@ export function storeConfig(cfg: Config): StoreConfig {
 export async function createPlatform(opts: CreatePlatformOptions): Promise<Platform> {
   const { config, secrets, logger } = opts;
   const suite = getSuite(config.suite);
+  // Operations (ops/): this platform's own metrics registry; every registry call timed, and its
+  // last outcome kept for readiness (probed with the trust-material call when none is recent).
+  // (Wall-clock time, not `opts.now`: these are the process's own timers and caches.)
+  const metrics = new PlatformMetrics();
+  const registryHealth = new RegistryHealth({ probe: () => registry.issuerKeys() });
 
   // The registry first: without its trust anchors no document can be checked, and failing
   // here is clearer than failing at the first enrollment.
-  const registry = opts.registry ?? createRegistryClient({ baseUrl: config.registry.url, sharedKey: secrets.registryKey });
+  const registry = observeRegistry(opts.registry ?? createRegistryClient({ baseUrl: config.registry.url, sharedKey: secrets.registryKey }), {
+    report: (op, outcome, seconds) => metrics.registryCall(op, outcome, seconds),
+    health: registryHealth,
+  });
   const anchors = await loadTrustAnchors(registry, {
     onUnpinned: (kids) => logger.warn({ kids }, 'registry trust anchors are not pinned (development); accepting what the registry publishes'),
   });
@@ -117,6 +127,11 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
 
   const store = opts.store ?? (await openStore(storeConfig(config)));
   if (store.migrationsApplied.length > 0) logger.info({ migrations: store.migrationsApplied }, 'store migrated');
+  metrics.describe({ suite: config.suite, store: store.engine, mode: config.mode });
+  metrics.watchJobQueue(async () => {
+    const byQueue = Object.values(await store.reader.jobs.countByQueue());
+    return { pending: byQueue.reduce((n, q) => n + q.pending, 0), failed: byQueue.reduce((n, q) => n + q.failed, 0) };
+  });
 
   const deps: PlatformDeps = {
     config,
@@ -139,8 +154,8 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
   const audit = new AuditTrail({ store, suite, signing: config.suite === 'gm' ? deps.signing.gm : deps.signing.intl, now });
   // Shared Signals: SETs queued in the caller's transaction, pushed by the job worker (started below).
   // The expiry sweep: one durable job on the same worker, one run at a time across processes.
-  const sweep = new ExpirySweep({ store, now, logger, intervalMs: config.jobs.sweepIntervalSeconds * 1000, retentionMs: config.jobs.retentionDays * 86_400_000 });
-  const signals = createSignals({ store, protector: deps.protector, signing: deps.signing, issuer: deps.issuer, mode: config.mode, intervalMs: config.jobs.intervalMs || 250, now, logger, handlers: { 'sweep.expired': sweep } });
+  const sweep = new ExpirySweep({ store, now, logger, intervalMs: config.jobs.sweepIntervalSeconds * 1000, retentionMs: config.jobs.retentionDays * 86_400_000, metrics: metrics.jobs });
+  const signals = createSignals({ store, protector: deps.protector, signing: deps.signing, issuer: deps.issuer, mode: config.mode, intervalMs: config.jobs.intervalMs || 250, now, logger, handlers: { 'sweep.expired': sweep }, metrics: metrics.jobs });
   const bans = new Bans({ store, protector: deps.protector, blindIndexer: deps.blindIndexer, audit, signals: signals.emitter, fourEyes: config.lifecycle.fourEyes });
   const sms = opts.sms ?? (config.sms.sender === 'outbox' ? new OutboxSmsSender(smsOutboxPath(config)) : new DisabledSmsSender());
   const enrollment = createEnrollmentService({
@@ -164,10 +179,11 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
       credentialValidityDays: config.credential.validityDays,
       deviceAlgs: config.credential.deviceAlgs,
     },
+    metrics: metrics.enrollment,
     now,
   });
 
-  const app = createHttpApp({ bodyLimit: config.http.bodyLimit, logger });
+  const app = createHttpApp({ bodyLimit: config.http.bodyLimit, logger, accessLog: config.log.access, metrics });
   registerEnrollmentRoutes(app, enrollment);
   const rp = createRelyingParties({
     store,
@@ -196,6 +212,7 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
     refKeys: secrets.blindIndex,
     issuer: deps.issuer,
     audit,
+    metrics: metrics.verification,
     now,
   });
   const reverification = new Reverification({
@@ -209,8 +226,8 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
     now,
   });
   registerVerificationRoutes(app, verification, reverification, rp.clientAuth, `${deps.issuer}/oauth/token`);
-  const oidc = new OidcProvider({ store, verification, suite, signing: deps.signing, issuer: deps.issuer, now });
-  registerOidcRoutes(app, { provider: oidc, clientAuth: rp.clientAuth, logger });
+  const oidc = new OidcProvider({ store, verification, suite, signing: deps.signing, issuer: deps.issuer, now, metrics: metrics.oidc });
+  registerOidcRoutes(app, { provider: oidc, clientAuth: rp.clientAuth, logger, metrics: metrics.oidc });
   registerSignalRoutes(app, { ...signals.routes, clientAuth: rp.clientAuth, adminAuth: operators });
   // The job worker pushes signals and runs the sweep (enqueued here if missing); WZ_JOBS_INTERVAL_MS=0
   // leaves both to another process. Stopped before the store closes.
@@ -265,14 +282,13 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
   // Venue passes (场所码): POST /v1/me/venue-pass, a signed pass the wallet shows as a QR code and venues check offline.
   registerVenueRoutes(app, { auth: person.auth, store, protector: deps.protector, signing: deps.signing, suite: config.suite, issuerUrl: deps.issuer, now });
 
-  app.get('/healthz', async () => {
-    try {
-      await store.reader.counters.get('health');
-    } catch (e) {
-      throw new WzError('store_unavailable', 'The store is unavailable.', { cause: e });
-    }
-    return { status: 'ok', store: store.engine, suite: suite.name };
-  });
+  // /healthz (liveness), /readyz (readiness), /metrics; the series sampled every 10 s until close.
+  const ping = () => store.reader.counters.get('health');
+  const readiness = new Readiness({ ping, registry: registryHealth });
+  registerOpsRoutes(app, { registry: metrics.registry, readiness, health: { ping, store: store.engine, suite: suite.name }, mode: config.mode, metricsToken: config.metrics.token });
+  const series = new Series(metrics.registry);
+  series.start();
+  app.addHook('onClose', async () => series.stop());
 
   // Only public members leave: KeyRing.jwks() builds each JWK from an allow-list.
   app.get('/.well-known/jwks.json', async (_req, reply) => {
@@ -309,12 +325,14 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
     audit,
     signals: signals.emitter,
     cancellation,
+    ops: { metrics, series, readiness },
     async listen(l = {}) {
       return app.listen({ port: l.port ?? config.http.port, host: l.host ?? config.http.host });
     },
     async close() {
       if (closed) return;
       closed = true;
+      readiness.beginShutdown();
       await app.close();
       await checkpoints.stop(); // the last checkpoint, after the last request
       await store.close();

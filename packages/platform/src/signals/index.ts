@@ -18,7 +18,7 @@
 import type { Logger } from 'pino';
 import { WzError } from '@wangzheng/core/errors';
 import { transmitterMetadata, type SigningRings } from '@wangzheng/core/signals/index';
-import { Outbox, Sealer, Worker, type JobHandler, type JobKind } from '../jobs/index.ts';
+import { Outbox, Sealer, Worker, type JobHandler, type JobKind, type JobMetrics } from '../jobs/index.ts';
 import type { DataProtector } from '../protect/index.ts';
 import type { Store } from '../store/index.ts';
 import { SignalEmitter } from './emitter.ts';
@@ -54,6 +54,8 @@ export interface SignalsDeps {
   readonly push?: PushFn;
   /** Other job kinds the same worker runs (the expiry sweep, jobs/sweep.ts). */
   readonly handlers?: Partial<Record<Exclude<JobKind, 'ssf.deliver'>, JobHandler>>;
+  /** Operations metrics: the worker's outcomes by kind (push deliveries among them). */
+  readonly metrics?: Pick<JobMetrics, 'settled'>;
 }
 
 export interface Signals {
@@ -81,7 +83,7 @@ export function createSignals(d: SignalsDeps): Signals {
   const streams = new StreamService({ store: d.store, sealer, outbox, signing: d.signing, issuer: d.issuer, development, now: d.now });
   const poll = new PollService({ store: d.store, sealer, now: d.now });
   const push = ssfPushHandler({ store: d.store, sealer, guard: !development, now: d.now, ...(d.push ? { push: d.push } : {}) });
-  const worker = new Worker({ store: d.store, sealer, handlers: { ...d.handlers, 'ssf.deliver': push }, intervalMs: d.intervalMs, now: d.now, ...(d.logger ? { logger: d.logger } : {}) });
+  const worker = new Worker({ store: d.store, sealer, handlers: { ...d.handlers, 'ssf.deliver': push }, intervalMs: d.intervalMs, now: d.now, ...(d.logger ? { logger: d.logger } : {}), ...(d.metrics ? { metrics: d.metrics } : {}) });
   return {
     emitter: new SignalEmitter({ protector: d.protector, signing: d.signing, issuer: d.issuer, outbox, now: d.now }),
     streams,

@@ -34,6 +34,7 @@ import { openOutcome, sealOutcome, type SealedOutcome } from './outcome.ts';
 import { checkPassphraseFactor, lockedError } from '../passphrase/factor.ts';
 import { encodeConsentSubject } from '../person/consent-subject.ts';
 import type { AuditSink } from '../notify/sinks.ts';
+import type { VerificationMetrics } from './metrics.ts';
 
 export { AWAITING_GUARDIAN } from './guardian-approval.ts';
 export { PASSPHRASE_LOCK_AFTER, PASSPHRASE_LOCK_MS } from '../passphrase/factor.ts';
@@ -59,6 +60,8 @@ export interface VerificationDeps {
   readonly now: () => number;
   /** The audit trail: every completed or failed verification, the person only as a data-key-derived reference. */
   readonly audit?: AuditSink;
+  /** Operations metrics (ops/metrics.ts): kinds, modes, results, codes and times only. None: nothing is reported. */
+  readonly metrics?: VerificationMetrics;
 }
 
 
@@ -78,6 +81,13 @@ export interface CreatedRequest {
   mode: Mode;
   acr: string;
   expiresAt: string;
+}
+
+/** What the wallet learns from its answer. */
+export interface Answered {
+  status: 'approved' | 'failed' | 'declined' | 'awaiting_guardian';
+  failure?: string;
+  rp: string;
 }
 
 export interface ApproveRequest {
@@ -149,6 +159,7 @@ export class VerificationService {
       if (isWzError(e, 'conflict')) throw new WzError('biz_seq_reused', 'This bizSeq was used for an earlier request; every request needs its own.');
       throw e;
     }
+    this.deps.metrics?.requested(req.kind, mode);
     return {
       requestId: id,
       ref,
@@ -245,7 +256,22 @@ export class VerificationService {
     return c;
   }
 
-  async answer(ref: string, a: ApproveRequest): Promise<{ status: 'approved' | 'failed' | 'declined' | 'awaiting_guardian'; failure?: string; rp: string }> {
+  async answer(ref: string, a: ApproveRequest): Promise<Answered> {
+    // Metrics: a settlement is reported where it happens; any other end of this call is a refusal.
+    let settled = false;
+    const report = (r: VerificationRequestRecord, result: 'pass' | 'fail', code?: string): void => {
+      settled = true;
+      this.deps.metrics?.settled({ kind: r.kind, mode: r.mode as Mode, result, ...(code ? { code } : {}), seconds: (this.deps.now() - r.createdAt) / 1000 });
+    };
+    try {
+      return await this.#answer(ref, a, report);
+    } catch (e) {
+      if (!settled) this.deps.metrics?.refused(isWzError(e) ? e.code : 'internal_error');
+      throw e;
+    }
+  }
+
+  async #answer(ref: string, a: ApproveRequest, report: (r: VerificationRequestRecord, result: 'pass' | 'fail', code?: string) => void): Promise<Answered> {
     const { r, rp } = await this.#pending(ref);
     const now = this.deps.now();
     if (!a.approve) {
@@ -253,13 +279,18 @@ export class VerificationService {
       const who = a.presentation === undefined ? undefined : await this.deps.holders.authenticate(a.presentation, r.nonce);
       if (who && r.personId !== null && r.personId !== who.person.id) throw new WzError('verification_not_found', 'No such verification request.');
       await recordDecline(this.deps, r, rp, who && { personId: who.person.id, dek: who.dek }, now);
+      report(r, 'fail', 'declined');
       return { status: 'declined', rp: rp.name };
     }
     const holder = await this.deps.holders.authenticate(a.presentation, r.nonce);
     const { person, profile, dek } = holder;
     // A request addressed to one person (re-verification; a guardian's approval) can be answered only by them.
     if (r.personId !== null && r.personId !== person.id) throw new WzError('verification_not_found', 'No such verification request.');
-    if (r.failure === AWAITING_GUARDIAN) return guardianDecides(this.deps, r, rp, holder, now);
+    if (r.failure === AWAITING_GUARDIAN) {
+      const decided = await guardianDecides(this.deps, r, rp, holder, now);
+      report(r, 'pass');
+      return decided;
+    }
     const today = chinaDate(now);
     const child = ageOn(profile.birthDate, today) < 14;
     const guardianId = profile.guardians?.[0];
@@ -282,6 +313,7 @@ export class VerificationService {
     const factors = modeFactors(r.mode as Mode);
     if (factors.passphrase && (await checkPassphraseFactor(this.deps, person.id, a.passphrase, now)) === 'locked_now') {
       await this.#settle(r, { status: 'failed', failure: 'passphrase_locked', personId: person.id }, { dek, clientId: rp.clientId });
+      report(r, 'fail', 'passphrase_locked');
       throw lockedError();
     }
 
@@ -293,6 +325,7 @@ export class VerificationService {
       if (!m.match) {
         const sealed = this.#seal(dek, person.id, r, { appId: '', faceSimilarity, claims: {} });
         await this.#settle(r, { status: 'failed', failure: 'face_mismatch', personId: person.id, result: sealed, approvedAt: now }, { dek, clientId: rp.clientId });
+        report(r, 'fail', 'face_mismatch');
         return { status: 'failed', failure: 'face_mismatch', rp: rp.name };
       }
     }
@@ -323,6 +356,7 @@ export class VerificationService {
     );
     const sealed = this.#seal(dek, person.id, r, { appId, ...(faceSimilarity !== undefined ? { faceSimilarity } : {}), claims });
     await recordApproval(this.deps, r, rp, { personId: person.id, dek, sealed, extra, appId, appIdRecorded: recorded !== undefined }, now);
+    report(r, 'pass');
     return { status: 'approved', rp: rp.name };
   }
 
