@@ -16,6 +16,7 @@ export { ASSERTION_LIFETIME_S, clientAssertion, clientAuthorizer, importSigningK
 export { SDK_ERROR_CODES, WangzhengError, isWangzhengError, type SdkErrorCode, type WangzhengErrorCode } from './errors.ts';
 export { JwksCache, type JwksCacheOptions } from './jwks.ts';
 export { verifyReceiptWith, type ExpectedReceipt, type Receipt, type ReceiptAlg } from './receipt.ts';
+export { SECURITY_EVENT_TYPES, verifySecurityEvent, type EventCode, type SecurityEvent, type SecurityEventToken, type VerifySecurityEventOptions } from './signals.ts';
 export type {
   CreateReceiptRequest,
   DisclosureScope,
