@@ -2,6 +2,8 @@
  * @wangzheng/sdk — the typed relying-party SDK for Wangzheng (网证): create verification
  * requests, re-verify flagged accounts, fetch and verify receipts (凭据) offline.
  * Guide: docs/rp-guide.zh-CN.md / docs/rp-guide.en.md; protocol: docs/receipts.md.
+ * Installed from its tarball (docs/packages.md): build.ts bundles this with the core code it
+ * uses into dist/ (ESM and declarations); SM2 there runs on sm-crypto-v2, with no native addon.
  *
  * @example
  *   import { WangzhengClient } from '@wangzheng/sdk';

@@ -9,7 +9,9 @@
  *   not conformant: never use it for real signatures.
  * - `js`: sm-crypto-v2 (built on @noble/curves), selected explicitly with
  *   `WZ_SM2_BACKEND=js`. About 1.5–2× slower; kept as a portable fallback and as an
- *   independent cross-check in tests.
+ *   independent cross-check in tests. The installable packages (@wangzheng/sdk and
+ *   @wangzheng/cli, bundled by their build.ts) carry no addon and are built with
+ *   `WZ_BUNDLED_SM2_BACKEND` = "js": they use this backend, with no variable and no warning.
  *
  * The Z value and e = SM3(Z ‖ M) are computed here with node:crypto's SM3 for the js backend;
  * the native backend lets OpenSSL compute them.
@@ -173,6 +175,13 @@ function nativeBackend(addon: Sm2Native): Sm2Backend {
 let selected: Sm2Backend | undefined;
 let warned = false;
 
+/**
+ * Replaced at build time (esbuild `define`) by the bundles that are installed outside the
+ * repository (packages/sdk/build.ts, packages/cli/build.ts) with "js": they ship without the
+ * addon. Never defined in the repository, where the policy above applies.
+ */
+declare const WZ_BUNDLED_SM2_BACKEND: 'js' | undefined;
+
 export const SM2_BUILD_HINT =
   'The SM2 native addon (packages/sm2-native) is not built or cannot load. Run `npm rebuild` or `node scripts/build-native.mjs`, ' +
   'or set WZ_SM2_BACKEND=js to use the slower pure-JavaScript SM2 explicitly.';
@@ -180,6 +189,7 @@ export const SM2_BUILD_HINT =
 /** Returns the SM2 backend, choosing it on first use. */
 export function getSm2Backend(): Sm2Backend {
   if (selected) return selected;
+  if (typeof WZ_BUNDLED_SM2_BACKEND !== 'undefined' && WZ_BUNDLED_SM2_BACKEND === 'js') return (selected = jsBackend);
   const want = process.env['WZ_SM2_BACKEND'];
   if (want === 'js') {
     if (!warned) {
