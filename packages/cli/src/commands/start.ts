@@ -1,15 +1,22 @@
 /**
  * `wangzheng start` — the whole system on one machine, on the embedded default:
- * the registry simulator (its own port, its own SQLite, a seeded synthetic population) and
- * the platform (SQLite store, development secrets). Ctrl-C stops both cleanly.
+ * the registry simulator (its own port, its own SQLite, a seeded synthetic population), the
+ * platform (SQLite store, development secrets) and, in development, the demo relying party
+ * (examples/ticketing, a ticket-booking site) as a process of its own. Ctrl-C stops them all.
  *
- *   wangzheng start [--port P] [--registry-port P] [--no-registry] [--host H]
+ *   wangzheng start [--port P] [--registry-port P] [--no-registry] [--host H] [--demo-port P] [--no-demo]
  *
- * `--no-registry` uses the registry at WZ_REGISTRY_URL instead of starting the simulator.
+ * `--no-registry` uses the registry at WZ_REGISTRY_URL instead of starting the simulator;
+ * `--no-demo` does not start the demo site (default port 8090, or TICKETING_PORT).
  * Configuration: every WZ_* variable (see docs/configuration.md); flags override them.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pino, { type Logger } from 'pino';
 import { loadConfig, smsOutboxPath, sqlitePath, type Config } from '@wangzheng/platform/config';
@@ -21,7 +28,7 @@ import type { Io } from '../io.ts';
 import { cli } from '../util/invocation.ts';
 import { untilSignalled } from '../util/signals.ts';
 
-const USAGE = 'usage: wangzheng start [--port P] [--registry-port P] [--host H] [--no-registry]';
+const USAGE = 'usage: wangzheng start [--port P] [--registry-port P] [--host H] [--no-registry] [--demo-port P] [--no-demo]';
 
 function portArg(s: string | undefined, name: string): number | undefined {
   if (s === undefined) return undefined;
@@ -96,6 +103,63 @@ export async function startSystem(cfg: Config, io: Io, logger: Logger, opts: { s
   };
 }
 
+/** The demo relying party's entry point, and tsx's loader (the demo is TypeScript, run as any RP would run it: its own process). */
+const DEMO_MAIN = fileURLToPath(new URL('../../../../examples/ticketing/src/main.ts', import.meta.url));
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+export interface Demo {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/**
+ * Starts the demo ticketing site (examples/ticketing) as a child process talking to the platform
+ * at `issuer` only through its public protocols. Resolves with its URL once it has registered and
+ * configured its Shared Signals stream (it says so over the IPC channel); rejects with the reason
+ * when it exits or stays silent for `timeoutMs`. Its output lines go to `io`.
+ */
+export function startDemo(o: { issuer: string; dataDir: string; port: number; io: Io; timeoutMs?: number }): Promise<Demo> {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, DEMO_MAIN], {
+    env: { ...process.env, TICKETING_ISSUER: o.issuer, TICKETING_PORT: String(o.port), WZ_DATA_DIR: resolve(o.dataDir) },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  let last = '';
+  createInterface({ input: child.stdout! }).on('line', (l) => o.io.out(l));
+  createInterface({ input: child.stderr! }).on('line', (l) => {
+    last = l;
+    o.io.err(l);
+  });
+  return new Promise<Demo>((ok, fail) => {
+    const timer = setTimeout(() => {
+      void stopChild(child);
+      fail(new Error(`no answer within ${Math.round((o.timeoutMs ?? 60_000) / 1000)} s`));
+    }, o.timeoutMs ?? 60_000);
+    child.once('message', (m: { ready?: unknown }) => {
+      clearTimeout(timer);
+      if (typeof m?.ready === 'string') ok({ url: m.ready, stop: () => stopChild(child) });
+      else fail(new Error('an unexpected message'));
+      // The IPC channel stays open: when this process goes away, however it ends, the child sees `disconnect` and stops.
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      fail(new Error(last.replace(/^ticketing: (cannot start: )?/, '') || `exited (${signal ?? code})`));
+    });
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      fail(e);
+    });
+  });
+}
+
 export async function startCommand(args: string[], io: Io): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -104,6 +168,8 @@ export async function startCommand(args: string[], io: Io): Promise<number> {
       'registry-port': { type: 'string' },
       host: { type: 'string' },
       'no-registry': { type: 'boolean' },
+      'demo-port': { type: 'string' },
+      'no-demo': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -115,6 +181,7 @@ export async function startCommand(args: string[], io: Io): Promise<number> {
   const overrides: Record<string, unknown> = {};
   const port = portArg(values.port, 'port');
   const registryPort = portArg(values['registry-port'], 'registry-port');
+  const demoPort = portArg(values['demo-port'] ?? process.env['TICKETING_PORT'], 'demo-port') ?? 8090;
   if (port !== undefined) overrides['http.port'] = port;
   if (registryPort !== undefined) overrides['registry.port'] = registryPort;
   if (values.host !== undefined) overrides['http.host'] = values.host;
@@ -123,21 +190,37 @@ export async function startCommand(args: string[], io: Io): Promise<number> {
   const logger = pino({ level: cfg.log.level }, pino.destination(2));
   const started = await startSystem(cfg, io, logger, { simulator: values['no-registry'] !== true });
   const samples = started.registry?.service.samples() ?? [];
+  // The pages on the issuer's origin (localhost, a secure context): a browser keeps the wallet per origin, and the
+  // authorize page's QR codes and links name the issuer, so 127.0.0.1 would be another, empty wallet.
+  const pages = started.platform.deps.issuer.replace(/\/+$/, '');
+
+  // The demo relying party registers itself through the development sandbox: development only. If it does not
+  // come up, the platform runs on without it.
+  let demo: Demo | string = values['no-demo'] ? 'not started (--no-demo)' : cfg.mode === 'production' ? 'not started (production mode)' : '';
+  if (demo === '') {
+    io.out(`demo ticketing site: starting on port ${demoPort}…`);
+    demo = await startDemo({ issuer: pages, dataDir: cfg.dataDir, port: demoPort, io }).catch((e: unknown) => {
+      const why = e instanceof Error ? e.message : String(e);
+      io.err(`the demo ticketing site did not start (${why}); the platform keeps running without it (--no-demo skips it)`);
+      return `did not start: ${why}`;
+    });
+  }
 
   io.out('');
   io.out(`Wangzheng is running (${cfg.mode}, suite ${cfg.suite}, store ${cfg.store.engine}${cfg.store.engine === 'sqlite' ? ` at ${sqlitePath(cfg)}` : ''})`);
   io.out(`  platform            ${started.platformUrl}   (health: ${started.platformUrl}/healthz, keys: ${started.platformUrl}/.well-known/jwks.json)`);
-  // The pages on the issuer's origin (localhost, a secure context): a browser keeps the wallet per origin, and the
-  // authorize page's QR codes and links name the issuer, so 127.0.0.1 would be another, empty wallet.
-  const pages = started.platform.deps.issuer.replace(/\/+$/, '');
   io.out(`  web wallet          ${pages}/wallet/   (the person's app: enroll, approve requests, 场所码)`);
   io.out(`  venue checker       ${pages}/venue/    (checks a 场所码, also offline)`);
   io.out(`  registry simulator  ${started.registryUrl}${started.registry ? `   (sample documents: ${started.registryUrl}/sim/samples)` : ' (external)'}`);
+  io.out(`  demo ticketing site ${typeof demo === 'string' ? demo : `${demo.url}/   (a relying party: log in with 网证, real-name tickets; examples/ticketing)`}`);
   if (samples.length > 0) {
     io.out('');
     io.out('Sample people in the synthetic registry (document type, number, status):');
     for (const s of samples.slice(0, 8)) {
       io.out(`  ${s.label.padEnd(20)} ${s.documentType.padEnd(31)} ${s.documentNumber.padEnd(20)} ${s.status.padEnd(8)} ${s.description}`);
+      // The documents the descriptions refer to: a minor's guardian, a person's second document.
+      if (s.guardian) io.out(`  ${'  guardian'.padEnd(20)} ${s.guardian.documentType.padEnd(31)} ${s.guardian.documentNumber.padEnd(20)} ${'valid'.padEnd(8)} Their guardian (enrolls first, in a wallet of their own).`);
+      if (s.otherDocument) io.out(`  ${'  same person'.padEnd(20)} ${s.otherDocument.documentType.padEnd(31)} ${s.otherDocument.documentNumber}`);
     }
     const adult = samples.find((s) => s.label === 'adult');
     if (adult) {
@@ -154,6 +237,7 @@ export async function startCommand(args: string[], io: Io): Promise<number> {
 
   await untilSignalled();
   io.out('stopping…');
+  if (typeof demo !== 'string') await demo.stop();
   await started.stop();
   return 0;
 }
