@@ -7,7 +7,8 @@
  * - on free ports instead of 8080 / 8081 (so that the test never meets a system a developer
  *   left running): every `localhost:8080` / `127.0.0.1:8080` in a block names the test's
  *   platform port, `:8081` its registry port, and `WZ_PORT` / `WZ_REGISTRY_URL` tell the CLI's
- *   defaults the same; the example relying party's own `localhost:3000` gets a free port too —
+ *   defaults the same; the example relying party's own `localhost:3000` and the demo site's
+ *   `:8090` get free ports too —
  *   nothing else in a block is changed;
  * - shell blocks in one bash environment carried from block to block (`set -a`: every variable
  *   a block sets is there for the next one, as in one terminal), `set -eo pipefail`: a block
@@ -39,6 +40,7 @@ interface System {
   port: number;
   registryPort: number;
   sitePort: number;
+  demoPort: number;
   child: ChildProcess;
   log: string[];
 }
@@ -47,10 +49,10 @@ async function startSystem(name: string): Promise<System> {
   const base = path.join(ROOT, '.docs-test');
   mkdirSync(base, { recursive: true });
   const dir = mkdtempSync(path.join(base, `${name}-`));
-  const [port, registryPort, sitePort] = [await freePort(), await freePort(), await freePort()];
+  const [port, registryPort, sitePort, demoPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const log: string[] = [];
   const env = { ...cleanEnv(), WZ_LOG_LEVEL: 'warn' };
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/wangzheng.js'), 'start', '--port', String(port), '--registry-port', String(registryPort)], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/wangzheng.js'), 'start', '--port', String(port), '--registry-port', String(registryPort), '--demo-port', String(demoPort)], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d: Buffer) => log.push(d.toString()));
   child.stderr!.on('data', (d: Buffer) => log.push(d.toString()));
   const deadline = Date.now() + 90_000;
@@ -65,7 +67,7 @@ async function startSystem(name: string): Promise<System> {
     if (Date.now() > deadline) throw new Error(`wangzheng start did not come up in 90 s:\n${log.join('')}`);
     await new Promise((ok) => setTimeout(ok, 250));
   }
-  return { dir, port, registryPort, sitePort, child, log };
+  return { dir, port, registryPort, sitePort, demoPort, child, log };
 }
 
 /** The environment a newcomer's terminal has: no WZ_* settings of the test run itself. */
@@ -88,6 +90,7 @@ export function onPorts(code: string, ports: Ports): string {
     .replace(/\b(localhost|127\.0\.0\.1):8080\b/g, `$1:${ports.platform}`)
     .replace(/\b(localhost|127\.0\.0\.1):8081\b/g, `$1:${ports.registry}`)
     .replace(/\b(localhost|127\.0\.0\.1):3000\b/g, `$1:${ports.site}`)
+    .replace(/\b(localhost|127\.0\.0\.1):8090\b/g, `$1:${ports.demo}`)
     .replace(/\blisten\(3000\b/g, `listen(${ports.site}`);
 }
 
@@ -96,6 +99,8 @@ export interface Ports {
   registry: number;
   /** The example relying party's own site (3000 in the guides). */
   site: number;
+  /** The demo ticketing site npm start runs (8090). */
+  demo: number;
 }
 
 function runShell(sys: System, state: string, code: string, label: string): { status: number | null; out: string } {
@@ -154,7 +159,7 @@ export function walkThrough(doc: string): void {
     for (const b of blocks) {
       if (b.notRun) continue;
       it(title(b), { timeout: BLOCK_TIMEOUT_MS + 10_000 }, () => {
-        const code = onPorts(b.code, { platform: sys.port, registry: sys.registryPort, site: sys.sitePort });
+        const code = onPorts(b.code, { platform: sys.port, registry: sys.registryPort, site: sys.sitePort, demo: sys.demoPort });
         if (b.file) {
           writeFileSync(path.join(sys.dir, b.file), code);
           return;

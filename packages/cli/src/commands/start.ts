@@ -208,7 +208,8 @@ export async function startCommand(args: string[], io: Io): Promise<number> {
 
   io.out('');
   io.out(`Wangzheng is running (${cfg.mode}, suite ${cfg.suite}, store ${cfg.store.engine}${cfg.store.engine === 'sqlite' ? ` at ${sqlitePath(cfg)}` : ''})`);
-  io.out(`  platform            ${started.platformUrl}   (health: ${started.platformUrl}/healthz, keys: ${started.platformUrl}/.well-known/jwks.json)`);
+  // The issuer's address, not the socket's: OpenID Connect clients refuse an issuer other than the URL they were given.
+  io.out(`  platform            ${pages}   (the issuer; health: ${pages}/healthz, keys: ${pages}/.well-known/jwks.json; listening on ${started.platformUrl})`);
   io.out(`  web wallet          ${pages}/wallet/   (the person's app: enroll, approve requests, 场所码)`);
   io.out(`  venue checker       ${pages}/venue/    (checks a 场所码, also offline)`);
   io.out(`  registry simulator  ${started.registryUrl}${started.registry ? `   (sample documents: ${started.registryUrl}/sim/samples)` : ' (external)'}`);
@@ -227,7 +228,7 @@ export async function startCommand(args: string[], io: Io): Promise<number> {
       const env = cfg.dataDir === '.wangzheng' ? '' : `WZ_DATA_DIR=${cfg.dataDir} `;
       io.out('');
       io.out('Enroll the sample adult from the CLI wallet (in another terminal):');
-      io.out(`  ${env}${cli(process.env, 'wallet enroll')} --document-type ${adult.documentType} --document-number ${adult.documentNumber} --phone 13800138000 --platform ${started.platformUrl} --registry ${started.registryUrl}`);
+      io.out(`  ${env}${cli(process.env, 'wallet enroll')} --document-type ${adult.documentType} --document-number ${adult.documentNumber} --phone 13800138000 --platform ${pages} --registry ${started.registryUrl}`);
       io.out(`  ${env}${cli(process.env, 'wallet show')}`);
       io.out(`  (the wallet asks for the SMS code: no phone receives it in development, the platform writes it to ${smsOutboxPath(cfg)}; docs/enrollment.md explains every step)`);
     }
