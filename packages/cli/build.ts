@@ -1,6 +1,6 @@
 /**
  * Builds @wangzheng/cli as the package a relying party's developer or an operator installs
- * (docs/packages.md), with the helpers of packages/sdk/build.ts:
+ * (docs/packages.md), with the packaging helpers of scripts/packaging/:
  *
  *   dist/wangzheng.js    the `wangzheng` bin (node shebang): src/main.ts's `main` on the arguments
  *   dist/main.js         the command table; every command a chunk of its own, loaded when it runs
@@ -25,7 +25,8 @@
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { PACKAGE_DEFINE, REPO, checkDependencies, currentStamp, describe, listFiles, packagingPlugin, toolchainInputs, writeDist, writeStamp, type BuildOutcome } from '../sdk/build.ts';
+import { checkDependencies, PACKAGE_DEFINE, packagingPlugin } from '../../scripts/packaging/bundle.ts';
+import { currentStamp, describe, listFiles, REPO, toolchainInputs, writeDist, writeStamp, type BuildOutcome } from '../../scripts/packaging/dist.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const CLI_DIR = HERE;
