@@ -71,7 +71,7 @@ export async function buildSdk(opts: { force?: boolean } = {}): Promise<BuildOut
 
   writeDist(SDK_DIST, files);
   const bundled = Object.keys(js.metafile.inputs).filter((f) => !f.includes(':')).map((f) => join(REPO, f));
-  writeStamp('sdk', [...bundled, ...dts.inputs, join(HERE, 'package.json'), ...toolchainInputs()], files);
+  writeStamp('sdk', [...bundled, ...dts.inputs, join(HERE, 'package.json'), fileURLToPath(import.meta.url), ...toolchainInputs()], files);
   return done(true);
 }
 
