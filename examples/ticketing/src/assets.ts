@@ -35,6 +35,7 @@ button.secondary { background: #fff; color: var(--brand); }
 button.link { background: none; border: 0; padding: 0; text-decoration: underline; }
 a:focus-visible, button:focus-visible { outline: 3px solid #1a5fb4; outline-offset: 2px; }
 .notice { border-left: 4px solid #1a5fb4; background: #eef3fb; padding: .75rem 1rem; margin: 0 0 1rem; border-radius: 4px; }
+.qr svg { width: 11rem; height: 11rem; background: #fff; padding: .25rem; border-radius: 4px; }
 .notice.ok { border-color: var(--ok); background: #eaf5ee; }
 .notice.warn { border-color: var(--warn); background: #fdf3e1; }
 .notice.bad { border-color: var(--bad); background: #fbecec; }

@@ -2,7 +2,7 @@
  * The site's pages: server-rendered HTML, Chinese first with the English beside it, no inline
  * script or style (the CSP allows only /app.js and /style.css). Every value is escaped (html.ts).
  */
-import { html, type Html } from './html.ts';
+import { Html, html } from './html.ts';
 import type { Account, Check, Notice, Order, Session } from './store.ts';
 
 export interface Event {
@@ -181,12 +181,14 @@ ${notices(v)}
   );
 }
 
-export function registerPage(v: View, a: Account): string {
+/** `qr`: the request's wallet URL as an SVG QR code (from the qrcode package), for a phone to scan. */
+export function registerPage(v: View, a: Account, qr?: string): string {
   const c = a.registration;
   let state: Html;
   if (c?.state === 'pending') {
     state = html`<div class="notice" role="status">
-  <p>${bi('请在网证钱包中确认本次核验。', 'Please approve this verification in your 网证 wallet.')}</p>
+  <p>${bi('请在网证钱包中确认本次核验：用手机扫码，或在本机打开。', 'Please approve this verification in your 网证 wallet: scan with your phone, or open it on this device.')}</p>
+  ${qr ? html`<div class="qr" role="img" aria-label="核验二维码 Verification QR code">${new Html(qr)}</div>` : ''}
   <p><a class="btn" href="${c.walletUrl ?? ''}">${bi('在本机打开网证钱包', 'Open the 网证 wallet on this device')}</a></p>
   <p class="meta">${bi('手机上的网证 App', 'The 网证 app on a phone')}: <a href="${c.link ?? ''}">${c.link ?? ''}</a></p>
   <p class="meta">${bi('有效期至', 'Valid until')} ${time(Date.parse(c.expiresAt))}</p>

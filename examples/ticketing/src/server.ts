@@ -17,6 +17,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { AuthorizationResponseError } from 'openid-client';
+import QRCode from 'qrcode';
 import { JwksCache } from '@wangzheng/sdk';
 import { SCRIPT, STYLE } from './assets.ts';
 import { startRegistration, startReview } from './checks.ts';
@@ -174,8 +175,12 @@ export async function startTicketing(o: TicketingOptions): Promise<Ticketing> {
     switch (route) {
       case 'GET /account':
         return { reply: page(accountPage(view(session), account)) };
-      case 'GET /register':
-        return { reply: page(registerPage(view(session), account)) };
+      case 'GET /register': {
+        // A phone scans this to open the request in its wallet (the same URL as the button).
+        const pending = account.registration?.state === 'pending' ? account.registration.walletUrl : undefined;
+        const qr = pending ? await QRCode.toString(pending, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : undefined;
+        return { reply: page(registerPage(view(session), account, qr)) };
+      }
       case 'POST /register':
         if (account.registration?.state !== 'pending' && account.registration?.state !== 'passed') await startRegistration(wz, account, log);
         return { reply: redirect('/register') };

@@ -235,6 +235,7 @@ describe('the demo ticket-booking site, in Chromium', () => {
     await desk.getByRole('button', { name: /用网证实名登记/ }).click();
     const open = desk.getByRole('link', { name: /在本机打开网证钱包/ });
     await expect.poll(() => open.isVisible()).toBe(true);
+    expect(await desk.locator('.qr svg').count()).toBe(1); // a phone scans it; the same URL as the button
     await check(desk, 'ticketing-06-register-pending');
     const walletUrl = (await open.getAttribute('href'))!;
     expect(walletUrl).toMatch(new RegExp(`^${sys.origin}/wallet/#/verify\\?ref=`));
