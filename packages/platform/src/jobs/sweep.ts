@@ -28,7 +28,7 @@ import type { Logger } from 'pino';
 import { isWzError } from '@wangzheng/core/errors';
 import { isClientId } from '@wangzheng/core/rp/client-id';
 import { newId, type JobKind, type Store, type StoreTx } from '../store/index.ts';
-import type { ClaimedJob, JobHandler, JobMetrics, JobOutcome, Settlement } from './types.ts';
+import type { ClaimedJob, JobHandler, JobMetrics, JobOutcome, Settlement, SweepCounts } from './types.ts';
 
 export const SWEEP_KIND = 'sweep.expired' satisfies JobKind;
 /** The fixed (queue, ref) that makes the sweep a single row. */
@@ -58,16 +58,6 @@ export interface SweepOptions {
   readonly logger?: Pick<Logger, 'info' | 'error' | 'debug'>;
   /** Operations metrics: the rows each run deleted (each step's transaction committed). */
   readonly metrics?: Pick<JobMetrics, 'swept'>;
-}
-
-/** Rows deleted by one run, per step. */
-export interface SweepCounts {
-  oidc: number;
-  assertionJtis: number;
-  spentNonces: number;
-  enrollments: number;
-  ssfFailed: number;
-  ssfUnacknowledged: number;
 }
 
 type Step = keyof SweepCounts;

@@ -4,7 +4,6 @@
  * job's row — the worker records the outcome, compare-and-set on its claim.
  */
 import type { JobKind, StoreTx } from '../store/index.ts';
-import type { SweepCounts } from './sweep.ts';
 
 export type { JobKind } from '../store/index.ts';
 
@@ -67,4 +66,14 @@ export interface JobReport {
 export interface JobMetrics {
   settled(kind: JobKind, outcome: JobReport['outcome']): void;
   swept(counts: SweepCounts): void;
+}
+
+/** Rows deleted by one sweep run, per step. */
+export interface SweepCounts {
+  oidc: number;
+  assertionJtis: number;
+  spentNonces: number;
+  enrollments: number;
+  ssfFailed: number;
+  ssfUnacknowledged: number;
 }
