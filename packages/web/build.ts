@@ -1,8 +1,10 @@
 /**
- * Builds the two web apps the platform serves from its own origin (packages/platform/src/web/):
+ * Builds the web apps the platform serves from its own origin (packages/platform/src/web/):
  *
  *   wallet   the person's web wallet        src/wallet/  → dist/wallet/   served under /wallet/
  *   venue    the venue checker (场所码核验)   src/venue/   → dist/venue/    served under /venue/
+ *   console  the operator console (运营控制台) src/console/ → dist/console/  served under /console/
+ *   developers  the RP developer portal (开发者门户) src/developers/ → dist/developers/  served under /developers/
  *
  * (dist/ is git-ignored.) No network: esbuild bundles what is in node_modules; nothing is
  * fetched, no font, no CDN.
@@ -12,7 +14,8 @@
  * Output of each app, flat (the server serves names only, never paths):
  *   index.html                 the app shell; names the hashed assets; no inline script or style
  *   app-<hash>.js, chunk-<hash>.js, styles-<hash>.css   the bundle, minified; immutable (content-hashed names)
- *   sw.js                      the service worker: precaches exactly this build's files
+ *   sw.js                      the service worker: precaches exactly this build's files (not the
+ *                              console's: an operator's screen must never show yesterday's state offline)
  *   manifest.webmanifest, icon.svg, icon-maskable.svg   from public/ (shared files at its top,
  *                              each app's own in public/<app>/, which win over a shared one)
  *   build.json                 { version, files }: what the server and the tests read
@@ -34,8 +37,8 @@ export const DIST = join(HERE, 'dist');
 /** The wallet's output (kept under this name: the platform and the tests read it). */
 export const DEFAULT_OUT = join(DIST, 'wallet');
 
-export type WebApp = 'wallet' | 'venue';
-export const WEB_APPS: readonly WebApp[] = ['wallet', 'venue'];
+export type WebApp = 'wallet' | 'venue' | 'console' | 'developers';
+export const WEB_APPS: readonly WebApp[] = ['wallet', 'venue', 'console', 'developers'];
 
 interface AppSpec {
   /** The app's sources: src/<dir>/main.tsx, sw.ts, and its stylesheet. */
@@ -44,6 +47,8 @@ interface AppSpec {
   title: string;
   themeColor: string;
   noscript: string;
+  /** Whether the app has a service worker (src/<dir>/sw.ts). Default true. */
+  worker?: boolean;
 }
 
 const APPS: Readonly<Record<WebApp, AppSpec>> = {
@@ -61,6 +66,25 @@ const APPS: Readonly<Record<WebApp, AppSpec>> = {
     title: '场所码核验 · Wangzheng',
     themeColor: '#1e3a5f',
     noscript: '场所码核验需要启用 JavaScript。 The venue checker needs JavaScript.',
+  },
+  console: {
+    dir: 'console',
+    // The shared styles, uPlot's and the console's own (it @imports both).
+    stylesheet: join('src', 'console', 'styles.css'),
+    title: '运营控制台 · Wangzheng',
+    themeColor: '#23313f',
+    noscript: '运营控制台需要启用 JavaScript。 The operator console needs JavaScript.',
+    worker: false,
+  },
+  developers: {
+    dir: 'developers',
+    // The shared styles and the portal's own (it @imports ../shared/styles.css).
+    stylesheet: join('src', 'developers', 'styles.css'),
+    title: '开发者门户 · Wangzheng',
+    themeColor: '#1f3a5c',
+    noscript: '开发者门户需要启用 JavaScript。 The developer portal needs JavaScript.',
+    // No service worker: every action needs the platform, and no secret may linger in a cache.
+    worker: false,
   },
 };
 
@@ -155,7 +179,17 @@ export async function buildVenue(opts: { outDir?: string } = {}): Promise<BuildR
   return buildApp('venue', opts);
 }
 
-/** Both apps, each into its own directory under dist/ (one after the other: esbuild already uses every core). */
+/** The operator console into `dist/console/` (or `outDir`). */
+export async function buildConsole(opts: { outDir?: string } = {}): Promise<BuildResult> {
+  return buildApp('console', opts);
+}
+
+/** The relying-party developer portal into `dist/developers/` (or `outDir`). */
+export async function buildDevelopers(opts: { outDir?: string } = {}): Promise<BuildResult> {
+  return buildApp('developers', opts);
+}
+
+/** Every app, each into its own directory under dist/ (one after the other: esbuild already uses every core). */
 export async function buildWeb(): Promise<BuildResult[]> {
   const out: BuildResult[] = [];
   for (const app of WEB_APPS) out.push(await buildApp(app));
@@ -199,16 +233,7 @@ export async function buildApp(appName: WebApp, opts: { outDir?: string } = {}):
   // 3. The service worker, told this build's version and files (every file but itself).
   const shell = [...files.keys()].sort();
   const version = sha(shell.map((n) => `${n}\0${sha(files.get(n)!)}`).join('\n')).slice(0, 16);
-  const sw = await build({
-    ...COMMON,
-    entryPoints: [join(HERE, 'src', spec.dir, 'sw.ts')],
-    outfile: join(outDir, 'sw.js'),
-    format: 'iife',
-    define: { ...COMMON.define, __WZ_VERSION__: JSON.stringify(version), __WZ_SHELL__: JSON.stringify(shell) },
-  });
-  const swFile = sw.outputFiles?.[0];
-  if (!swFile) throw new Error('the service worker build produced nothing');
-  files.set('sw.js', swFile.contents);
+  if (spec.worker !== false) await addWorker(spec, outDir, version, shell, files);
   const names = [...files.keys()].sort();
   files.set('build.json', new TextEncoder().encode(`${JSON.stringify({ version, files: names }, null, 2)}\n`));
 
@@ -233,6 +258,20 @@ export async function buildApp(appName: WebApp, opts: { outDir?: string } = {}):
     rmSync(old, { recursive: true, force: true });
   }
   return { outDir, version, files: names, written: true, ms: Math.round(performance.now() - started) };
+}
+
+/** The service worker, told this build's version and the files it precaches (every file but itself). */
+async function addWorker(spec: AppSpec, outDir: string, version: string, shell: string[], files: Map<string, Uint8Array>): Promise<void> {
+  const sw = await build({
+    ...COMMON,
+    entryPoints: [join(HERE, 'src', spec.dir, 'sw.ts')],
+    outfile: join(outDir, 'sw.js'),
+    format: 'iife',
+    define: { ...COMMON.define, __WZ_VERSION__: JSON.stringify(version), __WZ_SHELL__: JSON.stringify(shell) },
+  });
+  const swFile = sw.outputFiles?.[0];
+  if (!swFile) throw new Error('the service worker build produced nothing');
+  files.set('sw.js', swFile.contents);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

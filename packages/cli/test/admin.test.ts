@@ -197,6 +197,49 @@ describe('identity disclosure (liaison), four eyes', () => {
   });
 });
 
+describe('web console operators (operator): grant by 网号, list, revoke', () => {
+  let appId: string;
+
+  it('console-grant <网号> --roles operator+auditor → granted to the console application identifier; the 网号 is not printed back', async () => {
+    const g = await admin(['console-grant', netid, '--roles', 'operator+auditor']);
+    expect(g.code).toBe(0);
+    const m = /^已授权 granted: console:(A[2-9A-HJKMNP-Z]{25}) — they sign in at \/console\/ with their 网证 \(网证\+口令\+人脸\)$/m.exec(g.out);
+    expect(m).not.toBeNull();
+    appId = m![1]!;
+    expect(g.out).toMatch(/roles 角色\s+operator, auditor/);
+    expect(g.out).toMatch(/granted by 授权人\s+admin:dev-admin-1/);
+    expect(g.out + g.err).not.toContain(netid);
+    // The same person again: the same identifier, the roles replaced.
+    const again = JSON.parse((await admin(['console-grant', netid, '--roles', 'rp_reviewer', '--json'])).out);
+    expect([again.appId, again.roles]).toEqual([appId, ['rp_reviewer']]);
+  });
+
+  it('console-operators lists the grant; --json is the platform’s answer', async () => {
+    const l = await admin(['console-operators']);
+    expect(l.code).toBe(0);
+    expect(l.out).toMatch(new RegExp(`^${appId}\\s+rp_reviewer\\s+admin:dev-admin-1\\s`, 'm'));
+    expect(JSON.parse((await admin(['console-operators', '--json'])).out).items).toEqual([expect.objectContaining({ id: `console:${appId}`, appId, roles: ['rp_reviewer'] })]);
+  });
+
+  it('console-revoke <appId> → revoked at once; a second time the platform refuses (not_found, exit 1); bad input is exit 2', async () => {
+    const r = await admin(['console-revoke', appId]);
+    expect([r.code, r.out]).toEqual([0, `已撤销 revoked: console:${appId} — their next console request has no role\n`]);
+    expect((await admin(['console-operators'])).out).toBe('no console operator 暂无控制台操作员\n');
+    const again = await admin(['console-revoke', appId]);
+    expect(again.code).toBe(1);
+    expect(again.err).toMatch(/\[not_found\]$/m);
+    expect((await admin(['console-grant', netid, '--roles', 'operator+root'])).code).toBe(2);
+    expect((await admin(['console-grant', netid])).err).toMatch(/missing --roles\nusage: wangzheng admin console-grant <网号> --roles operator\+rp_reviewer\+auditor\+liaison/);
+    expect((await admin(['console-grant', 'ABCDEFGHIJ', '--roles', 'operator'])).code).toBe(2);
+    expect((await admin(['console-revoke', 'rp_x'])).code).toBe(2);
+  });
+
+  it('the audit trail has the grant and the revocation by the acting operator', async () => {
+    const s = await admin(['audit', 'search', '--action', 'console.roles_revoked']);
+    expect(s.out).toMatch(new RegExp(`admin:dev-admin-1\\s+console\\.roles_revoked\\s+${appId}`));
+  });
+});
+
 describe('the operator token', () => {
   it('a wrong WZ_ADMIN_TOKEN → exit 1 with invalid_token', async () => {
     const r = await admin(['rps'], { WZ_ADMIN_TOKEN: WRONG_TOKEN });
@@ -233,7 +276,7 @@ describe('the operator token', () => {
     expect(await main(['help'], { out: (s) => (out += s), err: () => {} })).toBe(0);
     expect(out).toMatch(/^ {2}admin\s+the operators’ command line/m);
     const u = await admin(['--help']);
-    for (const sub of ['rps', 'approve', 'ban', 'approve-unban', 'audit verify', 'disclose', 'streams']) expect(u.out).toMatch(new RegExp(`^  ${sub}\\s`, 'm'));
+    for (const sub of ['rps', 'approve', 'ban', 'approve-unban', 'audit verify', 'disclose', 'streams', 'console-grant', 'console-operators', 'console-revoke']) expect(u.out).toMatch(new RegExp(`^  ${sub}\\s`, 'm'));
   });
 
   it('no token ever appears on stdout or stderr', () => {

@@ -7,6 +7,7 @@
  *   audit trail (auditor)           audit search, audit verify
  *   disclosure (liaison)            disclose, disclosures, approve-disclosure, reject-disclosure, disclosure
  *   Shared Signals (operator)       streams
+ *   web console (operator)          console-grant, console-operators, console-revoke
  *
  * Every subcommand takes --url URL, --token-file FILE or --as ID (admin/operator.ts says where
  * the token comes from) and --json (the platform's answer as it is). The acting operator's id
@@ -20,6 +21,7 @@ import { parseArgs } from 'node:util';
 import type { Io } from '../io.ts';
 import { AUDIT_SUBCOMMANDS } from './admin/audit.ts';
 import { BAN_SUBCOMMANDS } from './admin/bans.ts';
+import { CONSOLE_SUBCOMMANDS } from './admin/console.ts';
 import { AdminClient, AdminUsageError, PlatformRefusal, PlatformUnreachable } from './admin/client.ts';
 import { DISCLOSURE_SUBCOMMANDS } from './admin/disclosures.ts';
 import { shown } from './admin/format.ts';
@@ -42,6 +44,7 @@ const GROUPS: readonly { title: string; subs: Record<string, Sub> }[] = [
   { title: '审计 audit trail (role auditor)', subs: AUDIT_SUBCOMMANDS },
   { title: '身份查询 disclosure to law enforcement (role liaison)', subs: DISCLOSURE_SUBCOMMANDS },
   { title: '安全事件 Shared Signals (role operator)', subs: STREAM_SUBCOMMANDS },
+  { title: '运营控制台 web console operators (role operator; grant only roles you hold)', subs: CONSOLE_SUBCOMMANDS },
 ];
 
 const SUBCOMMANDS: Record<string, Sub> = Object.assign({}, ...GROUPS.map((g) => g.subs));

@@ -1,10 +1,18 @@
 /**
- * Operator authentication for the admin routes of every domain: the `Authorization: Bearer`
- * header is checked by the operator authenticator, then the role the route needs.
- * - no or malformed header → 401 `unauthenticated` with a Bearer challenge (RFC 6750 §3);
+ * Operator authentication for the admin routes of every domain, and the role each route needs.
+ * Two ways in, one seam:
+ * - `Authorization: Bearer <token>` (the CLI, automation): checked by the operator
+ *   authenticator (admin/auth.ts);
+ * - without an `Authorization` header, the operator console's session cookie: resolved before
+ *   the route runs by the console's `onRequest` hook (console/admin-session.ts), which checks
+ *   the sealed cookie, the `Origin` of a state-changing request, and looks the roles up in the
+ *   store on every request; it leaves the result here with `attachConsoleOperator`.
+ *
+ * Answers:
+ * - no credentials at all → 401 `unauthenticated` with a Bearer challenge (RFC 6750 §3);
  * - a token that is not an operator's → 401 `invalid_token` with `error="invalid_token"` (RFC 6750 §3.1);
  * - an operator without the route's role → 403 `role_required` (the role named, nothing else).
- * Returns the operator's actor id for the audit trail.
+ * Returns the operator's actor id for the audit trail (`admin:<token id>` or `console:<appId>`).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isWzError, WzError } from '@wangzheng/core/errors';
@@ -13,17 +21,34 @@ import { challengeBearer } from './challenge.ts';
 /** The roles of the admin API (admin/roles.ts is the source). */
 export type RoleName = 'operator' | 'rp_reviewer' | 'auditor' | 'liaison';
 
+/** Who is acting, and what they may do. */
+export interface OperatorIdentity {
+  readonly actor: string;
+  readonly roles: ReadonlySet<string>;
+}
+
 /** Who presented this `Authorization` header, and what they may do (admin/auth.ts implements it). */
 export interface OperatorAuth {
-  authenticate(header: string | undefined): { readonly actor: string; readonly roles: ReadonlySet<string> };
+  authenticate(header: string | undefined): OperatorIdentity;
 }
 
 export const OPERATOR_REALM = 'wangzheng-admin';
 
-export function operatorOf(auth: OperatorAuth, req: FastifyRequest, reply: FastifyReply, role: RoleName): string {
-  let who: ReturnType<OperatorAuth['authenticate']>;
+/** Operators the console's hook resolved from a session cookie, per request (never from a header). */
+const consoleOperators = new WeakMap<FastifyRequest, OperatorIdentity>();
+
+/** Called by the console's `onRequest` hook once the cookie, its `Origin` and the roles are checked. */
+export function attachConsoleOperator(req: FastifyRequest, who: OperatorIdentity): void {
+  consoleOperators.set(req, who);
+}
+
+/** The authenticated operator, without a role check (the routes that decide on roles themselves). */
+export function operatorIdentityOf(auth: OperatorAuth, req: FastifyRequest, reply: FastifyReply): OperatorIdentity {
+  // The bearer token wins when both are present: the CLI never sends cookies.
+  const fromConsole = req.headers.authorization === undefined ? consoleOperators.get(req) : undefined;
+  if (fromConsole) return fromConsole;
   try {
-    who = auth.authenticate(req.headers.authorization);
+    return auth.authenticate(req.headers.authorization);
   } catch (e) {
     if (isWzError(e, 'unauthenticated')) challengeBearer(reply, OPERATOR_REALM);
     if (isWzError(e, 'forbidden')) {
@@ -33,6 +58,15 @@ export function operatorOf(auth: OperatorAuth, req: FastifyRequest, reply: Fasti
     }
     throw e;
   }
-  if (!who.roles.has(role)) throw new WzError('role_required', `This needs the ${role} role.`, { detail: who.actor });
-  return who.actor;
+}
+
+export function operatorOf(auth: OperatorAuth, req: FastifyRequest, reply: FastifyReply, role: RoleName): string {
+  return operatorWithAnyOf(auth, req, reply, [role]).actor;
+}
+
+/** The operator, who must hold at least one of `roles` (403 `role_required` naming them otherwise). */
+export function operatorWithAnyOf(auth: OperatorAuth, req: FastifyRequest, reply: FastifyReply, roles: readonly RoleName[]): OperatorIdentity {
+  const who = operatorIdentityOf(auth, req, reply);
+  if (!roles.some((r) => who.roles.has(r))) throw new WzError('role_required', `This needs the ${roles.join(' or ')} role.`, { detail: who.actor });
+  return who;
 }

@@ -1,8 +1,9 @@
-/** Relying parties: registration and approval, client authentication, the operator API, routes. */
+/** Relying parties: registration and approval, client authentication, self-service (keys, request log, delivery), the operator API, routes. */
 import type { IdTokenAlg } from '@wangzheng/core/rp/types';
 import type { Store } from '../store/index.ts';
 import type { AuditRecorder } from '../audit/index.ts';
 import { ClientAuthenticator } from './client-auth.ts';
+import { RpSelfService } from './self-service.ts';
 import { RelyingPartyService } from './service.ts';
 
 export {
@@ -22,12 +23,15 @@ export {
   type RpApplication,
   type SandboxApplication,
 } from './service.ts';
+export { RpSelfService, type DeliveryView, type RequestLogItem, type RequestLogPage } from './self-service.ts';
 export { bodyOf, clientIdOf, registerRpRoutes, rpSchemas, rpView } from './routes.ts';
 
 /** What other domains use: the service (records, scopes) and client authentication. */
 export interface RelyingParties {
   readonly service: RelyingPartyService;
   readonly clientAuth: ClientAuthenticator;
+  /** What an authenticated RP manages and reads about itself (keys, request log, delivery). */
+  readonly selfService: RpSelfService;
 }
 
 /** What the relying-party components need, and nothing more. */
@@ -49,5 +53,6 @@ export function createRelyingParties(deps: RelyingPartyDeps): RelyingParties {
   return {
     service: new RelyingPartyService({ store: deps.store, mode: deps.mode, defaultIdTokenAlg: deps.defaultIdTokenAlg, audit: deps.audit, now: deps.now }),
     clientAuth: new ClientAuthenticator({ store: deps.store, issuer: deps.issuerUrl, now: deps.now }),
+    selfService: new RpSelfService({ store: deps.store, audit: deps.audit, now: deps.now }),
   };
 }

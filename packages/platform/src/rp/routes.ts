@@ -3,6 +3,9 @@
  *
  *   POST /v1/rp/applications                 public: apply → 201 { clientId, status: pending, clientSecret? }
  *   GET  /v1/rp/clients/:clientId            the RP itself (client authentication): its own record
+ *   PUT  /v1/rp/clients/:clientId/jwks       the RP itself: register its private_key_jwt keys { jwks, tokenEndpointAuthMethod? }
+ *   GET  /v1/rp/clients/:clientId/requests   the RP itself: its request log, newest first (?limit&after)
+ *   GET  /v1/rp/clients/:clientId/delivery   the RP itself: its Shared Signals stream's delivery counters
  *   POST /v1/rp/sandbox                      development mode only: an approved sandbox RP (404 otherwise)
  *
  * The operator's side (approval queue, decisions) is admin/rp-routes.ts.
@@ -16,8 +19,10 @@ import { z } from 'zod';
 import { isWzError, WzError } from '@wangzheng/core/errors';
 import { parseBody } from '@wangzheng/core/http-errors';
 import { CLIENT_AUTH_METHODS, ID_TOKEN_ALGS, RP_CATEGORIES, RP_STATUSES, type RelyingParty } from '@wangzheng/core/rp/types';
+import type { RelyingPartyRecord } from '../store/index.ts';
 import { challengeOnFailure } from '../http/challenge.ts';
 import { clientCredentialsFrom, type ClientAuthenticator } from './client-auth.ts';
+import { REQUEST_CURSOR, type RpSelfService } from './self-service.ts';
 import { publicRecord, type RelyingPartyService } from './service.ts';
 
 /** Free text shown to people or operators: NFC, trimmed, 1..max characters, no control characters. */
@@ -69,6 +74,11 @@ export const rpSchemas = {
       .optional(),
   }),
   clientIdParam: z.strictObject({ clientId: z.string().max(64) }),
+  jwks: z.strictObject({ jwks: z.unknown(), tokenEndpointAuthMethod: z.enum(CLIENT_AUTH_METHODS).optional() }),
+  requests: z.strictObject({
+    limit: z.coerce.number().int().min(1).max(100).optional(),
+    after: z.string().max(64).regex(REQUEST_CURSOR).optional(),
+  }),
 };
 
 /** An RP as JSON: times as ISO 8601. */
@@ -88,10 +98,11 @@ export function clientIdOf(req: FastifyRequest): string {
 export interface RpRoutesDeps {
   readonly service: RelyingPartyService;
   readonly clientAuth: ClientAuthenticator;
+  readonly selfService: RpSelfService;
 }
 
 export function registerRpRoutes(app: FastifyInstance, deps: RpRoutesDeps): void {
-  const { service, clientAuth } = deps;
+  const { service, clientAuth, selfService } = deps;
   const s = rpSchemas;
 
   app.addHook('onSend', async (req, reply) => {
@@ -112,6 +123,34 @@ export function registerRpRoutes(app: FastifyInstance, deps: RpRoutesDeps): void
     const { rp } = await challengeOnFailure(reply, req, () => clientAuth.authenticate(clientCredentialsFrom(req), { allowInactive: true }));
     if (rp.clientId !== clientId) throw new WzError('forbidden', 'A relying party may read only its own record.');
     return rpView(publicRecord(rp));
+  });
+
+  /**
+   * The RP itself, on its own record only: `allowInactive` (a pending applicant registers keys
+   * and reads its empty log too); a client assertion names the issuer as its audience.
+   */
+  const self = async (req: FastifyRequest, reply: FastifyReply): Promise<RelyingPartyRecord> => {
+    const clientId = clientIdOf(req);
+    const { rp } = await challengeOnFailure(reply, req, () => clientAuth.authenticate(clientCredentialsFrom(req), { allowInactive: true }));
+    if (rp.clientId !== clientId) throw new WzError('forbidden', 'A relying party may act only on its own record.');
+    return rp;
+  };
+
+  app.put('/v1/rp/clients/:clientId/jwks', async (req, reply) => {
+    const rp = await self(req, reply);
+    const b = parseBody(s.jwks, bodyOf(req));
+    return rpView(await selfService.registerJwks(rp, b));
+  });
+
+  app.get('/v1/rp/clients/:clientId/requests', async (req, reply) => {
+    const rp = await self(req, reply);
+    const q = parseBody(s.requests, req.query ?? {});
+    return selfService.requestLog(rp.clientId, { limit: q.limit ?? 20, after: q.after });
+  });
+
+  app.get('/v1/rp/clients/:clientId/delivery', async (req, reply) => {
+    const rp = await self(req, reply);
+    return selfService.delivery(rp.clientId);
   });
 
   if (service.developmentMode) {

@@ -37,6 +37,7 @@ import { DEVELOPMENT_ROLES, parseRoleMap } from '../admin/roles.ts';
 import { AdminAuthenticator, Disclosures, registerDisclosureRoutes, registerRpAdminRoutes } from '../admin/index.ts';
 import { registerVenueRoutes } from '../venue/index.ts';
 import { registerWebRoutes } from '../web/index.ts';
+import { registerConsole, type OperatorConsole } from '../console/index.ts';
 import { observeRegistry, PlatformMetrics, Readiness, registerOpsRoutes, RegistryHealth, Series, type Operations } from '../ops/index.ts';
 
 export interface PlatformDeps {
@@ -74,6 +75,8 @@ export interface Platform {
   readonly cancellation: Cancellation;
   /** Operations: the metrics behind /metrics, their last hour (the console's series), readiness. */
   readonly ops: Operations;
+  /** The operator console's server side: its OIDC client and the role grants (docs/admin.md, "Console"). */
+  readonly console: OperatorConsole;
   /** Starts listening on the configured host/port (or the ones given); resolves to the base URL. */
   listen(opts?: { port?: number; host?: string }): Promise<string>;
   close(): Promise<void>;
@@ -196,6 +199,24 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
   registerRpRoutes(app, rp);
   // Operators: bearer tokens and the roles bound to them; every admin route names the role it needs.
   const operators = new AdminAuthenticator(secrets.admin, parseRoleMap(config.admin.roles ?? (config.mode === 'development' ? DEVELOPMENT_ROLES : '')));
+  // The operator console (console/): a relying party of this platform's own OIDC provider; its
+  // session cookie stands in for a bearer token on /v1/admin/* (mounted before those routes).
+  const series = new Series(metrics.registry);
+  const operatorConsole = await registerConsole(app, {
+    store,
+    suite,
+    protector: deps.protector,
+    audit,
+    operators,
+    keys: secrets.blindIndex,
+    appidKeys: secrets.appid,
+    issuer: deps.issuer,
+    idTokenSigningAlg: config.suite === 'gm' ? 'SM2' : 'ES256',
+    series,
+    registry: metrics.registry,
+    logger,
+    now,
+  });
   registerRpAdminRoutes(app, { service: rp.service, operators });
   registerAuditRoutes(app, { trail: audit, operators });
   registerLifecycleRoutes(app, { bans, operators, cancelByOperator: (actor, req) => cancellation.byOperator(actor, req) });
@@ -286,7 +307,6 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
   const ping = () => store.reader.counters.get('health');
   const readiness = new Readiness({ ping, registry: registryHealth });
   registerOpsRoutes(app, { registry: metrics.registry, readiness, health: { ping, store: store.engine, suite: suite.name }, mode: config.mode, metricsToken: config.metrics.token });
-  const series = new Series(metrics.registry);
   series.start();
   app.addHook('onClose', async () => series.stop());
 
@@ -326,6 +346,7 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
     signals: signals.emitter,
     cancellation,
     ops: { metrics, series, readiness },
+    console: operatorConsole,
     async listen(l = {}) {
       return app.listen({ port: l.port ?? config.http.port, host: l.host ?? config.http.host });
     },

@@ -37,6 +37,7 @@ import { spentNonceRepo } from './spent-nonces/repo.ts';
 import { erasureRepo } from './erasure/repo.ts';
 import { compact } from './compact.ts';
 import { phoneChangeRepo } from './phone-changes/repo.ts';
+import { CONSOLE_OPERATOR_READ, consoleOperatorRepo } from './console-operators/repo.ts';
 import type { PersonWriter, Store, StoreReader, StoreTx } from './types.ts';
 import { VERIFICATION_READ, verificationRepo } from './verifications/repo.ts';
 
@@ -71,6 +72,7 @@ const REPOSITORIES = [
   { name: 'erasure', repo: erasureRepo, read: null },
   { name: 'phoneChanges', repo: phoneChangeRepo, read: null },
   { name: 'audit', repo: auditRepo, read: AUDIT_READ },
+  { name: 'consoleOperators', repo: consoleOperatorRepo, read: CONSOLE_OPERATOR_READ },
 ] as const satisfies readonly RepoEntry[];
 
 /** A line of the table: a `StoreTx` key, the factory of that writer, and methods of that reader. */

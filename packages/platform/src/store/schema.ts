@@ -317,6 +317,17 @@ export interface Database {
   ssf_streams: SsfStreamsTable;
   spent_nonces: SpentNoncesTable;
   phone_changes: PhoneChangesTable;
+  console_operators: ConsoleOperatorsTable;
+}
+
+/** 0013: role grants of the operator console, by console application identifier (a pseudonym). */
+export interface ConsoleOperatorsTable {
+  app_id: string;
+  /** Roles joined by `+`, e.g. `operator+auditor`. */
+  roles: string;
+  granted_by: string;
+  created_at: number;
+  updated_at: number;
 }
 
 /** 0012: pending phone-number changes (person/phone.ts). The new number only sealed; counters in clear. */

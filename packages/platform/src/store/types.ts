@@ -32,6 +32,7 @@ import type { JobReader, JobWriter } from './jobs/types.ts';
 import type { SsfStreamReader, SsfStreamWriter } from './ssf-streams/types.ts';
 import type { SpentNonceWriter } from './spent-nonces/types.ts';
 import type { PhoneChangeWriter } from './phone-changes/types.ts';
+import type { ConsoleOperatorReader, ConsoleOperatorWriter } from './console-operators/types.ts';
 import type { ErasureWriter } from './erasure/types.ts';
 import type { VerificationReader, VerificationWriter } from './verifications/types.ts';
 
@@ -53,6 +54,7 @@ export type * from './jobs/types.ts';
 export type * from './ssf-streams/types.ts';
 export type * from './spent-nonces/types.ts';
 export type * from './phone-changes/types.ts';
+export type * from './console-operators/types.ts';
 export type * from './erasure/types.ts';
 export type * from './verifications/types.ts';
 export { BAN_STATES } from './bans/types.ts';
@@ -80,6 +82,7 @@ export interface StoreReader {
   readonly oidc: OidcReader;
   readonly jobs: JobReader;
   readonly ssfStreams: SsfStreamReader;
+  readonly consoleOperators: ConsoleOperatorReader;
 }
 
 /** The privileged repositories, bound to one connection or one transaction. */
@@ -105,6 +108,8 @@ export interface StoreTx {
   readonly phoneChanges: PhoneChangeWriter;
   /** Cancellation: rows naming a person that do not cascade from `persons` (writer only). */
   readonly erasure: ErasureWriter;
+  /** The operator console's role grants, by console application identifier (console/grants.ts). */
+  readonly consoleOperators: ConsoleOperatorWriter;
 }
 
 export interface Store extends StoreTx {

@@ -1,9 +1,13 @@
 /**
- * Serving the platform's two web apps (packages/web, built into packages/web/dist/<app>/ by
+ * Serving the platform's web apps (packages/web, built into packages/web/dist/<app>/ by
  * `npm start` / `npm test` / `npm run build:web`) on the platform's own origin:
  *
  *   /wallet/   the person's web wallet (docs/web-wallet.md)
  *   /venue/    the venue checker, 场所码核验 (docs/venue.md)
+ *   /console/  the operator console, 运营控制台 (docs/console.md): only its static files here;
+ *              its sign-in and session routes (/console/login, /console/session, /console/logout)
+ *              are the console domain's, and a named route wins over the `:name` one below
+ *   /developers/  the relying-party developer portal, 开发者门户 (docs/developers.md)
  *
  * Each app is served the same way. Only the files its build lists in its `build.json` are
  * served, by bare name (no paths, so no traversal); everything else under /<app>/ is the JSON
@@ -21,14 +25,18 @@ import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-export type WebAppName = 'wallet' | 'venue';
+export type WebAppName = 'wallet' | 'venue' | 'console' | 'developers';
 
 /** Where `packages/web/build.ts` writes the wallet. */
 export const WALLET_DIST = fileURLToPath(new URL('../../../web/dist/wallet/', import.meta.url));
 /** … and the venue checker. */
 export const VENUE_DIST = fileURLToPath(new URL('../../../web/dist/venue/', import.meta.url));
+/** … and the operator console. */
+export const CONSOLE_DIST = fileURLToPath(new URL('../../../web/dist/console/', import.meta.url));
+/** … and the developer portal. */
+export const DEVELOPERS_DIST = fileURLToPath(new URL('../../../web/dist/developers/', import.meta.url));
 
-/** The policy of every answer under /wallet/ and /venue/ (the same for both apps). */
+/** The policy of every answer under /wallet/, /venue/ and /console/ (the same for every app). */
 export const WALLET_CSP = [
   "default-src 'self'",
   "script-src 'self'",
@@ -67,7 +75,7 @@ interface Build {
   cache: Map<string, { body: Buffer; etag: string }>;
 }
 
-/** Headers every answer under /wallet/ and /venue/ carries. */
+/** Headers every answer under /wallet/, /venue/ and /console/ carries. */
 export function walletHeaders(reply: FastifyReply): FastifyReply {
   return reply
     .header('content-security-policy', WALLET_CSP)
@@ -82,6 +90,8 @@ export function walletHeaders(reply: FastifyReply): FastifyReply {
 const NAMES: Readonly<Record<WebAppName, { zh: string; en: string; enLower: string }>> = {
   wallet: { zh: '网页钱包', en: 'Web wallet', enLower: 'web wallet' },
   venue: { zh: '场所码核验页', en: 'Venue checker', enLower: 'venue checker' },
+  console: { zh: '运营控制台', en: 'Operator console', enLower: 'operator console' },
+  developers: { zh: '开发者门户', en: 'Developer portal', enLower: 'developer portal' },
 };
 
 function notBuiltMessage(name: WebAppName): string {
@@ -111,6 +121,16 @@ export function registerWalletStatic(app: FastifyInstance, opts: { dir?: string 
 /** The venue checker under /venue/. */
 export function registerVenueStatic(app: FastifyInstance, opts: { dir?: string } = {}): void {
   registerAppStatic(app, 'venue', opts.dir ?? VENUE_DIST);
+}
+
+/** The operator console under /console/. */
+export function registerConsoleStatic(app: FastifyInstance, opts: { dir?: string } = {}): void {
+  registerAppStatic(app, 'console', opts.dir ?? CONSOLE_DIST);
+}
+
+/** The relying-party developer portal under /developers/. */
+export function registerDevelopersStatic(app: FastifyInstance, opts: { dir?: string } = {}): void {
+  registerAppStatic(app, 'developers', opts.dir ?? DEVELOPERS_DIST);
 }
 
 /** One built app (`dir`: its build output) under `/<name>/`. */

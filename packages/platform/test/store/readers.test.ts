@@ -20,11 +20,12 @@ const READ_METHODS: Readonly<Record<string, readonly string[]>> = {
   enrollments: ['findById', 'findByApprovalCode', 'count'],
   passphrases: ['find'],
   relyingParties: ['findByClientId', 'list', 'listClientIdsBySector', 'listEvents'],
-  verifications: ['findById', 'findByRef', 'listByPerson', 'listPendingForPerson'],
+  verifications: ['findById', 'findByRef', 'listByPerson', 'listPendingForPerson', 'listByClient'],
   oidc: ['findAuthorization', 'findAuthorizationByRef', 'findAuthorizationByCode', 'findAccessToken', 'findAuthorizationByRequest', 'listAccessTokens'],
   jobs: ['countByQueue'],
   ssfStreams: ['findByClientId', 'list'],
   audit: ['head', 'list', 'listCheckpoints', 'latestCheckpoint'],
+  consoleOperators: ['find', 'list'],
 };
 
 const REPOSITORIES = [
@@ -48,6 +49,7 @@ const REPOSITORIES = [
   'erasure',
   'phoneChanges',
   'audit',
+  'consoleOperators',
 ];
 
 describeEachEngine('store.reader: the read methods only, for every repository', (engine) => {

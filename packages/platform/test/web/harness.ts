@@ -159,3 +159,14 @@ export async function startVenueWebPlatform(registry: SharedRegistry, opts: { ov
   const sys = await startWebPlatform(registry, opts);
   return Object.assign(sys, { venueBuild });
 }
+
+// ------------------------------------------------------------------ the operator console (/console/)
+
+import { buildConsole } from '../../../web/build.ts';
+
+/** The web system with the operator console (packages/web/src/console, served under /console/) built as well as the wallet. */
+export async function startConsoleWebPlatform(registry: SharedRegistry, opts: { overrides?: Record<string, unknown>; production?: boolean } = {}): Promise<WebSystem & { consoleBuild: BuildResult }> {
+  const consoleBuild = await buildConsole();
+  const sys = await startWebPlatform(registry, opts);
+  return Object.assign(sys, { consoleBuild });
+}

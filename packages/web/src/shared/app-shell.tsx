@@ -35,9 +35,10 @@ export function useLanguage(): I18n {
 
 /**
  * The frame of an app: the catalogue for everything inside, then the skip link, the top bar (the
- * app's name linking `home`, the language switch), the app's own content and the footer.
+ * app's name linking `home`, anything the app adds there (`headerExtra`: the console's operator),
+ * the language switch), the app's own content and the footer.
  */
-export function AppShell(p: { i18n: I18n; home: string; name: string; subtitle: string; title: string; children: ComponentChildren }): JSX.Element {
+export function AppShell(p: { i18n: I18n; home: string; name: string; subtitle: string; title: string; children: ComponentChildren; headerExtra?: ComponentChildren }): JSX.Element {
   const { t, lang, setLang } = p.i18n;
   useEffect(() => {
     document.documentElement.lang = lang;
@@ -64,6 +65,7 @@ export function AppShell(p: { i18n: I18n; home: string; name: string; subtitle: 
             <small>{p.subtitle}</small>
           </span>
         </a>
+        {p.headerExtra}
         <button type="button" class="lang" lang={other} aria-label={t.app.switchLanguageLabel} onClick={() => setLang(other)}>
           {t.app.switchLanguage}
         </button>

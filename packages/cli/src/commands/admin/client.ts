@@ -73,7 +73,12 @@ export class AdminClient {
     return this.#call<T>('POST', path, body);
   }
 
-  async #call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  /** DELETEs `path`; a 204 answer resolves to undefined. */
+  async delete<T = undefined>(path: string): Promise<T> {
+    return this.#call<T>('DELETE', path);
+  }
+
+  async #call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${this.#token}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
@@ -109,6 +114,7 @@ export class AdminClient {
       }
       throw new PlatformRefusal(`${this.baseUrl} answered HTTP ${res.status} without an error body: is this the Wangzheng platform?`, 'unexpected_answer', res.status);
     }
+    if (res.status === 204) return undefined as T;
     if (json === undefined) {
       throw new PlatformRefusal(`${this.baseUrl} answered HTTP ${res.status} without JSON: is this the Wangzheng platform?`, 'unexpected_answer', res.status);
     }

@@ -21,6 +21,7 @@ import { jobsSignals } from './0009_jobs_signals.ts';
 import { person } from './0010_person.ts';
 import { disclosures } from './0011_disclosures.ts';
 import { phoneChanges } from './0012_phone_changes.ts';
+import { consoleOperators } from './0013_console_operators.ts';
 
 import type { StoreMigration } from './migration.ts';
 
@@ -40,6 +41,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, StoreMigration]> = [
   ['0010_person', person],
   ['0011_disclosures', disclosures],
   ['0012_phone_changes', phoneChanges],
+  ['0013_console_operators', consoleOperators],
 ];
 
 export const MIGRATION_TABLE = 'wz_migration';

@@ -129,6 +129,35 @@ export function relyingPartyRepo({ db, now }: RepoContext): RelyingPartyWriter {
       return r.numUpdatedRows > 0n;
     },
 
+    async setClientRedirect(clientId, patch) {
+      if (!Array.isArray(patch.redirectUris) || patch.redirectUris.length === 0 || patch.redirectUris.some((u) => typeof u !== 'string')) {
+        throw new TypeError('redirectUris must be a non-empty array of strings');
+      }
+      const set = {
+        redirect_uris: JSON.stringify(patch.redirectUris),
+        secret_hash: toDbBytes(assertBytes(patch.secretHash, 'secretHash')),
+        updated_at: patch.at === undefined ? now() : assertEpochMs(patch.at, 'at'),
+      };
+      if (!isClientId(clientId)) return false;
+      const r = await db.updateTable('relying_parties').set(set).where('client_id', '=', clientId).where('token_endpoint_auth_method', '=', 'client_secret_basic').executeTakeFirst();
+      return r.numUpdatedRows > 0n;
+    },
+
+    async setJwks(clientId, patch) {
+      const keys = (patch.jwks as { keys?: unknown } | null)?.keys;
+      if (!Array.isArray(keys) || keys.length === 0) throw new TypeError('jwks must be a JWK Set with at least one key');
+      const set = {
+        jwks: JSON.stringify(patch.jwks),
+        token_endpoint_auth_method: 'private_key_jwt',
+        secret_hash: null,
+        updated_at: patch.at === undefined ? now() : assertEpochMs(patch.at, 'at'),
+      };
+      const expected = oneOf(patch.expectedMethod, CLIENT_AUTH_METHODS, 'expectedMethod');
+      if (!isClientId(clientId)) return false;
+      const r = await db.updateTable('relying_parties').set(set).where('client_id', '=', clientId).where('token_endpoint_auth_method', '=', expected).executeTakeFirst();
+      return r.numUpdatedRows > 0n;
+    },
+
     async appendEvent(e) {
       const data = e.data == null ? null : JSON.stringify(e.data);
       if (data !== null && data.length > MAX_EVENT_DATA) throw new TypeError(`event data must be at most ${MAX_EVENT_DATA} characters of JSON`);

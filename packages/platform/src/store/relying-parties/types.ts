@@ -76,4 +76,17 @@ export interface RelyingPartyWriter extends RelyingPartyReader {
   transition(clientId: string, expected: RpStatus, patch: RelyingPartyTransition): Promise<boolean>;
   /** An unknown client id → `conflict` (foreign key). */
   appendEvent(event: NewRpEvent): Promise<RpEventRecord>;
+  /**
+   * Replaces the redirect URIs and the secret digest of a `client_secret_basic` client — the
+   * platform's own console client when its public URL or secrets changed (console/client.ts).
+   * Returns whether a row changed (false: no such client, or not `client_secret_basic`).
+   */
+  setClientRedirect(clientId: string, patch: { readonly redirectUris: readonly string[]; readonly secretHash: Uint8Array; readonly at?: number }): Promise<boolean>;
+  /**
+   * Registers a public key set for `private_key_jwt` (already parsed by the caller): the method
+   * becomes `private_key_jwt` and any secret digest is cleared, so a client secret stops working
+   * at once. Compare-and-set on the method the caller read (`expectedMethod`). Returns whether a
+   * row changed (false: no such client, or its method changed meanwhile).
+   */
+  setJwks(clientId: string, patch: { readonly jwks: NonNullable<RelyingPartyRecord['jwks']>; readonly expectedMethod: RelyingPartyRecord['tokenEndpointAuthMethod']; readonly at?: number }): Promise<boolean>;
 }

@@ -3,6 +3,7 @@
  * concurrent approvals (or receipt fetches) exactly one takes effect, on both engines.
  */
 import type { Selectable } from 'kysely';
+import { isClientId } from '@wangzheng/core/rp/client-id';
 import { toDbBytes } from '../dialect.ts';
 import type { VerificationRequestsTable } from '../schema.ts';
 import { VERIFICATION_STATUSES, type VerificationReader, type VerificationRequestRecord, type VerificationStatus, type VerificationWriter } from './types.ts';
@@ -19,6 +20,7 @@ export const VERIFICATION_READ = [
   'findByRef',
   'listByPerson',
   'listPendingForPerson',
+  'listByClient',
 ] as const satisfies readonly (keyof VerificationReader)[];
 
 export function verificationRepo({ db, now }: RepoContext): VerificationWriter {
@@ -61,6 +63,21 @@ export function verificationRepo({ db, now }: RepoContext): VerificationWriter {
         .orderBy('created_at', 'desc')
         .limit(50)
         .execute();
+      return rows.map(toRecord);
+    },
+
+    async listByClient(clientId, opts = {}) {
+      const limit = opts.limit ?? 50;
+      if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new TypeError('limit must be 1..500');
+      if (!isClientId(clientId)) return [];
+      let q = db.selectFrom('verification_requests').selectAll().where('client_id', '=', clientId);
+      if (opts.after !== undefined) {
+        const at = assertEpochMs(opts.after.createdAt, 'after.createdAt');
+        const id = writeId(opts.after.id, 'after.id');
+        q = q.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]));
+      }
+      // The (client_id, biz_seq) unique index serves the client filter on both engines.
+      const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
       return rows.map(toRecord);
     },
 

@@ -58,6 +58,19 @@ export interface VerificationReader {
   listByPerson(personId: string, limit?: number): Promise<VerificationRequestRecord[]>;
   /** Requests addressed to a person that are still pending (re-verification), newest first. */
   listPendingForPerson(personId: string, now: number): Promise<VerificationRequestRecord[]>;
+  /**
+   * A relying party's own requests, newest first — its request log (rp/requests.ts). Keyset
+   * paging: `after` is the last row of the previous page. A string that is not a client id
+   * finds nothing.
+   */
+  listByClient(clientId: string, opts?: VerificationListOptions): Promise<VerificationRequestRecord[]>;
+}
+
+export interface VerificationListOptions {
+  /** 1..500, default 50. */
+  readonly limit?: number;
+  /** Order is (createdAt, id) descending: the next page starts below this row. */
+  readonly after?: { readonly createdAt: number; readonly id: string };
 }
 
 export interface VerificationWriter extends VerificationReader {

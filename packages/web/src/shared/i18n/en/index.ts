@@ -6,6 +6,8 @@
 import type { Catalogue } from '../zh-CN/index.ts';
 import { enroll } from './enroll.ts';
 import { checker } from './checker.ts';
+import { operatorConsole } from './console.ts';
+import { developers } from './developers.ts';
 import { labels, errors, errorDetail } from './messages.ts';
 
 export const en: Catalogue = {
@@ -182,6 +184,8 @@ export const en: Catalogue = {
     saved: 'The venue pass is saved on this device.',
   },
   checker,
+  console: operatorConsole,
+  developers,
   history: {
     title: 'History',
     intro: 'Every verification: when, which service, how, and exactly what it received.',

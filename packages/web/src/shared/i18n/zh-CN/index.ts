@@ -1,12 +1,14 @@
 /**
  * 网页钱包与场所码核验页的全部中文文案（默认语言）。组件里没有任何面向用户的字面字符串：每一句
- * 都在这里（较长的部分在同目录的 enroll.ts、checker.ts、messages.ts），英文在 ../en/，形状相同
+ * 都在这里（较长的部分在同目录的 enroll.ts、checker.ts、console.ts、messages.ts），英文在 ../en/，形状相同
  * （`Catalogue`，由本文件推出，英文必须逐项对应）。
  * Every string the web pages show, in Chinese (the default); the longer sections in this folder's
- * enroll.ts, checker.ts and messages.ts. ../en/ has the same shape.
+ * enroll.ts, checker.ts, console.ts and messages.ts. ../en/ has the same shape.
  */
 import { enroll } from './enroll.ts';
 import { checker } from './checker.ts';
+import { operatorConsole } from './console.ts';
+import { developers } from './developers.ts';
 import { labels, errors, errorDetail } from './messages.ts';
 
 export const zhCN = {
@@ -183,6 +185,8 @@ export const zhCN = {
     saved: '场所码已保存在本机。',
   },
   checker,
+  console: operatorConsole,
+  developers,
   history: {
     title: '使用记录',
     intro: '每一次核验：时间、服务、方式，以及对方实际获得的内容。',
