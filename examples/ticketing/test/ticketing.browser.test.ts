@@ -27,6 +27,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type Demo } from '../../../packages/cli/src/commands/start.ts';
 import { ADULT, VALID_DOC, launchChromium, startRegistry, startWebPlatform, writeQrVideo, type RegistryPerson, type SharedRegistry, type WebSystem } from '../../../packages/platform/test/web/harness.ts';
+import { enrollOnPhone } from '../../../packages/platform/test/web/enroll-on-phone.ts';
 import { axeViolations, guardOrigin, shot, watchConsole } from '../../../packages/platform/test/web/page-tools.ts';
 
 const SITE = '云票务（网证示例）';
@@ -101,43 +102,6 @@ async function authorizePage(name: string, mode: string): Promise<string> {
   return new URL(button, sys.origin).href;
 }
 
-/** The person's enrollment in the phone's web wallet, through its six steps (as in the platform's login.browser.test.ts). */
-async function enrollOnPhone(): Promise<string> {
-  await phone.goto(`${sys.origin}/wallet/`);
-  await expect.poll(() => heading(phone)).toBe('此浏览器中没有网证');
-  await phone.getByRole('link', { name: '申领网证' }).click();
-  await expect.poll(() => phone.getByText('个人信息处理告知').first().isVisible()).toBe(true);
-  await phone.getByLabel('我已阅读并同意本告知所述的个人信息处理。').check();
-  await phone.getByLabel('我单独同意处理我的人脸信息和身份证件信息。').check();
-  await phone.getByRole('button', { name: '同意并继续' }).click();
-  await expect.poll(() => phone.getByRole('button', { name: '模拟 NFC 读卡' }).isVisible()).toBe(true);
-  await phone.getByLabel('证件类型').selectOption(person.documentType);
-  await phone.getByLabel('证件号码').fill(person.documentNumber);
-  await phone.getByRole('button', { name: '模拟 NFC 读卡' }).click();
-  const capture = phone.getByRole('button', { name: '模拟摄像头：开始人脸识别' });
-  await expect.poll(() => capture.isVisible(), { timeout: 20_000 }).toBe(true);
-  await capture.click();
-  await expect.poll(() => phone.getByLabel('手机号码').isVisible(), { timeout: 20_000 }).toBe(true);
-  await phone.getByLabel('手机号码').fill(PHONE_NUMBER);
-  await phone.getByRole('button', { name: '发送验证码' }).click();
-  await expect.poll(() => phone.getByLabel('短信验证码').isVisible(), { timeout: 20_000 }).toBe(true);
-  await phone.getByRole('button', { name: '查看模拟短信' }).click();
-  await expect.poll(() => phone.locator('.sms-message').isVisible()).toBe(true);
-  await phone.getByLabel('短信验证码').fill(/(\d{6})/.exec(await phone.locator('.sms-message').innerText())![1]!);
-  await phone.getByRole('button', { name: '验证', exact: true }).click();
-  const pass1 = phone.getByLabel('口令（8 位数字）', { exact: true });
-  await expect.poll(() => pass1.isVisible(), { timeout: 20_000 }).toBe(true);
-  await pass1.fill(PASSPHRASE);
-  await phone.getByLabel('再次输入口令').fill(PASSPHRASE);
-  await phone.getByRole('button', { name: '设置口令' }).click();
-  const bind = phone.getByRole('button', { name: '生成密钥并领取网证' });
-  await expect.poll(() => bind.isVisible(), { timeout: 20_000 }).toBe(true);
-  await phone.getByLabel('设备名称').fill('我的手机');
-  await bind.click();
-  await expect.poll(() => phone.getByRole('heading', { name: '网证已签发' }).isVisible(), { timeout: 30_000 }).toBe(true);
-  return (await phone.locator('.netid').first().innerText()).trim();
-}
-
 /** The admin API as an operator: the development tokens of the two generated operators (four eyes). */
 async function admin(operator: 0 | 1, path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
   const token = Buffer.from(sys.platform.deps.secrets.admin[operator]!.key).toString('base64url');
@@ -197,7 +161,7 @@ describe('the demo ticket-booking site, in Chromium', () => {
   });
 
   it('the phone enrolls in the web wallet', { timeout: 120_000 }, async () => {
-    netid = await enrollOnPhone();
+    netid = await enrollOnPhone(phone, sys.origin, { person, phoneNumber: PHONE_NUMBER, passphrase: PASSPHRASE });
     expect(netid).toMatch(/^[0-9A-Z]{10}$/);
   });
 

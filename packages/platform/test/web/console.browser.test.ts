@@ -30,6 +30,7 @@ import { USCC } from '../rp/harness.ts';
 import { ALL_EVENTS, claimsOf, startReceiver, type Receiver } from '../signals/harness.ts';
 import { ADULT, VALID_DOC, launchChromium, startConsoleWebPlatform, startRegistry, writeQrVideo, type RegistryPerson, type SharedRegistry, type WebSystem } from './harness.ts';
 import { axeViolations, guardOrigin, shot, watchConsole } from './page-tools.ts';
+import { enrollOnPhone } from './enroll-on-phone.ts';
 
 const PASSPHRASE = '48273915';
 const APPLICANT = '示例证券';
@@ -81,44 +82,6 @@ function showToCamera(text: string): void {
 async function admin<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
   const res = await fetch(`${sys.origin}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   return { status: res.status, body: (res.status === 204 ? {} : await res.json()) as T };
-}
-
-/** The person's enrollment in their phone's web wallet, through its six steps (as in login.browser.test.ts). */
-async function enrollOnPhone(o: Operator): Promise<string> {
-  const phone = o.phone;
-  await phone.goto(`${sys.origin}/wallet/`);
-  await expect.poll(() => heading(phone)).toBe('此浏览器中没有网证');
-  await phone.getByRole('link', { name: '申领网证' }).click();
-  await expect.poll(() => phone.getByText('个人信息处理告知').first().isVisible()).toBe(true);
-  await phone.getByLabel('我已阅读并同意本告知所述的个人信息处理。').check();
-  await phone.getByLabel('我单独同意处理我的人脸信息和身份证件信息。').check();
-  await phone.getByRole('button', { name: '同意并继续' }).click();
-  await expect.poll(() => phone.getByRole('button', { name: '模拟 NFC 读卡' }).isVisible()).toBe(true);
-  await phone.getByLabel('证件类型').selectOption(o.person.documentType);
-  await phone.getByLabel('证件号码').fill(o.person.documentNumber);
-  await phone.getByRole('button', { name: '模拟 NFC 读卡' }).click();
-  const capture = phone.getByRole('button', { name: '模拟摄像头：开始人脸识别' });
-  await expect.poll(() => capture.isVisible(), { timeout: 20_000 }).toBe(true);
-  await capture.click();
-  await expect.poll(() => phone.getByLabel('手机号码').isVisible(), { timeout: 20_000 }).toBe(true);
-  await phone.getByLabel('手机号码').fill(o.phoneNumber);
-  await phone.getByRole('button', { name: '发送验证码' }).click();
-  await expect.poll(() => phone.getByLabel('短信验证码').isVisible(), { timeout: 20_000 }).toBe(true);
-  await phone.getByRole('button', { name: '查看模拟短信' }).click();
-  await expect.poll(() => phone.locator('.sms-message').isVisible()).toBe(true);
-  await phone.getByLabel('短信验证码').fill(/(\d{6})/.exec(await phone.locator('.sms-message').innerText())![1]!);
-  await phone.getByRole('button', { name: '验证', exact: true }).click();
-  const pass1 = phone.getByLabel('口令（8 位数字）', { exact: true });
-  await expect.poll(() => pass1.isVisible(), { timeout: 20_000 }).toBe(true);
-  await pass1.fill(PASSPHRASE);
-  await phone.getByLabel('再次输入口令').fill(PASSPHRASE);
-  await phone.getByRole('button', { name: '设置口令' }).click();
-  const bind = phone.getByRole('button', { name: '生成密钥并领取网证' });
-  await expect.poll(() => bind.isVisible(), { timeout: 20_000 }).toBe(true);
-  await phone.getByLabel('设备名称').fill('我的手机');
-  await bind.click();
-  await expect.poll(() => phone.getByRole('heading', { name: '网证已签发' }).isVisible(), { timeout: 30_000 }).toBe(true);
-  return (await phone.locator('.netid').first().innerText()).trim();
 }
 
 /**
@@ -272,7 +235,7 @@ describe('the operator console in Chromium', () => {
   });
 
   it('two operators enroll in their phones’ web wallets', { timeout: 180_000 }, async () => {
-    for (const o of ops) o.netid = await enrollOnPhone(o);
+    for (const o of ops) o.netid = await enrollOnPhone(o.phone, sys.origin, { person: o.person, phoneNumber: o.phoneNumber, passphrase: PASSPHRASE });
     expect(ops[0]!.netid).not.toBe(ops[1]!.netid);
   });
 

@@ -30,6 +30,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskName } from '@wangzheng/core/verification/disclosure';
 import { ADULT, VALID_DOC, launchChromium, startRegistry, startWebPlatform, writeQrVideo, type RegistryPerson, type SharedRegistry, type WebSystem } from './harness.ts';
 import { axeViolations, guardOrigin, shot, watchConsole } from './page-tools.ts';
+import { enrollOnPhone, type EnrollStep } from './enroll-on-phone.ts';
 
 type JsQr = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
 // jsqr is CommonJS: module.exports is the function (which also carries itself as `default`).
@@ -223,57 +224,20 @@ async function checkIdToken(tokens: client.TokenEndpointResponse & client.TokenE
   return sub;
 }
 
-/** The person's enrollment in the phone's wallet, through its six steps. */
-async function enrollOnPhone(): Promise<string> {
-  await phone.goto(`${sys.origin}/wallet/`);
-  await expect.poll(() => heading(phone)).toBe('此浏览器中没有网证');
-  await check(phone, 'login-04-phone-no-wallet');
-  await phone.getByRole('link', { name: '申领网证' }).click();
-  await expect.poll(() => phone.getByText('个人信息处理告知').first().isVisible()).toBe(true);
-  await phone.getByLabel('我已阅读并同意本告知所述的个人信息处理。').check();
-  await phone.getByLabel('我单独同意处理我的人脸信息和身份证件信息。').check();
-  await check(phone, 'login-05-enroll-notice');
-  await phone.getByRole('button', { name: '同意并继续' }).click();
+const ENROLL_SHOTS: Record<EnrollStep, string> = {
+  'no-wallet': 'login-04-phone-no-wallet',
+  notice: 'login-05-enroll-notice',
+  chip: 'login-06-enroll-chip',
+  face: 'login-07-enroll-face',
+  sms: 'login-08-enroll-sms',
+  passphrase: 'login-09-enroll-passphrase',
+  device: 'login-10-enroll-device',
+  done: 'login-11-enroll-done',
+};
 
-  await expect.poll(() => phone.getByRole('button', { name: '模拟 NFC 读卡' }).isVisible()).toBe(true);
-  await phone.getByLabel('证件类型').selectOption(person.documentType);
-  await phone.getByLabel('证件号码').fill(person.documentNumber);
-  await check(phone, 'login-06-enroll-chip');
-  await phone.getByRole('button', { name: '模拟 NFC 读卡' }).click();
-
-  const capture = phone.getByRole('button', { name: '模拟摄像头：开始人脸识别' });
-  await expect.poll(() => capture.isVisible(), { timeout: 20_000 }).toBe(true);
-  await check(phone, 'login-07-enroll-face');
-  await capture.click();
-
-  await expect.poll(() => phone.getByLabel('手机号码').isVisible(), { timeout: 20_000 }).toBe(true);
-  await phone.getByLabel('手机号码').fill(PHONE_NUMBER);
-  await phone.getByRole('button', { name: '发送验证码' }).click();
-  await expect.poll(() => phone.getByLabel('短信验证码').isVisible(), { timeout: 20_000 }).toBe(true);
-  await phone.getByRole('button', { name: '查看模拟短信' }).click();
-  await expect.poll(() => phone.locator('.sms-message').isVisible()).toBe(true);
-  const code = /(\d{6})/.exec(await phone.locator('.sms-message').innerText())![1]!;
-  await phone.getByLabel('短信验证码').fill(code);
-  await check(phone, 'login-08-enroll-sms');
-  await phone.getByRole('button', { name: '验证', exact: true }).click();
-
-  const pass1 = phone.getByLabel('口令（8 位数字）', { exact: true });
-  await expect.poll(() => pass1.isVisible(), { timeout: 20_000 }).toBe(true);
-  await pass1.fill(PASSPHRASE);
-  await phone.getByLabel('再次输入口令').fill(PASSPHRASE);
-  await check(phone, 'login-09-enroll-passphrase');
-  await phone.getByRole('button', { name: '设置口令' }).click();
-
-  const bind = phone.getByRole('button', { name: '生成密钥并领取网证' });
-  await expect.poll(() => bind.isVisible(), { timeout: 20_000 }).toBe(true);
-  await phone.getByLabel('设备名称').fill('我的手机');
-  await check(phone, 'login-10-enroll-device');
-  await bind.click();
-  await expect.poll(() => phone.getByRole('heading', { name: '网证已签发' }).isVisible(), { timeout: 30_000 }).toBe(true);
-  const netid = (await phone.locator('.netid').first().innerText()).trim();
-  expect(netid).toMatch(/^[0-9A-Z]{10}$/);
-  await check(phone, 'login-11-enroll-done');
-  return netid;
+/** The person's enrollment in the phone's wallet, through its six steps, each screen looked at. */
+async function enrollPerson(): Promise<string> {
+  return enrollOnPhone(phone, sys.origin, { person, phoneNumber: PHONE_NUMBER, passphrase: PASSPHRASE, at: (step, page) => check(page, ENROLL_SHOTS[step]) });
 }
 
 beforeAll(async () => {
@@ -336,7 +300,7 @@ describe('signing in at a relying party across two devices, in Chromium', () => 
     await phoneContext.grantPermissions(['camera'], { origin: sys.origin });
     phone = await phoneContext.newPage();
     phoneProblems = watchConsole(phone);
-    netid = await enrollOnPhone();
+    netid = await enrollPerson();
     await phone.getByRole('button', { name: '进入我的网证' }).click();
     await expect.poll(() => heading(phone)).toBe('我的网证');
     await expect.poll(() => phone.locator('.idcard .badge').innerText(), { timeout: 20_000 }).toBe('可用');
