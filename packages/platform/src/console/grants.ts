@@ -22,7 +22,7 @@ import type { AuditRecorder } from '../audit/index.ts';
 import type { OperatorIdentity } from '../http/operator.ts';
 import { openProfile } from '../person/profile.ts';
 import type { DataProtector } from '../protect/index.ts';
-import type { ConsoleOperatorRecord, Store } from '../store/index.ts';
+import type { ConsoleOperatorRecord, PersonRecord, Store } from '../store/index.ts';
 import { applicationIdentifier } from '../verification/service.ts';
 import type { ConsoleClient } from './client.ts';
 
@@ -102,7 +102,11 @@ export class ConsoleGrants {
   async #appIdOf(netid: string): Promise<string> {
     const person = await this.deps.store.persons.findByNetid(netid);
     if (!person || person.status === 'cancelled') throw new WzError('unknown_netid', 'No person holds this 网号.');
-    const dek = this.deps.protector.unwrapDataKey(person.id, person.wrappedDek, person.kekId);
+    return this.appIdOfPerson(person, this.deps.protector.unwrapDataKey(person.id, person.wrappedDek, person.kekId));
+  }
+
+  /** The same, for a person whose data key the caller holds (cancellation: the grant goes with the person). */
+  appIdOfPerson(person: PersonRecord, dek: Uint8Array): string {
     const recorded = openProfile(this.deps.protector, dek, person).appIds?.[this.deps.client.clientId];
     return recorded ?? applicationIdentifier(this.deps.appidKeys, person.netid, this.deps.client);
   }

@@ -62,6 +62,8 @@ export interface CancellationDeps {
   readonly signals: PurgeNotifier;
   readonly now: () => number;
   readonly logger?: Pick<Logger, 'warn'>;
+  /** The operator console's grants: a cancelled person's console roles go with them (a re-enrolled 网号 starts with none). */
+  readonly consoleGrants?: { appIdOfPerson(person: PersonRecord, dek: Uint8Array): string };
 }
 
 /** What the person's own request carries besides the bound presentation. */
@@ -119,6 +121,7 @@ export class Cancellation {
         // Before the shred: the emitter opens the profile to find the RPs and their identifiers.
         const told = await this.deps.signals.emitForPerson(tx, { personId, dek, event: { code: 'account_purged' } });
         await tx.erasure.eraseLinkedRows(personId);
+        if (this.deps.consoleGrants) await tx.consoleOperators.delete(this.deps.consoleGrants.appIdOfPerson(person, dek));
         if (!(await tx.persons.shred(personId))) throw alreadyCancelled();
         await tx.counters.increment(CANCELLED_COUNTER);
         return { status: 'cancelled', cancelledAt: new Date(at).toISOString(), credentialsRevoked, relyingPartiesNotified: told.length };

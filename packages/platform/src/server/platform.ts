@@ -273,7 +273,7 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
     signals: signals.emitter,
   });
   // Cancellation: audit entry, account-purged SETs, erasure and shredding in one transaction.
-  const cancellation = new Cancellation({ store, protector: deps.protector, hasher, audit, signals: signals.emitter, now, logger });
+  const cancellation = new Cancellation({ store, protector: deps.protector, hasher, audit, signals: signals.emitter, now, logger, consoleGrants: operatorConsole.grants });
   registerPersonRoutes(app, { ...person, cancel: (me, b) => cancellation.byPerson(me, b) });
 
   // The person's credential controls: passphrase, phone, renewal, moving to a new phone, and why a 网证 stopped working.

@@ -274,6 +274,20 @@ describeEachEngine('operator console: sign-in with 网证+口令+人脸 and the 
     expect([again.status, again.body.error]).toEqual([404, 'not_found']);
   });
 
+  it('cancelling a 网号 takes its console roles with it: a grant is gone once the person is cancelled (a re-enrolled 网号 starts with none)', async () => {
+    const people = reg.people(`d.type = 'resident_id_card' AND ${VALID_DOC} AND ${ADULT}`, [], 3);
+    const key = deviceKey();
+    const carol = (await h.enroll(people[2]!, { deviceKey: key })) as Issued;
+    const g = await call('POST', '/v1/admin/console-operators', { auth: admin1, body: { netid: carol.netid, roles: ['auditor'] } });
+    expect(g.status).toBe(200);
+    const carolAppId = g.body['appId'] as string;
+    const before = await call('GET', '/v1/admin/console-operators', { auth: admin1 });
+    expect(before.body['items'].map((i: Json) => i['appId'])).toContain(carolAppId);
+    await h.platform.cancellation.byOperator('admin:dev-admin-1', { netid: carol.netid, legalRef: '测试 2026-1' });
+    const after = await call('GET', '/v1/admin/console-operators', { auth: admin1 });
+    expect(after.body['items'].map((i: Json) => i['appId'])).not.toContain(carolAppId);
+  });
+
   it('every grant, revocation and sign-in is in the audit trail, by actor, with the application identifier as the subject', async () => {
     const search = async (action: string) => (await call('GET', `/v1/admin/audit?action=${action}`, { auth: admin1 })).body['items'] as Json[];
     const granted = await search('console.roles_granted');
