@@ -3,7 +3,7 @@ import type { IdTokenAlg } from '@wangzheng/core/rp/types';
 import type { Store } from '../store/index.ts';
 import type { AuditRecorder } from '../audit/index.ts';
 import { ClientAuthenticator } from './client-auth.ts';
-import { RpSelfService } from './self-service.ts';
+import { RpSelfService, type RpSelfServiceDeps } from './self-service.ts';
 import { RelyingPartyService } from './service.ts';
 
 export {
@@ -45,6 +45,8 @@ export interface RelyingPartyDeps {
   readonly issuerUrl: string;
   /** The audit trail: each operator decision is recorded in the transaction that makes it. */
   readonly audit: AuditRecorder;
+  /** The RP's own stream with its delivery counters (signals/report.ts `streamReportOf`), for its self-service view. */
+  readonly deliveryOf: RpSelfServiceDeps['deliveryOf'];
   readonly now: () => number;
 }
 
@@ -53,6 +55,6 @@ export function createRelyingParties(deps: RelyingPartyDeps): RelyingParties {
   return {
     service: new RelyingPartyService({ store: deps.store, mode: deps.mode, defaultIdTokenAlg: deps.defaultIdTokenAlg, audit: deps.audit, now: deps.now }),
     clientAuth: new ClientAuthenticator({ store: deps.store, issuer: deps.issuerUrl, now: deps.now }),
-    selfService: new RpSelfService({ store: deps.store, audit: deps.audit, now: deps.now }),
+    selfService: new RpSelfService({ store: deps.store, audit: deps.audit, deliveryOf: deps.deliveryOf, now: deps.now }),
   };
 }

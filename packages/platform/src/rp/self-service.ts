@@ -12,7 +12,7 @@
 import { WzError } from '@wangzheng/core/errors';
 import { parseClientJwks } from '@wangzheng/core/rp/client-jwks';
 import type { ClientAuthMethod, RelyingParty } from '@wangzheng/core/rp/types';
-import { EVENT_TYPE_URIS, type DeliveryMethod, type EventTypeUri } from '@wangzheng/core/signals/index';
+import type { DeliveryMethod, EventTypeUri } from '@wangzheng/core/signals/index';
 import type { AuditJson } from '@wangzheng/core/audit/index';
 import type { AuditRecorder } from '../audit/index.ts';
 import type { RelyingPartyRecord, Store, StreamStatus, VerificationRequestRecord } from '../store/index.ts';
@@ -20,6 +20,8 @@ import { publicRecord } from './service.ts';
 
 export interface RpSelfServiceDeps {
   readonly store: Store;
+  /** The RP's own Shared Signals stream with its delivery counters, as the operator sees it (signals/report.ts). */
+  readonly deliveryOf: (clientId: string) => Promise<(NonNullable<DeliveryView['stream']> & { clientId: string }) | undefined>;
   readonly audit: AuditRecorder;
   readonly now: () => number;
 }
@@ -61,8 +63,6 @@ export interface DeliveryView {
     lastError: string | null;
   } | null;
 }
-
-const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
 
 /** `<createdAt ms>.<uuid>`: the request log's cursor. */
 export const REQUEST_CURSOR = /^(\d{1,16})\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
@@ -128,26 +128,12 @@ export class RpSelfService {
 
   /** The RP's own stream and its delivery counters (what the operator sees for it). */
   async delivery(clientId: string): Promise<DeliveryView> {
-    const reader = this.deps.store.reader;
-    const s = await reader.ssfStreams.findByClientId(clientId);
-    if (!s) return { stream: null };
-    const counts = await reader.jobs.countByQueue([clientId]);
-    return {
-      stream: {
-        streamId: s.streamId,
-        method: s.method,
-        endpointUrl: s.endpointUrl,
-        status: s.status,
-        eventsRequested: s.eventsRequested.map((c) => EVENT_TYPE_URIS[c]),
-        delivered: s.delivered,
-        failed: s.failed,
-        pending: counts[clientId]?.pending ?? 0,
-        lastDeliveredAt: iso(s.lastDeliveredAt),
-        lastErrorAt: iso(s.lastErrorAt),
-        lastError: s.lastError,
-      },
-    };
+    const item = await this.deps.deliveryOf(clientId);
+    if (!item) return { stream: null };
+    const { clientId: _own, ...stream } = item;
+    return { stream };
   }
+
 }
 
 function logItem(r: VerificationRequestRecord, now: number): RequestLogItem {

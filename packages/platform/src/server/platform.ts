@@ -28,7 +28,7 @@ import { registerVerificationRoutes, Reverification, VerificationService } from 
 import { OidcProvider, registerOidcRoutes } from '../oidc/index.ts';
 import { createPersonApi, registerPersonRoutes, type PersonApi } from '../person/index.ts';
 import { createHttpApp } from './http.ts';
-import { createSignals, registerSignalRoutes, type SignalEmitter } from '../signals/index.ts';
+import { createSignals, registerSignalRoutes, streamReportOf, type SignalEmitter } from '../signals/index.ts';
 import { ExpirySweep } from '../jobs/index.ts';
 import { AuditTrail, registerAuditRoutes, scheduleCheckpoints } from '../audit/index.ts';
 import { Bans, createPersonControls, registerLifecycleRoutes, registerPersonControlRoutes } from '../lifecycle/index.ts';
@@ -194,6 +194,7 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
     defaultIdTokenAlg: config.suite === 'gm' ? 'SM2' : 'ES256',
     issuerUrl: deps.issuer,
     audit,
+    deliveryOf: (clientId) => streamReportOf(store.reader, clientId),
     now,
   });
   registerRpRoutes(app, rp);

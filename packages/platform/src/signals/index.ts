@@ -33,7 +33,7 @@ export { isPublicAddress, pushHostProblem, guardedLookup } from './endpoint-guar
 export { POLL_BATCH_LIMIT, PollService } from './poll.ts';
 export { PAUSED_RECHECK_MS, ssfPushHandler, type PushHandlerDeps } from './push-handler.ts';
 export { classify, DEFAULT_PUSH_TIMEOUT_MS, pushSet, type PushFn, type PushResult } from './push.ts';
-export { streamReport, type StreamReportItem } from './report.ts';
+export { streamReport, streamReportOf, type StreamReportItem } from './report.ts';
 export { registerSignalRoutes, type SignalRoutesDeps } from './routes.ts';
 export { StreamService, type StatusView, type StreamView } from './streams.ts';
 export { signVerificationSet, VERIFICATION_EVENT_URI } from './verification.ts';

@@ -8,7 +8,7 @@
  * Trust: read-only, from our own records through the store's reader.
  */
 import { EVENT_TYPE_URIS, type DeliveryMethod, type EventTypeUri } from '@wangzheng/core/signals/index';
-import type { StoreReader, StreamStatus } from '../store/index.ts';
+import type { SsfStreamRecord, StoreReader, StreamStatus } from '../store/index.ts';
 
 export interface StreamReportItem {
   clientId: string;
@@ -27,11 +27,9 @@ export interface StreamReportItem {
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
-/** One page of streams in client-id order, with their counters. */
-export async function streamReport(reader: StoreReader, page: { limit: number; after?: string }): Promise<{ items: StreamReportItem[]; next?: string }> {
-  const streams = await reader.ssfStreams.list(page);
-  const counts = await reader.jobs.countByQueue(streams.map((s) => s.clientId));
-  const items = streams.map((s) => ({
+/** One stream's line of the report, given its queued-job count. */
+function reportItem(s: SsfStreamRecord, pending: number): StreamReportItem {
+  return {
     clientId: s.clientId,
     streamId: s.streamId,
     method: s.method,
@@ -40,11 +38,26 @@ export async function streamReport(reader: StoreReader, page: { limit: number; a
     eventsRequested: s.eventsRequested.map((c) => EVENT_TYPE_URIS[c]),
     delivered: s.delivered,
     failed: s.failed,
-    pending: counts[s.clientId]?.pending ?? 0,
+    pending,
     lastDeliveredAt: iso(s.lastDeliveredAt),
     lastErrorAt: iso(s.lastErrorAt),
     lastError: s.lastError,
-  }));
+  };
+}
+
+/** One page of streams in client-id order, with their counters. */
+export async function streamReport(reader: StoreReader, page: { limit: number; after?: string }): Promise<{ items: StreamReportItem[]; next?: string }> {
+  const streams = await reader.ssfStreams.list(page);
+  const counts = await reader.jobs.countByQueue(streams.map((s) => s.clientId));
+  const items = streams.map((s) => reportItem(s, counts[s.clientId]?.pending ?? 0));
   const last = streams.at(-1);
   return { items, ...(streams.length === page.limit && last ? { next: last.clientId } : {}) };
+}
+
+/** One RP's stream with its counters (what the RP itself may see of it), or undefined without a stream. */
+export async function streamReportOf(reader: StoreReader, clientId: string): Promise<StreamReportItem | undefined> {
+  const s = await reader.ssfStreams.findByClientId(clientId);
+  if (!s) return undefined;
+  const counts = await reader.jobs.countByQueue([clientId]);
+  return reportItem(s, counts[clientId]?.pending ?? 0);
 }
