@@ -16,7 +16,7 @@ import { go, useRoute } from '../wallet/router.ts';
 import { useCredentials, type Credentials } from './credentials.ts';
 import { Apply } from './screens/apply.tsx';
 import { Home } from './screens/home.tsx';
-import { Integration } from './screens/integration.tsx';
+import { Integration } from './screens/integration/index.tsx';
 import { Sandbox } from './screens/sandbox.tsx';
 import { Snippets } from './screens/snippets.tsx';
 
