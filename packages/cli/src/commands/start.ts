@@ -212,6 +212,8 @@ export async function startCommand(args: string[], io: Io): Promise<number> {
   io.out(`  platform            ${pages}   (the issuer; health: ${pages}/healthz, keys: ${pages}/.well-known/jwks.json; listening on ${started.platformUrl})`);
   io.out(`  web wallet          ${pages}/wallet/   (the person's app: enroll, approve requests, 场所码)`);
   io.out(`  venue checker       ${pages}/venue/    (checks a 场所码, also offline)`);
+  io.out(`  operator console    ${pages}/console/  (operators sign in with their own 网证; roles: wangzheng admin console-grant)`);
+  io.out(`  developer portal    ${pages}/developers/   (relying parties: apply, sandbox credentials, keys, stream, snippets)`);
   io.out(`  registry simulator  ${started.registryUrl}${started.registry ? `   (sample documents: ${started.registryUrl}/sim/samples)` : ' (external)'}`);
   io.out(`  demo ticketing site ${typeof demo === 'string' ? demo : `${demo.url}/   (a relying party: log in with 网证, real-name tickets; examples/ticketing)`}`);
   if (samples.length > 0) {
