@@ -47,7 +47,7 @@ function pct(xs: number[], p: number): number {
 }
 
 async function startChild(dir: string, storeEnv: Record<string, string>): Promise<{ child: ChildProcess; platformUrl: string; registryUrl: string }> {
-  const child = spawn(process.execPath, [...(process.env['BENCH_PROFILE_DIR'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE_DIR']}`] : []), 'bin/wangzheng.js', 'start', '--port', '0', '--registry-port', '0'], {
+  const child = spawn(process.execPath, [...(process.env['BENCH_PROFILE_DIR'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE_DIR']}`] : []), 'bin/wangzheng.js', 'start', '--port', '0', '--registry-port', '0', '--no-demo'], {
     cwd: ROOT,
     env: { ...process.env, WZ_DATA_DIR: dir, WZ_REGISTRY_POPULATION: '3000', WZ_LOG_LEVEL: 'warn', ...storeEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -57,7 +57,8 @@ async function startChild(dir: string, storeEnv: Record<string, string>): Promis
     const timer = setTimeout(() => reject(new Error(`bench: the platform did not start:\n${out}`)), 60_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += String(d);
-      const p = /platform\s+(http:\/\/\S+)/.exec(out);
+      // The socket's address (the banner names the issuer first; on port 0 that is no address).
+      const p = /platform\s+.*listening on (http:\/\/[^\s)]+)/.exec(out);
       const r = /registry simulator\s+(http:\/\/\S+)/.exec(out);
       if (p && r && out.includes('Press Ctrl-C')) {
         clearTimeout(timer);
