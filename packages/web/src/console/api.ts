@@ -6,51 +6,14 @@
  *
  * Nothing here trusts the answers beyond their shape: every failure — the platform's
  * `{ error, message }`, no answer at all, a body that is not JSON — becomes an `ApiError` with a
- * stable code the screens explain, never a thrown TypeError.
+ * stable code the screens explain, never a thrown TypeError (shared/json-api.ts).
  */
+import { requestJson } from '../shared/json-api.ts';
 
-export class ApiError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+export { ApiError, apiErrorOf } from '../shared/json-api.ts';
 
-export function apiErrorOf(e: unknown): ApiError {
-  if (e instanceof ApiError) return e;
-  return new ApiError('unexpected', e instanceof Error ? e.message : String(e), 0);
-}
-
-async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(path, {
-      method,
-      credentials: 'same-origin',
-      cache: 'no-store',
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  } catch (e) {
-    throw new ApiError('unreachable', e instanceof Error ? e.message : String(e), 0);
-  }
-  if (res.status === 204) return undefined as T;
-  let json: unknown;
-  try {
-    json = await res.json();
-  } catch {
-    throw new ApiError(res.ok ? 'unexpected' : `http_${res.status}`, `HTTP ${res.status}`, res.status);
-  }
-  if (!res.ok) {
-    const o = json as { error?: unknown; message?: unknown } | null;
-    const code = typeof o?.error === 'string' ? o.error : `http_${res.status}`;
-    throw new ApiError(code, typeof o?.message === 'string' ? o.message : `HTTP ${res.status}`, res.status);
-  }
-  return json as T;
+function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  return requestJson<T>(path, { method, body, credentials: 'same-origin' });
 }
 
 /** `query`: undefined and empty values are left out. */

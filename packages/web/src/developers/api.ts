@@ -8,23 +8,10 @@
  * `{ error, message }`, no answer, a body that is not JSON — becomes an `ApiError` with a code
  * the screens show next to the platform's message; never a thrown TypeError.
  */
+import { requestJson } from '../shared/json-api.ts';
 import type { Credentials } from './credentials.ts';
 
-export class ApiError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
-
-export function apiErrorOf(e: unknown): ApiError {
-  if (e instanceof ApiError) return e;
-  return new ApiError('unexpected', e instanceof Error ? e.message : String(e), 0);
-}
+export { ApiError, apiErrorOf } from '../shared/json-api.ts';
 
 /** RFC 6749 §2.3.1: id and secret each form-urlencoded, then base64. */
 export function basicAuth(c: Credentials): string {
@@ -32,29 +19,8 @@ export function basicAuth(c: Credentials): string {
   return `Basic ${btoa(`${enc(c.clientId)}:${enc(c.clientSecret)}`)}`;
 }
 
-export async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, opts: { body?: unknown; auth?: Credentials } = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  if (opts.auth) headers['authorization'] = basicAuth(opts.auth);
-  let res: Response;
-  try {
-    res = await fetch(path, { method, credentials: 'omit', cache: 'no-store', headers, ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }) });
-  } catch (e) {
-    throw new ApiError('unreachable', e instanceof Error ? e.message : String(e), 0);
-  }
-  if (res.status === 204) return undefined as T;
-  let json: unknown;
-  try {
-    json = await res.json();
-  } catch {
-    throw new ApiError(res.ok ? 'unexpected' : `http_${res.status}`, `HTTP ${res.status}`, res.status);
-  }
-  if (!res.ok) {
-    const o = json as { error?: unknown; message?: unknown } | null;
-    const code = typeof o?.error === 'string' ? o.error : `http_${res.status}`;
-    throw new ApiError(code, typeof o?.message === 'string' ? o.message : `HTTP ${res.status}`, res.status);
-  }
-  return json as T;
+export function call<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, opts: { body?: unknown; auth?: Credentials } = {}): Promise<T> {
+  return requestJson<T>(path, { method, body: opts.body, credentials: 'omit', ...(opts.auth ? { headers: { authorization: basicAuth(opts.auth) } } : {}) });
 }
 
 // ------------------------------------------------------------------ what the platform answers
