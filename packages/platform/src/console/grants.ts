@@ -23,7 +23,7 @@ import type { OperatorIdentity } from '../http/operator.ts';
 import { openProfile } from '../person/profile.ts';
 import type { DataProtector } from '../protect/index.ts';
 import type { ConsoleOperatorRecord, PersonRecord, Store } from '../store/index.ts';
-import { applicationIdentifier } from '../verification/service.ts';
+import { applicationIdentifier } from '../verification/app-ids.ts';
 import type { ConsoleClient } from './client.ts';
 
 /** The actor a console operator is recorded as. */

@@ -20,7 +20,8 @@ import type { CryptoSuite } from '@wangzheng/core/crypto/types';
 import type { HolderVerifier } from '../credential/holder.ts';
 import { rpKind, type BlindIndexer, type DataProtector } from '../protect/index.ts';
 import type { Store } from '../store/index.ts';
-import { AWAITING_GUARDIAN, type CreatedRequest, type VerificationService } from './service.ts';
+import { AWAITING_GUARDIAN, type VerificationService } from './service.ts';
+import type { CreatedRequest } from './types.ts';
 
 export const REVERIFY_CATEGORIES: readonly RpCategory[] = ['telecom_operator', 'bank', 'payment_institution', 'internet_service'];
 /** Longer than an interactive request: the person may not have the phone at hand. */

@@ -19,7 +19,7 @@
 import { ageOn, chinaDate } from '@wangzheng/core/calendar';
 import { b64u, randomBytes, type KeyRing } from '@wangzheng/core/crypto/index';
 import { WzError, isWzError } from '@wangzheng/core/errors';
-import { deriveAppId, type SecretRing } from '@wangzheng/core/identifiers/index';
+import type { SecretRing } from '@wangzheng/core/identifiers/index';
 import { assertRpActive } from '@wangzheng/core/rp/status';
 import { assertScopesApproved, SENSITIVE_SCOPES } from '@wangzheng/core/rp/scopes';
 import type { DisclosureScope, RelyingParty } from '@wangzheng/core/rp/types';
@@ -35,6 +35,8 @@ import { checkPassphraseFactor, lockedError } from '../passphrase/factor.ts';
 import { encodeConsentSubject } from '../person/consent-subject.ts';
 import type { AuditSink } from '../notify/sinks.ts';
 import type { VerificationMetrics } from './metrics.ts';
+import type { Answered, ApproveRequest, CreatedRequest } from './types.ts';
+import { applicationIdentifier } from './app-ids.ts';
 
 export { AWAITING_GUARDIAN } from './guardian-approval.ts';
 export { PASSPHRASE_LOCK_AFTER, PASSPHRASE_LOCK_MS } from '../passphrase/factor.ts';
@@ -64,46 +66,9 @@ export interface VerificationDeps {
   readonly metrics?: VerificationMetrics;
 }
 
-
 /** The web wallet's page for request `ref`, on the platform's own origin (the wallet reads `ref` and `iss` from the fragment). */
 export function webWalletUrl(issuer: string, ref: string): string {
   return `${new URL('wallet/', issuer.endsWith('/') ? issuer : `${issuer}/`).href}#/verify?ref=${ref}&iss=${encodeURIComponent(issuer)}`;
-}
-
-export interface CreatedRequest {
-  requestId: string;
-  /** What the wallet scans (QR) or follows (app link): a capability to see and answer the request. */
-  ref: string;
-  /** `wangzheng://verify?ref=…&iss=…`: the app link (a native wallet app claims the scheme). */
-  link: string;
-  /** The same request in the platform's web wallet (`<issuer>/wallet/#/verify?ref=…&iss=…`): what a phone's camera opens. */
-  walletUrl: string;
-  mode: Mode;
-  acr: string;
-  expiresAt: string;
-}
-
-/** What the wallet learns from its answer. */
-export interface Answered {
-  status: 'approved' | 'failed' | 'declined' | 'awaiting_guardian';
-  failure?: string;
-  rp: string;
-}
-
-export interface ApproveRequest {
-  approve: boolean;
-  presentation?: string;
-  passphrase?: string;
-  probe?: unknown;
-  /** Consent to the extra fields: ordinary ones in `scopes`, sensitive ones (ID number…) given separately in `sensitive`. */
-  consent?: { scopes: string[]; sensitive?: string[] };
-}
-
-/** The application identifier of a person at a relying party: one per RP, never shared. */
-export function applicationIdentifier(keys: SecretRing, netid: string, rp: Pick<RelyingParty, 'sectorIdentifier' | 'clientId'>): string {
-  // The client id is part of the derivation input, so two RPs — even registered with the same
-  // sector — never see the same identifier for one person (docs/relying-parties.md).
-  return deriveAppId({ key: keys[0].key, netid, sector: `${rp.sectorIdentifier}#${rp.clientId}` });
 }
 
 export class VerificationService {
@@ -361,7 +326,6 @@ export class VerificationService {
   }
 
   // ---------------------------------------------------------------- helpers
-
 
   /** Settles a request; a failure of an identified person is audited in the same transaction. */
   async #settle(r: VerificationRequestRecord, patch: Parameters<Store['verifications']['transition']>[2], failedFor?: { dek: Uint8Array; clientId: string }): Promise<void> {

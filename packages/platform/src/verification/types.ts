@@ -1,0 +1,31 @@
+/** The shapes of the verification service's API: a created request, an answer, what the wallet learns. */
+import type { Mode } from '@wangzheng/core/verification/modes';
+
+export interface CreatedRequest {
+  requestId: string;
+  /** What the wallet scans (QR) or follows (app link): a capability to see and answer the request. */
+  ref: string;
+  /** `wangzheng://verify?ref=…&iss=…`: the app link (a native wallet app claims the scheme). */
+  link: string;
+  /** The same request in the platform's web wallet (`<issuer>/wallet/#/verify?ref=…&iss=…`): what a phone's camera opens. */
+  walletUrl: string;
+  mode: Mode;
+  acr: string;
+  expiresAt: string;
+}
+
+export interface ApproveRequest {
+  approve: boolean;
+  presentation?: string;
+  passphrase?: string;
+  probe?: unknown;
+  /** Consent to the extra fields: ordinary ones in `scopes`, sensitive ones (ID number…) given separately in `sensitive`. */
+  consent?: { scopes: string[]; sensitive?: string[] };
+}
+
+/** What the wallet learns from its answer. */
+export interface Answered {
+  status: 'approved' | 'failed' | 'declined' | 'awaiting_guardian';
+  failure?: string;
+  rp: string;
+}
