@@ -65,7 +65,7 @@ export const CONFIG_FIELDS: ConfigField[] = [
   { key: 'admin.roles', env: 'WZ_ADMIN_ROLES', default: undefined, description: 'Roles of each operator token id: `id=role+role,…` with roles `operator` (bans, signal delivery), `rp_reviewer` (relying-party applications), `auditor` (audit trail), `liaison` (identity disclosure to law enforcement). A token id without an entry can do nothing. Development default: both generated operators get every role.' },
   { key: 'lifecycle.fourEyes', env: 'WZ_BAN_FOUR_EYES', default: 'off', description: '`on`: a ban or unban of a 网号 takes effect only when a second operator approves it (four eyes); `off`: at once. Production deployments should say `on`.' },
   { key: 'log.level', env: 'WZ_LOG_LEVEL', default: 'info', description: 'pino log level: `fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`.' },
-  { key: 'log.access', env: 'WZ_ACCESS_LOG', default: 'on', description: '`on`: one `info` line per request — request id, method, route pattern, status, duration, response size; never the URL, query, headers, body, IP address or user agent (docs/operations.md). `off`: none (errors are still logged).' },
+  { key: 'log.access', env: 'WZ_ACCESS_LOG', default: 'auto', description: '`on`: one `info` line per request — request id, method, route pattern, status, duration, response size; never the URL, query, headers, body, IP address or user agent (docs/operations.md). `off`: none (errors are still logged). `auto` (the default): on in production, off in development, where the log is the terminal `npm start` prints its banner to.' },
   { key: 'metrics.token', env: 'WZ_METRICS_TOKEN', default: undefined, description: 'Bearer token that `GET /metrics` requires (`Authorization: Bearer <token>`; 32–512 printable ASCII characters, keep it secret). Unset: the metrics are open in development and switched off (404) in production.' },
 ];
 
@@ -144,12 +144,16 @@ export const configSchema = z.object({
   }),
   log: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-    access: z.enum(['on', 'off']).transform((v) => v === 'on'),
+    access: z.enum(['auto', 'on', 'off']),
   }),
   metrics: z.object({
     token: z.string().regex(/^[\x21-\x7e]{32,512}$/, '32–512 printable ASCII characters without spaces').optional(),
   }),
-});
+}).transform((c) => ({
+  ...c,
+  // `auto`: on in production; off in development, where the log is the terminal of `npm start`.
+  log: { ...c.log, access: c.log.access === 'auto' ? c.mode === 'production' : c.log.access === 'on' },
+}));
 
 export type Config = z.infer<typeof configSchema>;
 

@@ -4,7 +4,7 @@
 // one, open in development and absent (404) in production.
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { CONFIG_FIELDS, loadConfig } from '../../src/config.ts';
 import { PlatformMetrics } from '../../src/ops/metrics.ts';
 import { Readiness } from '../../src/ops/readiness.ts';
 import { registerOpsRoutes } from '../../src/ops/routes.ts';
@@ -136,8 +136,13 @@ describe('configuration: WZ_METRICS_TOKEN and WZ_ACCESS_LOG', () => {
     expect(await rejectionCode((async () => loadConfig({ WZ_METRICS_TOKEN: `${'z'.repeat(32)} spaced` }))())).toBe('invalid_configuration');
   });
 
-  it('the access log is on by default; WZ_ACCESS_LOG=off turns it off', () => {
-    expect(loadConfig({}).log.access).toBe(true);
+  it('the access log: auto by default — on in production, off in development (the terminal of npm start); on and off say so', () => {
+    const secrets = Object.fromEntries(CONFIG_FIELDS.filter((f) => f.secret).map((f) => [f.env, 'k1:AAAA']));
+    const production = { ...secrets, WZ_MODE: 'production', WZ_SIGNING_KEY_GM: 'gm.pem', WZ_SIGNING_KEY_INTL: 'intl.pem', WZ_SMS_SENDER: 'disabled', WZ_REGISTRY_URL: 'https://registry.example' };
+    expect(loadConfig(production).log.access).toBe(true);
+    expect(loadConfig({ ...production, WZ_ACCESS_LOG: 'off' }).log.access).toBe(false);
+    expect(loadConfig({}).log.access).toBe(false);
+    expect(loadConfig({ WZ_ACCESS_LOG: 'on' }).log.access).toBe(true);
     expect(loadConfig({ WZ_ACCESS_LOG: 'off' }).log.access).toBe(false);
     expect(loadConfig({}).metrics.token).toBeUndefined();
   });

@@ -53,7 +53,7 @@ describeEachEngine('§6 Operations: metrics and logs after a real enrollment, ve
   const receiptRequest = (mode: string) => rpPost('/v1/receipt-requests', { bizSeq: `ops-${engine.name}-${(seq += 1)}`, mode });
 
   beforeAll(async () => {
-    h = await startPlatform(engine, reg, { issuerIsListenUrl: true, overrides: { 'metrics.token': METRICS_TOKEN } });
+    h = await startPlatform(engine, reg, { issuerIsListenUrl: true, overrides: { 'metrics.token': METRICS_TOKEN, 'log.access': 'on' } });
     rp = await registerRp(h, { category: 'internet_service', uscc: USCC.internet, alg: 'ES256', host: 'ops.example.cn' });
     keep('client secret', rp.secret);
     keep('metrics token', METRICS_TOKEN);
