@@ -15,6 +15,7 @@
 import { verifyJws, type JwsHeader, type VerifiedJws } from '../crypto/jws.ts';
 import { importPublicKey } from '../crypto/keys.ts';
 import { KeyRing } from '../crypto/keyring.ts';
+import type { SignatureMemo } from '../crypto/memo.ts';
 import type { PublicJwk, PublicKey, SigAlg } from '../crypto/types.ts';
 import { isWzError, WzError } from '../errors.ts';
 import { isValidNetid } from '../identifiers/netid.ts';
@@ -40,6 +41,11 @@ export interface VerifyCredentialOptions {
   vct?: string;
   /** Epoch seconds; default now. */
   now?: number;
+  /**
+   * Issuer JWTs already verified by this verifier (crypto/memo.ts): a 网证 presented again
+   * skips only the issuer signature computation; every claim, date and disclosure is checked.
+   */
+  memo?: SignatureMemo<PublicKey>;
 }
 
 export interface VerifiedCredential {
@@ -120,7 +126,7 @@ export function verifyIssuerSigned(issuerJwt: string, disclosures: readonly stri
 
   let verified: VerifiedJws;
   try {
-    verified = verifyJws(issuerJwt, keys, { algorithms: opts.algorithms });
+    verified = verifyJws(issuerJwt, keys, { algorithms: opts.algorithms, ...(opts.memo ? { memo: opts.memo } : {}) });
   } catch (e) {
     // Malformed JWS is a malformed credential; algorithm and signature codes pass through.
     if (isWzError(e, 'invalid_jws')) throw invalid(`issuer JWT: ${e.detail ?? 'malformed'}`, e);

@@ -12,6 +12,7 @@
 import { WzError } from '../errors.ts';
 import { b64u, fromB64u } from './encoding.ts';
 import { SIG_ALGS } from './keys.ts';
+import type { SignatureMemo } from './memo.ts';
 import type { PrivateKey, PublicKey, SigAlg } from './types.ts';
 
 export interface JwsHeader {
@@ -28,6 +29,12 @@ export interface VerifyJwsOptions {
   algorithms: readonly SigAlg[];
   /** When set, the header `typ` must equal it (case-insensitive; an `application/` prefix is ignored). */
   typ?: string;
+  /**
+   * Tokens this verifier has already seen verify (memo.ts): a token remembered under one of the
+   * usable keys skips the signature computation — every other check still runs. Only for
+   * tokens that are presented again and again unchanged (a 网证's issuer signature).
+   */
+  memo?: SignatureMemo<PublicKey>;
 }
 
 export interface VerifiedJws {
@@ -125,9 +132,11 @@ export function verifyJws(token: string, keys: PublicKey | readonly PublicKey[] 
   if (list.length === 0) throw mismatch('no key for this token');
   const usable = list.filter((k) => k.alg === alg);
   if (usable.length === 0) throw unsupported(`alg ${alg} does not match the key`);
-  const input = enc.encode(`${h64}.${p64}`);
-  for (const key of usable) {
-    if (key.verify(input, sig, 'raw')) {
+  const remembered = opts.memo?.verifiedBy(token, usable);
+  const input = remembered === undefined ? enc.encode(`${h64}.${p64}`) : undefined;
+  for (const key of remembered === undefined ? usable : [remembered]) {
+    if (input === undefined || key.verify(input, sig, 'raw')) {
+      if (input !== undefined) opts.memo?.remember(token, key);
       return {
         header,
         payload,

@@ -15,6 +15,7 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sig
 import { WzError, isWzError } from '../errors.ts';
 import { OID, children, expectTlv, oidToString, pemBlocks, readTlv, toPem, type Tlv } from './asn1.ts';
 import { b64u, derToRaw, fromB64u, fromHex } from './encoding.ts';
+import { LruMap } from './memo.ts';
 import { getSm2Backend, isValidSm2Scalar, type Sm2PrivateHandle, type Sm2PublicHandle } from './sm2.ts';
 import type { PrivateKey, PublicJwk, PublicKey, SigAlg, SigEncoding, SignOptions } from './types.ts';
 
@@ -371,12 +372,32 @@ function b64uField(v: unknown, len: number, name: string): Buffer {
   return b;
 }
 
+/**
+ * Public keys imported from JWKs, by their key material: a device key arrives in every
+ * presentation (`cnf.jwk`), and importing it (point decoding and validation) costs about a
+ * quarter of an SM2 verification. Keys are immutable, so a validated one is shared.
+ */
+const jwkKeys = new LruMap<string, PublicKey>(4_096);
+
 function parseJwk(jwk: unknown): PublicKey {
   if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) throw invalidKey('JWK is not an object');
   const j = jwk as Record<string, unknown>;
   if ('d' in j) throw invalidKey('private JWK where a public key was expected');
   const key = `${String(j['kty'])}/${String(j['crv'])}`;
   const alg = j['alg'];
+  const material = typeof j['x'] === 'string' && (j['y'] === undefined || typeof j['y'] === 'string') ? `${key}/${j['x']}/${String(j['y'])}` : undefined;
+  const known = material !== undefined && material.length <= 256 ? jwkKeys.get(material) : undefined;
+  if (known !== undefined) {
+    if (alg !== undefined && alg !== known.alg) throw invalidKey('JWK alg does not match the key type');
+    return known;
+  }
+  const pk = parseJwkMaterial(j, key);
+  if (alg !== undefined && alg !== pk.alg) throw invalidKey('JWK alg does not match the key type');
+  if (material !== undefined && material.length <= 256) jwkKeys.set(material, pk);
+  return pk;
+}
+
+function parseJwkMaterial(j: Record<string, unknown>, key: string): PublicKey {
   let pk: PublicKey;
   if (key === 'EC/SM2') {
     const x = b64uField(j['x'], 32, 'x');
@@ -397,7 +418,6 @@ function parseJwk(jwk: unknown): PublicKey {
   } else {
     throw invalidKey(`unsupported JWK ${key}`);
   }
-  if (alg !== undefined && alg !== pk.alg) throw invalidKey('JWK alg does not match the key type');
   return pk;
 }
 

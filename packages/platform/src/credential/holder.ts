@@ -7,7 +7,7 @@
  * (enrollment) and by every verification.
  */
 import { verifyPresentation } from '@wangzheng/core/credential/index';
-import { jwkThumbprint, type KeyRing, type SigAlg } from '@wangzheng/core/crypto/index';
+import { jwkThumbprint, SignatureMemo, type KeyRing, type PublicKey, type SigAlg } from '@wangzheng/core/crypto/index';
 import { WzError } from '@wangzheng/core/errors';
 import type { PersonProfile } from '../enrollment/issue.ts';
 import type { DataProtector } from '../protect/index.ts';
@@ -34,6 +34,12 @@ const HOLDER_ALGS: SigAlg[] = ['SM2', 'ES256', 'EdDSA'];
 export const MAX_PRESENTATION = 16_384;
 
 export class HolderVerifier {
+  /**
+   * Our own signatures on the 网证 presented recently: checked once per credential, not per
+   * use (its status, expiry, device and person are read from the store every time).
+   */
+  readonly #issuerSignatures = new SignatureMemo<PublicKey>();
+
   constructor(private readonly deps: HolderVerifierDeps) {}
 
   async authenticate(presentation: unknown, nonce: string): Promise<AuthenticatedHolder> {
@@ -48,6 +54,7 @@ export class HolderVerifier {
       audience: this.deps.issuerUrl,
       nonce,
       now: Math.floor(this.deps.now() / 1000),
+      memo: this.#issuerSignatures,
     });
     const r = this.deps.store.reader;
     const credentialId = v.payload.jti;
