@@ -2,7 +2,7 @@
  * Envelope encryption of personal data, per person (docs/store.md, "Envelope scheme").
  *
  * - Each person has a random data key (DEK) of the suite's AEAD key length (SM4: 16 bytes,
- *   AES-256: 32). Their data is sealed with it: SM4-GCM (gm) or AES-256-GCM (intl).
+ *   AES-256: 32). Their data is sealed with it: SM4-CTR + HMAC-SM3 (gm) or AES-256-GCM (intl).
  * - The DEK is stored only wrapped: sealed under a key-encryption key (KEK) from a ring kept
  *   outside the database. The first KEK wraps; every KEK in the ring unwraps (rotation).
  * - Associated data binds each ciphertext to where it belongs, so a copy moved to another
@@ -10,14 +10,20 @@
  *     wrapped DEK: "wangzheng:dek:v1" ‖ suite ‖ kekId ‖ personId
  *     sealed data: "wangzheng:data:v1" ‖ suite ‖ purpose ‖ personId
  *   (NUL-separated; none of the parts may contain NUL).
- * - Every ciphertext starts with two bytes: format version (1) and suite (1 = gm, 2 = intl),
- *   then the suite's iv ‖ ciphertext ‖ tag.
+ * - Every ciphertext starts with two bytes: format version and suite (1 = gm, 2 = intl), then
+ *   iv ‖ ciphertext ‖ tag of that format's AEAD:
+ *     format 1: the suite's GCM — SM4-GCM (gm, in JavaScript) or AES-256-GCM (intl);
+ *     format 2: gm only, SM4-CTR + HMAC-SM3 encrypt-then-MAC (core/crypto/sm4-etm.ts), all in
+ *               OpenSSL, ~5× cheaper than SM4-GCM.
+ *   New gm data is sealed in format 2, intl in format 1; both formats always open, so data
+ *   sealed before format 2 existed stays readable (re-sealed only when it is next written).
  * - Crypto-shredding: delete the wrapped DEK and nothing sealed under it can be opened again,
  *   by anyone holding any KEK.
  *
  * No primitive is implemented here: sealing and opening are the suite's.
  */
 import { randomBytes } from '@wangzheng/core/crypto/index';
+import { sm4EtmOpen, sm4EtmSeal } from '@wangzheng/core/crypto/sm4-etm';
 import type { CryptoSuite } from '@wangzheng/core/crypto/types';
 import { WzError } from '@wangzheng/core/errors';
 import { SymmetricKeyRing, type KeyRingEntry } from './keyring.ts';
@@ -34,7 +40,9 @@ export interface WrappedDataKey {
   readonly kekId: string;
 }
 
-const FORMAT_VERSION = 1;
+/** Format 1: the suite's own AEAD (GCM). Format 2: SM4-CTR + HMAC-SM3, gm only. */
+const GCM_FORMAT = 1;
+const ETM_FORMAT = 2;
 const SUITE_IDS = { gm: 1, intl: 2 } as const;
 const PURPOSE = /^[a-z][a-z0-9_]{0,31}$/;
 const encoder = new TextEncoder();
@@ -119,9 +127,10 @@ export class DataProtector {
   }
 
   #seal(key: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
-    const body = this.suite.seal(key, plaintext, aad);
+    const format = this.suite.name === 'gm' ? ETM_FORMAT : GCM_FORMAT;
+    const body = format === ETM_FORMAT ? sm4EtmSeal(key, plaintext, aad) : this.suite.seal(key, plaintext, aad);
     const out = new Uint8Array(2 + body.length);
-    out[0] = FORMAT_VERSION;
+    out[0] = format;
     out[1] = this.#suiteId;
     out.set(body, 2);
     return out;
@@ -131,10 +140,12 @@ export class DataProtector {
     if (!(sealed instanceof Uint8Array) || sealed.length < 2) {
       throw new WzError('decryption_failed', 'Decryption failed.', { detail: 'sealed data too short' });
     }
-    if (sealed[0] !== FORMAT_VERSION || sealed[1] !== this.#suiteId) {
-      throw new WzError('decryption_failed', 'Decryption failed.', { detail: `format ${sealed[0]}/${sealed[1]}, expected ${FORMAT_VERSION}/${this.#suiteId}` });
+    const format = sealed[0];
+    const known = format === GCM_FORMAT || (format === ETM_FORMAT && this.suite.name === 'gm');
+    if (!known || sealed[1] !== this.#suiteId) {
+      throw new WzError('decryption_failed', 'Decryption failed.', { detail: `format ${format}/${sealed[1]} is not one of this suite's (${this.#suiteId})` });
     }
-    return this.suite.open(key, sealed.subarray(2), aad);
+    return format === ETM_FORMAT ? sm4EtmOpen(key, sealed.subarray(2), aad) : this.suite.open(key, sealed.subarray(2), aad);
   }
 
   #checkDek(dek: Uint8Array): void {
