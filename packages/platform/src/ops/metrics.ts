@@ -197,6 +197,21 @@ export class PlatformMetrics {
   };
 
   /** One call to the population registry (ops/registry.ts). */
+  /** `wz_store_statements_total`, read from the store's own count when scraped (nothing added per statement here). */
+  watchStore(count: () => number): void {
+    let reported = 0;
+    new Counter({
+      name: 'wz_store_statements_total',
+      help: 'Statements this process ran against the store (SQLite or PostgreSQL), transaction control excluded.',
+      registers: [this.registry],
+      collect() {
+        const n = count();
+        if (n > reported) this.inc(n - reported);
+        reported = Math.max(reported, n);
+      },
+    });
+  }
+
   registryCall(operation: string, outcome: RegistryCallOutcome, seconds: number): void {
     const op = REGISTRY_OPERATIONS.has(operation) ? operation : 'other';
     this.#registryCalls.inc({ operation: op, outcome });

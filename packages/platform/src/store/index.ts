@@ -13,6 +13,7 @@
  * ```
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { assertionJtiRepo } from './assertion-jtis/repo.ts';
 import { AUDIT_READ, auditRepo } from './audit/repo.ts';
 import { BAN_READ, banRepo } from './bans/repo.ts';
@@ -100,6 +101,18 @@ export interface OpenStoreOptions {
   readonly now?: () => number;
 }
 
+/** Counts executed statements (Kysely calls `transformResult` once per query, in and out of transactions). */
+class StatementCounter implements KyselyPlugin {
+  count = 0;
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    return args.node;
+  }
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    this.count += 1;
+    return args.result;
+  }
+}
+
 export async function openStore(cfg: StoreConfig, opts: OpenStoreOptions = {}): Promise<Store> {
   const conn = await connect(cfg);
   let applied: string[];
@@ -110,11 +123,13 @@ export async function openStore(cfg: StoreConfig, opts: OpenStoreOptions = {}): 
     throw toStoreError(e);
   }
   const now = opts.now ?? Date.now;
+  const statements = new StatementCounter();
+  const db = conn.db.withPlugin(statements);
   // Inside `transaction(fn)`, the store's own (non-transaction) repositories must not be used:
   // on SQLite they would wait forever for the one connection the transaction holds, on
   // PostgreSQL they would run outside the transaction. Both engines refuse it the same way.
   const inTransaction = new AsyncLocalStorage<true>();
-  const root = repositories({ db: conn.db, now }, () => {
+  const root = repositories({ db, now }, () => {
     if (inTransaction.getStore()) throw new TypeError('inside store.transaction(fn), use the tx repositories, not the store’s');
   });
   let closed = false;
@@ -122,7 +137,7 @@ export async function openStore(cfg: StoreConfig, opts: OpenStoreOptions = {}): 
   async function transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     try {
       if (inTransaction.getStore()) throw new TypeError('store.transaction does not nest');
-      return await conn.db.transaction().execute((trx) => inTransaction.run(true, () => fn(repositories({ db: trx, now }, noCheck))));
+      return await db.transaction().execute((trx) => inTransaction.run(true, () => fn(repositories({ db: trx, now }, noCheck))));
     } catch (e) {
       throw toStoreError(e);
     }
@@ -147,6 +162,7 @@ export async function openStore(cfg: StoreConfig, opts: OpenStoreOptions = {}): 
       if (inTransaction.getStore()) throw new TypeError('store.compact runs outside a transaction');
       return compact(conn).catch((e: unknown) => Promise.reject(toStoreError(e)));
     },
+    statementCount: () => statements.count,
     async close() {
       if (closed) return;
       closed = true;

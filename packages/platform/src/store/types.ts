@@ -129,5 +129,7 @@ export interface Store extends StoreTx {
    * PostgreSQL does nothing here (VACUUM is autovacuum's) and answers true. See compact.ts.
    */
   compact(): Promise<boolean>;
+  /** Statements this store has run since it was opened (transaction control excluded): the operations metric. */
+  statementCount(): number;
   close(): Promise<void>;
 }
