@@ -284,9 +284,9 @@ export class OidcProvider {
     if (clientId === undefined || query.repeated.includes('client_id')) throw new WzError('invalid_request', 'client_id is required with request_uri (RFC 9126 §4).');
     const invalidUri = (detail: string) => new WzError('invalid_request_uri', 'request_uri is unknown, expired or already used; push the request again.', { detail });
     if (!uri.startsWith(REQUEST_URI_PREFIX) || !RANDOM_43.test(uri.slice(REQUEST_URI_PREFIX.length))) throw invalidUri('format');
-    const par = await this.deps.store.oidc.consumePar(this.#digest('par', uri.slice(REQUEST_URI_PREFIX.length)), this.deps.now());
-    if (!par) throw invalidUri('unknown, expired or used');
-    if (par.clientId !== clientId) throw invalidUri('other client');
+    // Used up only if this client pushed it: another client's try leaves it to its owner.
+    const par = await this.deps.store.oidc.consumePar(this.#digest('par', uri.slice(REQUEST_URI_PREFIX.length)), clientId, this.deps.now());
+    if (!par) throw invalidUri('unknown, expired, used or not this client');
     // RFC 9126 §4: only the pushed parameters count; anything else on the query is ignored.
     return paramsOf(par.params);
   }

@@ -149,8 +149,8 @@ describeEachEngine('expiry sweep', (engine) => {
     expect(report).toEqual([{ id: scheduled!.id, kind: 'sweep.expired', ref: 'expired', attempt: 1, outcome: 'done' }]);
 
     // OIDC: a consumable PAR is still there; a deleted one is not (looked up before its expiry).
-    expect(await store.oidc.consumePar(parGone, T - 1)).toBeUndefined();
-    expect(await store.oidc.consumePar(parKept, T)).toBeDefined();
+    expect(await store.oidc.consumePar(parGone, clientId, T - 1)).toBeUndefined();
+    expect(await store.oidc.consumePar(parKept, clientId, T)).toBeDefined();
     expect(await store.oidc.findAccessToken(tokenGone)).toBeUndefined();
     expect(await store.oidc.findAccessToken(tokenKept)).toBeDefined();
     // Single-use records: a deleted one can be recorded again, a kept one is still a replay.

@@ -1,6 +1,7 @@
 /**
  * The OpenID Connect provider's rows (migration 0006), on SQLite and PostgreSQL: a pushed
- * authorization request is single use (RFC 9126 §2.2) even when two processes race for it, and
+ * authorization request is single use (RFC 9126 §2.2) even when two processes race for it,
+ * used only by the client that pushed it (another client's try does not use it up), and
  * refused once expired; an authorization's status is a compare-and-set (an authorization code
  * is minted and redeemed once, RFC 6749 §4.1.2); access tokens issued from an authorization
  * are revoked together; expired rows are swept.
@@ -65,14 +66,27 @@ describeEachEngine('OIDC store (0006)', (engine) => {
   it('RFC 9126 §2.2: a pushed request is used once, even by two processes at once; never after it expires', async () => {
     const uriHash = randomBytes(32);
     await store.oidc.insertPar({ uriHash, clientId, params: { scope: 'openid', state: 'x' }, expiresAt: T0 + 60_000 });
-    const results = await Promise.all([...all, ...all].map((s) => s.oidc.consumePar(uriHash, T0 + 1)));
+    const results = await Promise.all([...all, ...all].map((s) => s.oidc.consumePar(uriHash, clientId, T0 + 1)));
     const won = results.filter((r) => r !== undefined);
     expect(won).toHaveLength(1);
     expect(won[0]).toMatchObject({ clientId, params: { scope: 'openid', state: 'x' }, usedAt: T0 + 1 });
     const late = randomBytes(32);
     await store.oidc.insertPar({ uriHash: late, clientId, params: {}, expiresAt: T0 + 60_000 });
-    expect(await store.oidc.consumePar(late, T0 + 60_000)).toBeUndefined();
-    expect(await store.oidc.consumePar(randomBytes(32), T0)).toBeUndefined();
+    expect(await store.oidc.consumePar(late, clientId, T0 + 60_000)).toBeUndefined();
+    expect(await store.oidc.consumePar(randomBytes(32), clientId, T0)).toBeUndefined();
+  });
+
+  it('RFC 9126 §4: another client neither gets a pushed request nor spoils it for the client that pushed it', async () => {
+    const other = await insertApprovedRp(store);
+    const uriHash = randomBytes(32);
+    await store.oidc.insertPar({ uriHash, clientId, params: { state: 'mine' }, expiresAt: T0 + 60_000 });
+    expect(await store.oidc.consumePar(uriHash, other, T0 + 1)).toBeUndefined();
+    const flipped = `rp_${[...clientId.slice(3)].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join('')}`;
+    for (const notAClient of ['', 'rp_short', "rp_' or '1'='1", flipped]) expect(await store.oidc.consumePar(uriHash, notAClient, T0 + 1)).toBeUndefined();
+    // The stranger and the owner race on every connection: only the owner's use ever wins, once.
+    const results = await Promise.all(all.flatMap((s) => [s.oidc.consumePar(uriHash, other, T0 + 2), s.oidc.consumePar(uriHash, clientId, T0 + 2), s.oidc.consumePar(uriHash, other, T0 + 2)]));
+    expect(results.filter((r) => r !== undefined)).toEqual([expect.objectContaining({ clientId, params: { state: 'mine' }, usedAt: T0 + 2 })]);
+    expect(await store.oidc.consumePar(uriHash, clientId, T0 + 3)).toBeUndefined();
   });
 
   it('an authorization round-trips; the code is minted once and redeemed once (compare-and-set)', async () => {

@@ -103,11 +103,20 @@ export function oidcRepo({ db, now }: RepoContext): OidcWriter {
       return toPar(row as unknown as Selectable<OidcParRequestsTable>);
     },
 
-    async consumePar(uriHash, at) {
+    async consumePar(uriHash, byClient, at) {
       const hash = toDbBytes(assertBytes(uriHash, 'request_uri hash'));
       const t = assertEpochMs(at, 'now');
-      // The update decides who uses it; the select after it only reads what was won.
-      const r = await db.updateTable('oidc_par_requests').set({ used_at: t }).where('uri_hash', '=', hash).where('used_at', 'is', null).where('expires_at', '>', t).executeTakeFirst();
+      // Untrusted: the client_id of the browser's query. Not a client id → matches nothing.
+      if (!isClientId(byClient)) return undefined;
+      // The update decides who uses it (only its own client can); the select after it only reads what was won.
+      const r = await db
+        .updateTable('oidc_par_requests')
+        .set({ used_at: t })
+        .where('uri_hash', '=', hash)
+        .where('client_id', '=', byClient)
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', t)
+        .executeTakeFirst();
       if (r.numUpdatedRows === 0n) return undefined;
       const row = await db.selectFrom('oidc_par_requests').selectAll().where('uri_hash', '=', hash).executeTakeFirst();
       return row && toPar(row);

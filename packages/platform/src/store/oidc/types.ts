@@ -105,11 +105,13 @@ export interface OidcReader {
 export interface OidcWriter extends OidcReader {
   insertPar(p: NewOidcPar): Promise<OidcParRecord>;
   /**
-   * Single use: marks the request used and returns it, if it exists, is unused and has not
-   * expired at `at`; otherwise undefined. One compare-and-set statement decides, so of two
-   * concurrent uses exactly one gets it, on either engine.
+   * Single use: marks the request used and returns it, if it exists, was pushed by `clientId`,
+   * is unused and has not expired at `at`; otherwise undefined and nothing changes. One
+   * compare-and-set statement decides (the client is in its WHERE clause), so of two concurrent
+   * uses exactly one gets it, on either engine, and another client's attempt never spoils it
+   * for its owner (RFC 9126 §4). A `clientId` that is no client id at all matches nothing.
    */
-  consumePar(uriHash: Uint8Array, at: number): Promise<OidcParRecord | undefined>;
+  consumePar(uriHash: Uint8Array, clientId: string, at: number): Promise<OidcParRecord | undefined>;
   /** A taken request id or reference → `conflict`. */
   insertAuthorization(a: NewOidcAuthorization): Promise<OidcAuthorizationRecord>;
   /** Compare-and-set on the status: applies `patch` only if the authorization is still `from`. */
