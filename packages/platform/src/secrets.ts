@@ -103,7 +103,7 @@ export function developmentSecretsFile(dataDir: string, onCreate?: (file: string
     writeSecretsFile(file, { ...existing, adminTokens: devAdminTokens() });
     return { file, secrets: readSecretsFile(file) };
   }
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secrets = newDevSecrets();
   writeSecretsFile(file, secrets);
   onCreate?.(file);

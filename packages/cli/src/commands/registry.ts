@@ -97,7 +97,7 @@ async function generate(args: string[], io: Io): Promise<number> {
     }
     for (const f of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) rmSync(f, { force: true });
   }
-  mkdirSync(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
 
   const db = openDb(path, { bulk: true });
   const bar = progressBar(io);
@@ -190,7 +190,7 @@ async function serve(args: string[], io: Io): Promise<number> {
   });
   const d = defaults();
   const path = values.db ?? d.db;
-  mkdirSync(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const sharedKey = d.sharedKey ?? devSharedKey(d.dataDir, io);
   const count = positiveInt(values.count, 'count', d.count);
   const port = positiveInt(values.port, 'port', d.port);

@@ -47,7 +47,7 @@ export interface Started {
 
 /** Starts both services; used by the command and by the start-up test. */
 export async function startSystem(cfg: Config, io: Io, logger: Logger, opts: { simulator: boolean } = { simulator: true }): Promise<Started> {
-  mkdirSync(cfg.dataDir, { recursive: true });
+  mkdirSync(cfg.dataDir, { recursive: true, mode: 0o700 }); // secrets, databases, the SMS outbox: owner-only
   const secrets = resolveSecrets(cfg, {
     onDevelopmentFile: (file, created) =>
       io.err(

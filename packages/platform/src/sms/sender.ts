@@ -25,7 +25,7 @@ export class OutboxSmsSender implements SmsSender {
   constructor(readonly file: string) {}
 
   async send(message: SmsMessage): Promise<void> {
-    mkdirSync(dirname(this.file), { recursive: true });
+    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
     const fresh = !existsSync(this.file);
     appendFileSync(this.file, outboxLine(message), { mode: 0o600 });
     if (fresh) chmodSync(this.file, 0o600);

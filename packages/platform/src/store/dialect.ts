@@ -11,7 +11,7 @@
  * - PostgreSQL (pg Pool): an optional schema becomes the connection's search_path; BIGINT is
  *   parsed to a JS number (epoch milliseconds and counters stay far below 2^53).
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
@@ -144,11 +144,25 @@ class WangzhengSqliteDialect extends SqliteDialect {
   }
 }
 
+/**
+ * The database holds sealed personal data and digests: owner-only (0600, directories we create
+ * 0700), whatever the umask. SQLite gives its `-wal` and `-shm` files the database file's mode,
+ * so creating that file first is enough. A database (or a journal left by a crash) found with
+ * another mode is set to 0600 — deliberately, and documented in docs/store.md.
+ */
+function ensurePrivateDbFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, 'a', 0o600));
+  for (const f of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) {
+    if (existsSync(f) && (statSync(f).mode & 0o777) !== 0o600) chmodSync(f, 0o600);
+  }
+}
+
 function connectSqlite(path: string): Connected {
   if (typeof path !== 'string' || path.length === 0) throw new TypeError('sqlite store needs a path');
   let database: BetterSqlite3.Database;
   try {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') ensurePrivateDbFile(path);
     database = new BetterSqlite3(path);
   } catch (cause) {
     throw new WzError('store_unavailable', 'the database cannot be opened', { detail: errorCode(cause), cause });

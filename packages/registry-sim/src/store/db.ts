@@ -6,6 +6,8 @@
  * Bulk loading creates the tables bare and builds the secondary indexes afterwards
  * (`createIndexes`), which is several times faster than maintaining them row by row.
  */
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
@@ -72,7 +74,22 @@ CREATE INDEX IF NOT EXISTS documents_person ON documents (person_id);
 CREATE INDEX IF NOT EXISTS guardianships_guardian ON guardianships (guardian_id);
 `;
 
+/**
+ * Plaintext identity data: the file is owner-only (0600, a directory we create 0700), whatever
+ * the umask. SQLite gives `-wal`/`-shm` the database file's mode, so creating it first suffices;
+ * a file (or leftover journal) found with another mode is set to 0600.
+ */
+function ensurePrivateDbFile(path: string): void {
+  if (path === ':memory:' || path === '') return;
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, 'a', 0o600));
+  for (const f of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) {
+    if (existsSync(f) && (statSync(f).mode & 0o777) !== 0o600) chmodSync(f, 0o600);
+  }
+}
+
 export function openDb(path: string, opts: { bulk?: boolean } = {}): Db {
+  ensurePrivateDbFile(path);
   const db = new Database(path);
   if (opts.bulk) {
     // Generation into a fresh file: a crash means "generate again", so no journal.
