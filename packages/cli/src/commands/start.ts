@@ -45,8 +45,17 @@ export interface Started {
   stop(): Promise<void>;
 }
 
-/** Starts both services; used by the command and by the start-up test. */
-export async function startSystem(cfg: Config, io: Io, logger: Logger, opts: { simulator: boolean } = { simulator: true }): Promise<Started> {
+export interface Prepared {
+  readonly secrets: ReturnType<typeof resolveSecrets>;
+  readonly registry?: RegistryServer;
+  readonly registryUrl: string;
+}
+
+/**
+ * What comes before the platform: the data directory, the secrets (generated once in
+ * development), the web pages, and the registry simulator unless `simulator` is false.
+ */
+export async function prepareSystem(cfg: Config, io: Io, logger: Logger, opts: { simulator: boolean; web?: boolean }): Promise<Prepared> {
   mkdirSync(cfg.dataDir, { recursive: true, mode: 0o700 }); // secrets, databases, the SMS outbox: owner-only
   const secrets = resolveSecrets(cfg, {
     onDevelopmentFile: (file, created) =>
@@ -58,22 +67,24 @@ export async function startSystem(cfg: Config, io: Io, logger: Logger, opts: { s
 
   // The web pages (wallet, venue checker): built here too, so `npx wangzheng start` serves them
   // as `npm start` does; an unchanged build is left as it is (a few hundred milliseconds).
-  for (const b of await buildWeb()) if (b.written) io.out(`web pages: built ${b.outDir} (${b.files.length} files, ${b.ms} ms)`);
+  if (opts.web !== false) for (const b of await buildWeb()) if (b.written) io.out(`web pages: built ${b.outDir} (${b.files.length} files, ${b.ms} ms)`);
 
-  let registry: RegistryServer | undefined;
-  let registryUrl = cfg.registry.url;
-  if (opts.simulator) {
-    const dbPath = join(cfg.dataDir, 'registry.db');
-    io.out(`registry simulator: opening ${dbPath} (a population of ${cfg.registry.population.toLocaleString('en-US')} is generated on first start)…`);
-    registry = await createRegistryServer({
-      dbPath,
-      sharedKeys: [secrets.registryKey],
-      population: { count: cfg.registry.population, seed: cfg.registry.seed },
-      faceThreshold: cfg.registry.faceThreshold,
-      logger: logger.child({ service: 'registry-sim' }),
-    });
-    registryUrl = await registry.listen({ port: cfg.registry.port, host: cfg.http.host });
-  }
+  if (!opts.simulator) return { secrets, registryUrl: cfg.registry.url };
+  const dbPath = join(cfg.dataDir, 'registry.db');
+  io.out(`registry simulator: opening ${dbPath} (a population of ${cfg.registry.population.toLocaleString('en-US')} is generated on first start)…`);
+  const registry = await createRegistryServer({
+    dbPath,
+    sharedKeys: [secrets.registryKey],
+    population: { count: cfg.registry.population, seed: cfg.registry.seed },
+    faceThreshold: cfg.registry.faceThreshold,
+    logger: logger.child({ service: 'registry-sim' }),
+  });
+  return { secrets, registry, registryUrl: await registry.listen({ port: cfg.registry.port, host: cfg.http.host }) };
+}
+
+/** Starts both services; used by the command and by the start-up test. */
+export async function startSystem(cfg: Config, io: Io, logger: Logger, opts: { simulator: boolean; web?: boolean } = { simulator: true }): Promise<Started> {
+  const { secrets, registry, registryUrl } = await prepareSystem(cfg, io, logger, opts);
 
   let platform: Platform;
   try {
