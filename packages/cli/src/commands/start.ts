@@ -4,8 +4,10 @@
  * platform (SQLite store, development secrets) and, in development, the demo relying party
  * (examples/ticketing, a ticket-booking site) as a process of its own. Ctrl-C stops them all.
  *
- *   wangzheng start [--port P] [--registry-port P] [--no-registry] [--host H] [--demo-port P] [--no-demo]
+ *   wangzheng start [--port P] [--registry-port P] [--no-registry] [--host H] [--demo-port P] [--no-demo] [--workers N|auto]
  *
+ * `--workers N` runs the platform as N processes sharing the port (one per core with `auto`;
+ * workers.ts); without it, one process.
  * `--no-registry` uses the registry at WZ_REGISTRY_URL instead of starting the simulator;
  * `--no-demo` does not start the demo site (default port 8090, or TICKETING_PORT).
  * Configuration: every WZ_* variable (see docs/configuration.md); flags override them.
@@ -19,7 +21,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pino, { type Logger } from 'pino';
-import { loadConfig, smsOutboxPath, sqlitePath, type Config } from '@wangzheng/platform/config';
+import { loadConfig, publicUrl, smsOutboxPath, sqlitePath, type Config } from '@wangzheng/platform/config';
 import { resolveSecrets } from '@wangzheng/platform/secrets';
 import { createPlatform, type Platform } from '@wangzheng/platform/server/platform';
 import { createRegistryServer, type RegistryServer } from '@wangzheng/registry-sim/http/server';
@@ -27,8 +29,9 @@ import { buildWeb } from '@wangzheng/web/build';
 import type { Io } from '../io.ts';
 import { cli } from '../util/invocation.ts';
 import { untilSignalled } from '../util/signals.ts';
+import { isWorker, reportToPrimary, startWorkers, workersArg, type WorkerPool } from './workers.ts';
 
-const USAGE = 'usage: wangzheng start [--port P] [--registry-port P] [--host H] [--no-registry] [--demo-port P] [--no-demo]';
+const USAGE = 'usage: wangzheng start [--port P] [--registry-port P] [--host H] [--no-registry] [--demo-port P] [--no-demo] [--workers N|auto]';
 
 function portArg(s: string | undefined, name: string): number | undefined {
   if (s === undefined) return undefined;
@@ -114,6 +117,26 @@ export async function startSystem(cfg: Config, io: Io, logger: Logger, opts: { s
   };
 }
 
+/**
+ * A worker of `start --workers`: the platform alone (the primary runs the simulator and built the
+ * pages), with the registry the primary named in WZ_REGISTRY_URL. It says when it is listening,
+ * or why it could not start, and stops on SIGTERM or SIGINT (the primary's, or Ctrl-C's).
+ */
+async function runWorker(cfg: Config, logger: Logger): Promise<number> {
+  const quiet: Io = { out: () => {}, err: () => {} };
+  let s: Started;
+  try {
+    s = await startSystem(cfg, quiet, logger, { simulator: false, web: false });
+  } catch (e) {
+    reportToPrimary({ wz: 'failed', reason: e instanceof Error ? e.message : String(e) });
+    return 1;
+  }
+  reportToPrimary({ wz: 'listening', url: s.platformUrl });
+  await untilSignalled();
+  await s.stop();
+  return 0;
+}
+
 /** The demo relying party's entry point, and tsx's loader (the demo is TypeScript, run as any RP would run it: its own process). */
 const DEMO_MAIN = fileURLToPath(new URL('../../../../examples/ticketing/src/main.ts', import.meta.url));
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -181,6 +204,7 @@ export async function startCommand(args: string[], io: Io): Promise<number> {
       'no-registry': { type: 'boolean' },
       'demo-port': { type: 'string' },
       'no-demo': { type: 'boolean' },
+      workers: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -196,14 +220,38 @@ export async function startCommand(args: string[], io: Io): Promise<number> {
   if (port !== undefined) overrides['http.port'] = port;
   if (registryPort !== undefined) overrides['registry.port'] = registryPort;
   if (values.host !== undefined) overrides['http.host'] = values.host;
+  const workers = workersArg(values.workers);
   const cfg = loadConfig(process.env, overrides);
 
   const logger = pino({ level: cfg.log.level }, pino.destination(2));
-  const started = await startSystem(cfg, io, logger, { simulator: values['no-registry'] !== true });
+  if (isWorker()) return runWorker(cfg, logger);
+  let started: Pick<Started, 'registry' | 'platformUrl' | 'registryUrl' | 'stop'>;
+  let pool: WorkerPool | undefined;
+  if (workers === undefined) {
+    started = await startSystem(cfg, io, logger, { simulator: values['no-registry'] !== true });
+  } else {
+    // The primary: secrets, pages and the simulator once; then the workers, told where the registry is.
+    const prepared = await prepareSystem(cfg, io, logger, { simulator: values['no-registry'] !== true });
+    io.out(`platform: starting ${workers} worker process${workers === 1 ? '' : 'es'}…`);
+    pool = await startWorkers({ count: workers, env: { WZ_REGISTRY_URL: prepared.registryUrl }, io }).catch(async (e: unknown) => {
+      await prepared.registry?.close();
+      throw e;
+    });
+    const p = pool;
+    started = {
+      ...(prepared.registry ? { registry: prepared.registry } : {}),
+      platformUrl: p.url,
+      registryUrl: prepared.registryUrl,
+      async stop() {
+        await p.stop();
+        await prepared.registry?.close();
+      },
+    };
+  }
   const samples = started.registry?.service.samples() ?? [];
   // The pages on the issuer's origin (localhost, a secure context): a browser keeps the wallet per origin, and the
   // authorize page's QR codes and links name the issuer, so 127.0.0.1 would be another, empty wallet.
-  const pages = started.platform.deps.issuer.replace(/\/+$/, '');
+  const pages = publicUrl(cfg).replace(/\/+$/, '');
 
   // The demo relying party registers itself through the development sandbox: development only. If it does not
   // come up, the platform runs on without it.
@@ -220,7 +268,7 @@ export async function startCommand(args: string[], io: Io): Promise<number> {
   io.out('');
   io.out(`Wangzheng is running (${cfg.mode}, suite ${cfg.suite}, store ${cfg.store.engine}${cfg.store.engine === 'sqlite' ? ` at ${sqlitePath(cfg)}` : ''})`);
   // The issuer's address, not the socket's: OpenID Connect clients refuse an issuer other than the URL they were given.
-  io.out(`  platform            ${pages}   (the issuer; health: ${pages}/healthz, keys: ${pages}/.well-known/jwks.json; listening on ${started.platformUrl})`);
+  io.out(`  platform            ${pages}   (the issuer; health: ${pages}/healthz, keys: ${pages}/.well-known/jwks.json; listening on ${started.platformUrl}${pool ? `, ${pool.count} worker process${pool.count === 1 ? '' : 'es'}` : ''})`);
   io.out(`  web wallet          ${pages}/wallet/   (the person's app: enroll, approve requests, 场所码)`);
   io.out(`  venue checker       ${pages}/venue/    (checks a 场所码, also offline)`);
   io.out(`  operator console    ${pages}/console/  (operators sign in with their own 网证; roles: wangzheng admin console-grant)`);
