@@ -17,6 +17,7 @@ const SECTIONS: Record<string, { title: string; run: () => Promise<string> }> = 
   enrollment: { title: 'Enrollment (end to end, in-process)', run: async () => formatRows(await runEnrollmentBench()) },
   verification: { title: 'Verification (receipt flow, platform in its own process)', run: async () => formatRows(await runVerificationBench()) },
   lifecycle: { title: 'Lifecycle (a nationwide ban: status list and Shared Signals)', run: async () => formatRows(await runLifecycleBench()) },
+  peer: { title: 'OpenID Connect logins: ours (intl) beside oidc-provider', run: async () => formatRows(await (await import('./peer-oidc.ts')).runPeerOidcBench()) },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
