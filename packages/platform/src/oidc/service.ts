@@ -139,7 +139,8 @@ export class OidcProvider {
         createdAt: now,
       });
       const d = await this.deps.verification.describe(created.ref);
-      const qrSvg = await QRCode.toString(created.walletUrl, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
+      // One byte segment, a fixed mask (any is valid): choosing them cost 8× the drawing.
+      const qrSvg = await QRCode.toString([{ data: Buffer.from(created.walletUrl), mode: 'byte' as const }], { type: 'svg', margin: 2, errorCorrectionLevel: 'M', maskPattern: 2 });
       return {
         kind: 'page',
         view: { rp: d.rp, modeName: d.modeName, scopes: d.scopes, ref: created.ref, link: sameOrigin(created.walletUrl), qrSvg, expiresAt: d.expiresAt },
