@@ -59,7 +59,7 @@ describeEachEngine('store.reader: the read methods only, for every repository', 
   });
 
   it('the store carries every repository (writers), in a fixed order', () => {
-    expect(Object.keys(store)).toEqual(['engine', 'migrationsApplied', ...REPOSITORIES, 'reader', 'transaction', 'compact', 'close']);
+    expect(Object.keys(store)).toEqual(['engine', 'migrationsApplied', ...REPOSITORIES, 'reader', 'transaction', 'compact', 'statementCount', 'close']);
   });
 
   it('one reader per repository that has one; none for assertionJtis (writer only)', () => {
