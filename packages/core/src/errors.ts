@@ -200,6 +200,8 @@ const OAUTH_RENDERING: Partial<Record<ErrorCode, OAuthErrorCode>> = {
   verification_not_found: 'invalid_grant',
   store_unavailable: 'temporarily_unavailable',
   registry_unavailable: 'temporarily_unavailable',
+  // RFC 6749 has no rate-limit code; the 429 status and `Retry-After` carry the meaning.
+  rate_limited: 'temporarily_unavailable',
 };
 
 /** The OAuth code a platform error is rendered as. */
@@ -213,6 +215,8 @@ export interface ErrorOptions {
   status?: number;
   cause?: unknown;
   redirectable?: boolean;
+  /** Seconds the client should wait before retrying: sent as `Retry-After` (a 429 or 503). */
+  retryAfterS?: number;
 }
 
 /** The base of every coded error: the platform's (`WzError`) and the wallet's own. */
@@ -221,6 +225,7 @@ export class CodedError<C extends string = string> extends Error {
   readonly status: number;
   readonly detail: string | undefined;
   readonly redirectable: boolean;
+  readonly retryAfterS: number | undefined;
 
   constructor(code: C, status: number, message: string, opts: ErrorOptions = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
@@ -229,6 +234,7 @@ export class CodedError<C extends string = string> extends Error {
     this.status = opts.status ?? status;
     this.detail = opts.detail;
     this.redirectable = opts.redirectable ?? false;
+    this.retryAfterS = opts.retryAfterS;
   }
 
   /** The body sent to a client of the JSON API: code and safe message only. */

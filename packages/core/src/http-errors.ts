@@ -15,6 +15,8 @@ export interface ErrorResponse {
   body: { error: string; message: string };
   /** For the log line only. Never contains request data. */
   detail?: string;
+  /** Seconds for a `Retry-After` header, when the error carries them. */
+  retryAfterS?: number;
 }
 
 interface FrameworkError {
@@ -61,7 +63,7 @@ export function toWzError(err: unknown): WzError {
 /** Any thrown value as the JSON API's answer: `{ error, message }` and the status. */
 export function toErrorResponse(err: unknown): ErrorResponse {
   const e = err instanceof CodedError ? err : toWzError(err);
-  return { status: e.status, body: e.toJSON(), ...(e.detail ? { detail: e.detail } : {}) };
+  return { status: e.status, body: e.toJSON(), ...(e.detail ? { detail: e.detail } : {}), ...(e.retryAfterS !== undefined ? { retryAfterS: e.retryAfterS } : {}) };
 }
 
 /**

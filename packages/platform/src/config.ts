@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { WzError } from '@wangzheng/core/errors';
 import { DEVICE_ALGS } from '@wangzheng/core/enrollment/device-proof';
+import { policiesSpec } from './limits/policies.ts';
 
 export interface ConfigField {
   /** Path in the config object, dotted. */
@@ -30,6 +31,9 @@ export const CONFIG_FIELDS: ConfigField[] = [
   { key: 'http.port', env: 'WZ_PORT', default: 8080, description: 'Port of the platform.' },
   { key: 'http.publicUrl', env: 'WZ_PUBLIC_URL', default: undefined, description: 'External base URL (issuer). Defaults to `http://localhost:<port>`.' },
   { key: 'http.bodyLimit', env: 'WZ_BODY_LIMIT', default: 65536, description: 'Largest accepted request body in bytes; larger bodies get 413 `payload_too_large`.' },
+  { key: 'http.headersTimeoutMs', env: 'WZ_HTTP_HEADERS_TIMEOUT_MS', default: 10000, description: 'Milliseconds for the request line and headers (a silent connection too); past it, 408 `request_timeout` and the socket is closed (slowloris).' },
+  { key: 'http.requestTimeoutMs', env: 'WZ_HTTP_REQUEST_TIMEOUT_MS', default: 30000, description: 'Milliseconds for the whole request, body included (64 KiB in 30 s is ~2 KiB/s, slower than any phone link); past it, 408 and closed. At least the headers timeout.' },
+  { key: 'http.keepAliveTimeoutMs', env: 'WZ_HTTP_KEEP_ALIVE_TIMEOUT_MS', default: 5000, description: 'Milliseconds an idle keep-alive connection stays open (Node\'s default). Behind a load balancer, set it above the balancer\'s idle timeout.' },
   { key: 'store.engine', env: 'WZ_STORE', default: 'sqlite', description: '`sqlite` (embedded, zero setup) or `postgres` (several processes, national scale).' },
   { key: 'store.sqlitePath', env: 'WZ_SQLITE_PATH', default: undefined, description: 'SQLite file. Defaults to `<dataDir>/platform.db`.' },
   { key: 'store.postgresUrl', env: 'WZ_POSTGRES_URL', default: undefined, description: 'PostgreSQL connection URL, e.g. `postgres://user@127.0.0.1:5432/wangzheng`. Required when `store.engine=postgres`.' },
@@ -67,6 +71,9 @@ export const CONFIG_FIELDS: ConfigField[] = [
   { key: 'log.level', env: 'WZ_LOG_LEVEL', default: 'info', description: 'pino log level: `fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`.' },
   { key: 'log.access', env: 'WZ_ACCESS_LOG', default: 'auto', description: '`on`: one `info` line per request — request id, method, route pattern, status, duration, response size; never the URL, query, headers, body, IP address or user agent (docs/operations.md). `off`: none (errors are still logged). `auto` (the default): on in production, off in development, where the log is the terminal `npm start` prints its banner to.' },
   { key: 'metrics.token', env: 'WZ_METRICS_TOKEN', default: undefined, description: 'Bearer token that `GET /metrics` requires (`Authorization: Bearer <token>`; 32–512 printable ASCII characters, keep it secret). Unset: the metrics are open in development and switched off (404) in production.' },
+  { key: 'limits.redisUrl', env: 'WZ_REDIS_URL', default: undefined, description: 'Redis for rate-limit counters shared by all server processes (`redis://host:6379/0`, `rediss://` for TLS). Unset: each process counts alone, in memory (docs/limits.md).' },
+  { key: 'limits.fallbackDivisor', env: 'WZ_RATE_LIMIT_FALLBACK_DIVISOR', default: 2, description: 'While Redis is unreachable each process counts alone with every limit divided by this: set it to the number of server processes.' },
+  { key: 'limits.policies', env: 'WZ_RATE_LIMITS', default: undefined, description: 'Rate-limit policy overrides, `policy=limit/windowSeconds,…`, e.g. `client_fail=5/60,sms_phone=3/3600`; policies and defaults in docs/limits.md.' },
 ];
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -80,6 +87,9 @@ export const configSchema = z.object({
     port,
     publicUrl: z.url().optional(),
     bodyLimit: z.coerce.number().int().min(1024).max(16 * 1024 * 1024),
+    headersTimeoutMs: z.coerce.number().int().min(100).max(600_000),
+    requestTimeoutMs: z.coerce.number().int().min(100).max(3_600_000),
+    keepAliveTimeoutMs: z.coerce.number().int().min(100).max(600_000),
   }),
   store: z.object({
     engine: z.enum(['sqlite', 'postgres']),
@@ -146,6 +156,11 @@ export const configSchema = z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     access: z.enum(['auto', 'on', 'off']),
   }),
+  limits: z.object({
+    redisUrl: z.string().regex(/^rediss?:\/\/\S+$/, 'a redis:// or rediss:// URL').optional(),
+    fallbackDivisor: z.coerce.number().int().min(1).max(256),
+    policies: policiesSpec,
+  }),
   metrics: z.object({
     token: z.string().regex(/^[\x21-\x7e]{32,512}$/, '32–512 printable ASCII characters without spaces').optional(),
   }),
@@ -183,7 +198,7 @@ export function loadConfig(
     const value = f.key in overrides ? overrides[f.key] : fromEnv !== undefined && fromEnv !== '' ? fromEnv : f.default;
     if (value !== undefined) setPath(raw, f.key, value);
   }
-  for (const group of ['http', 'store', 'registry', 'secrets', 'signing', 'enrollment', 'credential', 'sms', 'passphrase', 'admin', 'log', 'metrics']) {
+  for (const group of ['http', 'store', 'registry', 'secrets', 'signing', 'enrollment', 'credential', 'sms', 'passphrase', 'admin', 'log', 'metrics', 'limits']) {
     if (raw[group] === undefined) raw[group] = {};
   }
   const parsed = configSchema.safeParse(raw);
@@ -196,6 +211,9 @@ export function loadConfig(
     throw new WzError('invalid_configuration', `invalid configuration: ${fields.join('; ')}`);
   }
   const cfg = parsed.data;
+  if (cfg.http.headersTimeoutMs > cfg.http.requestTimeoutMs) {
+    throw new WzError('invalid_configuration', 'invalid configuration: http.headersTimeoutMs (WZ_HTTP_HEADERS_TIMEOUT_MS) must not exceed http.requestTimeoutMs');
+  }
   if (cfg.store.engine === 'postgres' && !cfg.store.postgresUrl) {
     throw new WzError('invalid_configuration', 'invalid configuration: store.postgresUrl (WZ_POSTGRES_URL) is required when store.engine=postgres');
   }

@@ -9,6 +9,7 @@ import type { BlindIndexer, DataProtector } from '../protect/index.ts';
 import type { Registry } from '../registry/index.ts';
 import type { SmsSender } from '../sms/sender.ts';
 import type { Store } from '../store/index.ts';
+import type { RateLimits } from '../limits/index.ts';
 import { PresentationGuardianCheck } from './guardian.ts';
 import { Issuer } from './issue.ts';
 import { replacementCheck } from './replacement.ts';
@@ -52,6 +53,8 @@ export interface EnrollmentDeps {
   readonly bans?: { isBanned(personRef: string): Promise<boolean> };
   /** Operations metrics: started, issued, failed (with the code), abandoned. */
   readonly metrics?: EnrollmentMetrics;
+  /** Rate limits on text messages (per source, per number). */
+  readonly limits?: RateLimits;
   readonly now: () => number;
 }
 
@@ -92,6 +95,7 @@ export function createEnrollmentService(deps: EnrollmentDeps): EnrollmentService
     now,
     otpMs: settings.otpSeconds * 1000,
     ...(deps.bans ? { bans: deps.bans } : {}),
+    ...(deps.limits ? { limits: deps.limits } : {}),
     replacement: replacementCheck({ store: deps.store, blindIndexer: deps.blindIndexer, now }),
   });
 }

@@ -2,10 +2,16 @@
  * Enrollment over HTTP (docs/enrollment.md). Every body is validated against a strict schema
  * (unknown fields refused) before the service sees it; the enrollment token travels in
  * `Authorization: Bearer …`, never in a URL. Responses are `no-store`.
+ *
+ * Rate limits (docs/limits.md): the phone step counts text messages per source address and per
+ * number (enrollment/service.ts); a wrong one-time code counts against the source (`holder_fail`),
+ * past which code checks from it are refused (429) for a while.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { isWzError } from '@wangzheng/core/errors';
 import { parseBody } from '@wangzheng/core/http-errors';
+import type { RateLimits } from '../limits/index.ts';
 import { noticeDigest } from './notice.ts';
 import type { EnrollmentService } from './service.ts';
 
@@ -44,7 +50,7 @@ function param(req: FastifyRequest): string {
   return parseBody(z.strictObject({ id }), req.params).id;
 }
 
-export function registerEnrollmentRoutes(app: FastifyInstance, service: EnrollmentService): void {
+export function registerEnrollmentRoutes(app: FastifyInstance, service: EnrollmentService, limits?: RateLimits): void {
   const s = enrollmentSchemas;
   app.addHook('onSend', async (req, reply) => {
     if (req.url.startsWith('/v1/enrollment')) void reply.header('cache-control', 'no-store');
@@ -62,8 +68,12 @@ export function registerEnrollmentRoutes(app: FastifyInstance, service: Enrollme
   app.post('/v1/enrollments/:id/guardian', async (req) => service.guardian(param(req), bearer(req), parseBody(s.guardian, req.body)));
   app.post('/v1/enrollments/:id/chip', async (req) => service.chip(param(req), bearer(req), parseBody(s.chip, req.body)));
   app.post('/v1/enrollments/:id/face', async (req) => service.face(param(req), bearer(req), parseBody(s.face, req.body)));
-  app.post('/v1/enrollments/:id/phone', async (req) => service.phone(param(req), bearer(req), parseBody(s.phone, req.body)));
-  app.post('/v1/enrollments/:id/phone/verify', async (req) => service.phoneCode(param(req), bearer(req), parseBody(s.phoneCode, req.body)));
+  app.post('/v1/enrollments/:id/phone', async (req) => service.phone(param(req), bearer(req), parseBody(s.phone, req.body), req.ip));
+  app.post('/v1/enrollments/:id/phone/verify', async (req) => {
+    const verify = () => service.phoneCode(param(req), bearer(req), parseBody(s.phoneCode, req.body));
+    if (!limits) return verify();
+    return limits.failures([{ policy: 'holder_fail', key: limits.source(req.ip) }], verify, (e) => isWzError(e, 'otp_invalid') || isWzError(e, 'too_many_attempts'));
+  });
   app.post('/v1/enrollments/:id/consent', async (req) => service.consent(param(req), bearer(req), parseBody(s.consent, req.body)));
   app.post('/v1/enrollments/:id/passphrase', async (req) => service.passphrase(param(req), bearer(req), parseBody(s.passphrase, req.body)));
   app.post('/v1/enrollments/:id/device', async (req) => {

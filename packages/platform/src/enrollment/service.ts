@@ -31,6 +31,7 @@ import { GuardianApproval, sameDigest } from './approval.ts';
 import type { Issuer, IssuedCredential } from './issue.ts';
 import type { GuardianCheck } from './guardian.ts';
 import type { ReplacementCheck } from './replacement.ts';
+import type { RateLimits } from '../limits/index.ts';
 import { NOTICE, type Notice } from './notice.ts';
 import { EnrollmentSessions, type Advanced } from './session.ts';
 import type { EnrolleeData, EnrollmentState, Step } from './state.ts';
@@ -54,6 +55,8 @@ export interface EnrollmentServiceDeps {
   readonly bans?: { isBanned(personRef: string): Promise<boolean> };
   /** Whether issuing will replace a working 网证 of this person: said in the face step's answer (replacement.ts). */
   readonly replacement?: ReplacementCheck;
+  /** Rate limits: text messages per source and per number (limits/guard.ts). */
+  readonly limits?: Pick<RateLimits, 'sms'>;
 }
 
 /** What every successful step answers: where the enrollment is and how to take the next step. */
@@ -196,13 +199,16 @@ export class EnrollmentService {
 
   // ---------------------------------------------------------------- phone + one-time code
 
-  async phone(id: string, token: string | undefined, req: { nonce: string; phone: string }): Promise<StepAnswer & { sentTo: string; codeExpiresAt: string }> {
+  /** `source`: the caller's address, for the per-source limit on text messages. */
+  async phone(id: string, token: string | undefined, req: { nonce: string; phone: string }, source?: string): Promise<StepAnswer & { sentTo: string; codeExpiresAt: string }> {
     const o = await this.deps.sessions.open(id, token, ['phone', 'phone_code'], req.nonce);
     const number = parseMobile(req.phone);
     const sends = (o.state.phone?.sends ?? 0) + 1;
     if (sends > OTP_MAX_SENDS) {
       await this.deps.sessions.fail(o.id, new WzError('too_many_attempts', 'Too many codes requested; start the enrollment again later.'));
     }
+    // Before the step advances: a refused message leaves the enrollment as it was (429, Retry-After).
+    await this.deps.limits?.sms(number, source);
     const code = String(Buffer.from(randomBytes(4)).readUInt32BE(0) % 1_000_000).padStart(6, '0');
     const now = this.deps.now();
     const otpExpiresAt = now + this.deps.otpMs;

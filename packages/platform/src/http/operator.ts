@@ -29,7 +29,8 @@ export interface OperatorIdentity {
 
 /** Who presented this `Authorization` header, and what they may do (admin/auth.ts implements it). */
 export interface OperatorAuth {
-  authenticate(header: string | undefined): OperatorIdentity;
+  /** `source`: the caller's address, for the lockout on wrong tokens (admin/auth.ts). */
+  authenticate(header: string | undefined, source?: string): OperatorIdentity;
 }
 
 export const OPERATOR_REALM = 'wangzheng-admin';
@@ -48,7 +49,7 @@ export function operatorIdentityOf(auth: OperatorAuth, req: FastifyRequest, repl
   const fromConsole = req.headers.authorization === undefined ? consoleOperators.get(req) : undefined;
   if (fromConsole) return fromConsole;
   try {
-    return auth.authenticate(req.headers.authorization);
+    return auth.authenticate(req.headers.authorization, req.ip);
   } catch (e) {
     if (isWzError(e, 'unauthenticated')) challengeBearer(reply, OPERATOR_REALM);
     if (isWzError(e, 'forbidden')) {

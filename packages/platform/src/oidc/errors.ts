@@ -15,5 +15,5 @@ import { toWzError } from '@wangzheng/core/http-errors';
 export function toOAuthError(e: unknown, opts: { redirectable?: boolean } = {}): WzError {
   const w = toWzError(e);
   if (opts.redirectable === undefined || opts.redirectable === w.redirectable) return w;
-  return new WzError(w.code, w.message, { status: w.status, redirectable: opts.redirectable, cause: w, ...(w.detail ? { detail: w.detail } : {}) });
+  return new WzError(w.code, w.message, { status: w.status, redirectable: opts.redirectable, cause: w, ...(w.detail ? { detail: w.detail } : {}), ...(w.retryAfterS !== undefined ? { retryAfterS: w.retryAfterS } : {}) });
 }

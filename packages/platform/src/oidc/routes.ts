@@ -142,5 +142,6 @@ function sendOAuthError(deps: Pick<OidcRouteDeps, 'logger' | 'metrics'>, err: un
   const body = e.toOAuthJSON();
   if (body.error === 'invalid_client') challengeClient(req, reply);
   else if (body.error === 'invalid_token' && !reply.hasHeader('www-authenticate')) challengeBearer(reply, CLIENT_REALM, { code: body.error, description: body.error_description });
+  if (e.retryAfterS !== undefined) void reply.header('retry-after', String(e.retryAfterS));
   void reply.status(e.status).header('cache-control', 'no-store').send(body);
 }

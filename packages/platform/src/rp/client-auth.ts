@@ -18,17 +18,23 @@
  * default only an approved RP authenticates (`rp_not_approved` / `rp_suspended` otherwise);
  * an RP reading its own record may be in any status (`allowInactive`).
  *
+ * Rate limits (limits/, docs/limits.md): failed authentications count per source address, per
+ * (claimed client id, source) and per claimed client id; past a limit the next attempt is 429
+ * `rate_limited` with `Retry-After` before any secret is looked at — a correct one included —
+ * until the window ends. Every successful call counts towards the RP's ceiling (`rp_calls`).
+ *
  * @example
  *   // in a later endpoint
  *   const rp = await platform.rp.clientAuth.authenticate(clientCredentialsFrom(req), { audience: tokenEndpointUrl });
  */
 import type { FastifyRequest } from 'fastify';
-import { WzError } from '@wangzheng/core/errors';
+import { isWzError, WzError } from '@wangzheng/core/errors';
 import { CLIENT_ASSERTION_TYPE, unverifiedAssertionIssuer, verifyClientAssertion } from '@wangzheng/core/rp/client-assertion';
 import { isClientId } from '@wangzheng/core/rp/client-id';
 import { parseClientJwks, type ClientJwks } from '@wangzheng/core/rp/client-jwks';
 import { assertRpActive } from '@wangzheng/core/rp/status';
 import type { ClientAuthMethod } from '@wangzheng/core/rp/types';
+import type { RateLimits } from '../limits/index.ts';
 import type { RelyingPartyRecord, Store } from '../store/index.ts';
 import { clientSecretMatches } from './client-secret.ts';
 
@@ -40,6 +46,8 @@ export interface ClientCredentials {
   readonly clientId?: string | undefined;
   readonly clientAssertionType?: string | undefined;
   readonly clientAssertion?: string | undefined;
+  /** The caller's address (Fastify's `req.ip`): the rate limits' source key; never logged. */
+  readonly source?: string | undefined;
 }
 
 export interface AuthenticateOptions {
@@ -59,6 +67,8 @@ export interface ClientAuthenticatorDeps {
   /** The platform issuer URL: always an accepted assertion audience. */
   readonly issuer: string;
   readonly now: () => number;
+  /** Rate limits and lockout; without them nothing is limited. */
+  readonly limits?: RateLimits;
 }
 
 const MAX_ASSERTION = 8192;
@@ -80,7 +90,23 @@ export function clientCredentialsFrom(req: FastifyRequest): ClientCredentials {
     clientId: str(body['client_id']),
     clientAssertionType: str(body['client_assertion_type']),
     clientAssertion: str(body['client_assertion']),
+    source: req.ip,
   };
+}
+
+/** The client id a request claims to be, before anything is verified: it only picks the lockout counters. */
+function claimedClientId(creds: ClientCredentials): string | undefined {
+  const auth = creds.authorization?.trim() ?? '';
+  if (/^Basic /i.test(auth)) {
+    try {
+      return parseBasic(auth).clientId;
+    } catch {
+      return creds.clientId;
+    }
+  }
+  if (creds.clientId !== undefined) return creds.clientId;
+  const token = /^Bearer /i.test(auth) ? auth.replace(/^Bearer +/i, '') : creds.clientAssertion;
+  return token === undefined ? undefined : unverifiedAssertionIssuer(token);
 }
 
 /** application/x-www-form-urlencoded decoding of one Basic credential part (RFC 6749 §2.3.1). */
@@ -113,9 +139,19 @@ export class ClientAuthenticator {
   /**
    * @throws WzError `invalid_client` (401: no, malformed or wrong credentials; an assertion
    *         that fails RFC 7523 §3 or is replayed), `invalid_request` (two methods at once),
-   *         `rp_not_approved` / `rp_suspended` (403) unless `allowInactive`.
+   *         `rp_not_approved` / `rp_suspended` (403) unless `allowInactive`; `rate_limited` (429,
+   *         `retryAfterS`) while this client or source is locked out, or past the RP's ceiling.
    */
   async authenticate(creds: ClientCredentials, opts: AuthenticateOptions = {}): Promise<AuthenticatedClient> {
+    const limits = this.#deps.limits;
+    if (!limits) return this.#authenticate(creds, opts);
+    const checks = limits.clientChecks(claimedClientId(creds), creds.source);
+    const result = await limits.failures(checks, () => this.#authenticate(creds, opts), (e) => isWzError(e, 'invalid_client'));
+    await limits.count('rp_calls', limits.client(result.rp.clientId));
+    return result;
+  }
+
+  async #authenticate(creds: ClientCredentials, opts: AuthenticateOptions): Promise<AuthenticatedClient> {
     const auth = creds.authorization?.trim();
     const basic = auth !== undefined && /^Basic /i.test(auth);
     const bearer = auth !== undefined && /^Bearer /i.test(auth) ? auth.replace(/^Bearer +/i, '').trim() : undefined;

@@ -2,6 +2,7 @@
 import type { IdTokenAlg } from '@wangzheng/core/rp/types';
 import type { Store } from '../store/index.ts';
 import type { AuditRecorder } from '../audit/index.ts';
+import type { RateLimits } from '../limits/index.ts';
 import { ClientAuthenticator } from './client-auth.ts';
 import { RpSelfService, type RpSelfServiceDeps } from './self-service.ts';
 import { RelyingPartyService } from './service.ts';
@@ -47,6 +48,8 @@ export interface RelyingPartyDeps {
   readonly audit: AuditRecorder;
   /** The RP's own stream with its delivery counters (signals/report.ts `streamReportOf`), for its self-service view. */
   readonly deliveryOf: RpSelfServiceDeps['deliveryOf'];
+  /** Lockout of failed client authentications and the per-RP ceiling (limits/). None: unlimited. */
+  readonly limits?: RateLimits;
   readonly now: () => number;
 }
 
@@ -54,7 +57,7 @@ export interface RelyingPartyDeps {
 export function createRelyingParties(deps: RelyingPartyDeps): RelyingParties {
   return {
     service: new RelyingPartyService({ store: deps.store, mode: deps.mode, defaultIdTokenAlg: deps.defaultIdTokenAlg, audit: deps.audit, now: deps.now }),
-    clientAuth: new ClientAuthenticator({ store: deps.store, issuer: deps.issuerUrl, now: deps.now }),
+    clientAuth: new ClientAuthenticator({ store: deps.store, issuer: deps.issuerUrl, now: deps.now, ...(deps.limits ? { limits: deps.limits } : {}) }),
     selfService: new RpSelfService({ store: deps.store, audit: deps.audit, deliveryOf: deps.deliveryOf, now: deps.now }),
   };
 }

@@ -6,6 +6,11 @@
  *   parameter, oversized headers, a request that is not HTTP — is answered in the same shape,
  *   and never echoes the URL or any header back;
  * - bodies over the configured limit are a 413; only JSON bodies are parsed;
+ * - a client gets `headersMs` for its headers and `requestMs` for the whole request, body
+ *   included, counted from the request's start (a connection that sends nothing is cut too); past
+ *   either, Node's check (every `connectionsCheckingInterval`) answers 408 `request_timeout` and
+ *   closes the socket, so slow clients cannot hold connections (slowloris). An idle keep-alive
+ *   connection is closed after `keepAliveMs`;
  * - every request has an id (the caller's `x-request-id` when well-formed, else a fresh one),
  *   echoed in the `x-request-id` response header and on each log line about the request;
  * - the log never sees bodies, query strings, headers or credentials: one access-log line per
@@ -26,11 +31,35 @@ export interface HttpAppOptions {
   accessLog?: boolean;
   /** Told about every answered request (ops/metrics.ts). */
   metrics?: { request(a: AnsweredRequest): void };
+  /** WZ_HTTP_*_TIMEOUT_MS; defaults as in config.ts. `headersMs` must not exceed `requestMs`. */
+  timeouts?: HttpTimeouts;
+}
+
+export interface HttpTimeouts {
+  headersMs: number;
+  requestMs: number;
+  keepAliveMs: number;
+}
+
+/** The configuration's defaults (config.ts; a test keeps the two equal). */
+export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000 };
+
+/** How often Node looks for requests past their deadline (its default, 30 s, would let them run that much longer). */
+function timeoutCheckInterval(t: HttpTimeouts): number {
+  return Math.min(1_000, Math.max(25, Math.floor(t.headersMs / 4)));
 }
 
 export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
+  const t = opts.timeouts ?? DEFAULT_HTTP_TIMEOUTS;
   const app = Fastify({
     bodyLimit: opts.bodyLimit,
+    // Node's own deadlines (Fastify sets requestTimeout and keepAliveTimeout on the server after
+    // creating it, so they go to both). No socket idle timeout (connectionTimeout): these cover
+    // receiving a request and idling between requests, our answers are small enough for the
+    // kernel's send buffer, and an idle timeout would also cut a handler waiting on the registry.
+    requestTimeout: t.requestMs,
+    keepAliveTimeout: t.keepAliveMs,
+    http: { headersTimeout: t.headersMs, requestTimeout: t.requestMs, connectionsCheckingInterval: timeoutCheckInterval(t) },
     // We log requests ourselves (below) so that URLs with query strings never reach a log line.
     logger: false,
     return503OnClosing: true,
@@ -59,6 +88,7 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
     } else {
       log.info({ reqId: req.id, route: req.routeOptions.url, method: req.method, code: res.body.error }, 'request rejected');
     }
+    if (res.retryAfterS !== undefined) void reply.header('retry-after', String(res.retryAfterS));
     void reply.status(res.status).header('cache-control', 'no-store').send(res.body);
   });
   app.setNotFoundHandler((req, reply) => {
@@ -86,7 +116,9 @@ function writeClientError(err: Error & { code?: string }, socket: Socket): void 
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const known = CLIENT_ERRORS[err.code ?? ''] ?? { code: 'invalid_request' as const, message: 'The request is not valid HTTP.' };
   const e = new WzError(known.code, known.message);
-  if (socket.writable) {
+  // As Node does: never write into a response that has already begun on this socket.
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (socket.writable && !inFlight?.headersSent) {
     const body = JSON.stringify(e.toJSON());
     socket.write(`HTTP/1.1 ${e.status} ${STATUS_TEXT[e.status] ?? 'Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\ncache-control: no-store\r\nconnection: close\r\n\r\n${body}`);
   }

@@ -13,6 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { getSuite, KeyRing, type CryptoSuite } from '@wangzheng/core/crypto/index';
 import type { PassiveAuthenticator } from '@wangzheng/core/documents/passive-auth';
+import { currentSecret } from '@wangzheng/core/identifiers/index';
 import { publicUrl, smsOutboxPath, sqlitePath, type Config } from '../config.ts';
 import { createEnrollmentService, registerEnrollmentRoutes, type EnrollmentService } from '../enrollment/index.ts';
 import { PassphraseHasher } from '../passphrase/hasher.ts';
@@ -38,6 +39,7 @@ import { AdminAuthenticator, Disclosures, registerDisclosureRoutes, registerRpAd
 import { registerVenueRoutes } from '../venue/index.ts';
 import { registerWebRoutes } from '../web/index.ts';
 import { registerConsole, type OperatorConsole } from '../console/index.ts';
+import { limiterMetrics, MemoryLimiter, openRateLimits, RateLimitedSmsSender, type RateLimits } from '../limits/index.ts';
 import { observeRegistry, PlatformMetrics, Readiness, registerOpsRoutes, RegistryHealth, Series, type Operations } from '../ops/index.ts';
 
 export interface PlatformDeps {
@@ -77,6 +79,8 @@ export interface Platform {
   readonly ops: Operations;
   /** The operator console's server side: its OIDC client and the role grants (docs/admin.md, "Console"). */
   readonly console: OperatorConsole;
+  /** Rate limits and lockouts (limits/, docs/limits.md). */
+  readonly limits: RateLimits;
   /** Starts listening on the configured host/port (or the ones given); resolves to the base URL. */
   listen(opts?: { port?: number; host?: string }): Promise<string>;
   close(): Promise<void>;
@@ -153,6 +157,17 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
 
   const now = opts.now ?? Date.now;
   const hasher = new PassphraseHasher(config.passphrase);
+  // Rate limits and lockouts (limits/, docs/limits.md): in memory, or shared in Redis with a
+  // stricter local fallback; key digests made with the blind-index key. Closed with the platform.
+  const { limits, limiter } = await openRateLimits({
+    policies: config.limits.policies,
+    redisUrl: config.limits.redisUrl,
+    fallbackDivisor: config.limits.fallbackDivisor,
+    keySecret: currentSecret(secrets.blindIndex).key,
+    logger,
+    metrics: limiterMetrics(metrics.registry),
+    now,
+  });
   const holders = new HolderVerifier({ store, protector: deps.protector, signing: [deps.signing.gm, deps.signing.intl], issuerUrl: deps.issuer, now });
   // The audit trail is chained with the configured suite's hash; checkpoints signed with its key.
   const audit = new AuditTrail({ store, suite, signing: config.suite === 'gm' ? deps.signing.gm : deps.signing.intl, now });
@@ -184,23 +199,35 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
       deviceAlgs: config.credential.deviceAlgs,
     },
     metrics: metrics.enrollment,
+    limits,
     now,
   });
 
-  const app = createHttpApp({ bodyLimit: config.http.bodyLimit, logger, accessLog: config.log.access, metrics });
-  registerEnrollmentRoutes(app, enrollment);
-  const rp = createRelyingParties({
+  const app = createHttpApp({
+    bodyLimit: config.http.bodyLimit,
+    logger,
+    accessLog: config.log.access,
+    metrics,
+    timeouts: { headersMs: config.http.headersTimeoutMs, requestMs: config.http.requestTimeoutMs, keepAliveMs: config.http.keepAliveTimeoutMs },
+  });
+  app.addHook('onClose', async () => limiter.close());
+  registerEnrollmentRoutes(app, enrollment, limits);
+  // Client authentication under the rate limits (failed secrets lock out; every call counts for the RP's ceiling).
+  const rp: RelyingParties = createRelyingParties({
     store,
     mode: config.mode,
     defaultIdTokenAlg: config.suite === 'gm' ? 'SM2' : 'ES256',
     issuerUrl: deps.issuer,
     audit,
     deliveryOf: (clientId) => streamReportOf(store.reader, clientId),
+    limits,
     now,
   });
   registerRpRoutes(app, rp);
   // Operators: bearer tokens and the roles bound to them; every admin route names the role it needs.
-  const operators = new AdminAuthenticator(secrets.admin, parseRoleMap(config.admin.roles ?? (config.mode === 'development' ? DEVELOPMENT_ROLES : '')));
+  // A wrong operator token counts against its source (a lockout in this process: docs/limits.md).
+  const operatorLockout = new MemoryLimiter({ policies: config.limits.policies, now, maxKeys: 10_000 });
+  const operators = new AdminAuthenticator(secrets.admin, parseRoleMap(config.admin.roles ?? (config.mode === 'development' ? DEVELOPMENT_ROLES : '')), operatorLockout);
   // The operator console (console/): a relying party of this platform's own OIDC provider; its
   // session cookie stands in for a bearer token on /v1/admin/* (mounted before those routes).
   const series = new Series(metrics.registry);
@@ -248,7 +275,7 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
     nonceKeys: secrets.blindIndex,
     now,
   });
-  registerVerificationRoutes(app, verification, reverification, rp.clientAuth, `${deps.issuer}/oauth/token`);
+  registerVerificationRoutes(app, verification, reverification, rp.clientAuth, `${deps.issuer}/oauth/token`, limits);
   const oidc = new OidcProvider({ store, verification, suite, signing: deps.signing, issuer: deps.issuer, now, metrics: metrics.oidc });
   registerOidcRoutes(app, { provider: oidc, clientAuth: rp.clientAuth, logger, metrics: metrics.oidc });
   registerSignalRoutes(app, { ...signals.routes, clientAuth: rp.clientAuth, adminAuth: operators });
@@ -289,7 +316,7 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
       blindIndexer: deps.blindIndexer,
       hasher,
       registry,
-      sms,
+      sms: new RateLimitedSmsSender(sms, limits),
       signing: config.suite === 'gm' ? deps.signing.gm : deps.signing.intl,
       issuerUrl: deps.issuer,
       settings: { otpSeconds: config.enrollment.otpSeconds, credentialValidityDays: config.credential.validityDays, renewalWindowDays: config.credential.renewalWindowDays, deviceAlgs: config.credential.deviceAlgs },
@@ -349,6 +376,7 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
     cancellation,
     ops: { metrics, series, readiness },
     console: operatorConsole,
+    limits,
     async listen(l = {}) {
       return app.listen({ port: l.port ?? config.http.port, host: l.host ?? config.http.host });
     },

@@ -12,13 +12,19 @@
  *   POST /v1/verifications/:ref/face-challenge the registry's liveness nonce (face modes)
  *   POST /v1/verifications/:ref/answer         { approve, presentation, passphrase?, probe?, consent? }
  *   GET  /v1/wallet/nonce, POST /v1/wallet/pending { nonce, presentation } → requests addressed to the person
+ *
+ * Rate limits (docs/limits.md): client authentication locks out after failed secrets
+ * (rp/client-auth.ts); a wrong passphrase in an answer counts against the source address
+ * (`holder_fail`) on top of the 网证's own lockout (passphrase/factor.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { isWzError } from '@wangzheng/core/errors';
 import { parseBody } from '@wangzheng/core/http-errors';
 import type { RelyingParty } from '@wangzheng/core/rp/types';
 import { clientCredentialsFrom, type ClientAuthenticator } from '../rp/client-auth.ts';
 import { challengeOnFailure } from '../http/challenge.ts';
+import type { RateLimits } from '../limits/index.ts';
 import type { Reverification } from './reverify.ts';
 import type { VerificationService } from './service.ts';
 
@@ -51,6 +57,7 @@ export function registerVerificationRoutes(
   reverification: Reverification,
   clientAuth: ClientAuthenticator,
   tokenAudience: string,
+  limits?: RateLimits,
 ): void {
   const s = verificationSchemas;
   const rpOf = async (req: FastifyRequest): Promise<RelyingParty> => (await clientAuth.authenticate(clientCredentialsFrom(req), { audience: tokenAudience })).rp;
@@ -100,14 +107,18 @@ export function registerVerificationRoutes(
     return service.describe(parseBody(s.ref, req.params).ref);
   });
   app.post('/v1/verifications/:ref/face-challenge', async (req) => service.faceChallenge(parseBody(s.ref, req.params).ref));
-  app.post('/v1/verifications/:ref/answer', async (req) => {
-    const b = parseBody(s.answer, req.body);
-    return service.answer(parseBody(s.ref, req.params).ref, {
+  const answer = (ref: string, b: z.infer<typeof s.answer>) =>
+    service.answer(ref, {
       approve: b.approve,
       ...(b.presentation !== undefined ? { presentation: b.presentation } : {}),
       ...(b.passphrase !== undefined ? { passphrase: b.passphrase } : {}),
       ...(b.probe !== undefined ? { probe: b.probe } : {}),
       ...(b.consent !== undefined ? { consent: { scopes: b.consent.scopes, ...(b.consent.sensitive ? { sensitive: b.consent.sensitive } : {}) } } : {}),
     });
+  app.post('/v1/verifications/:ref/answer', async (req) => {
+    const b = parseBody(s.answer, req.body);
+    const ref = parseBody(s.ref, req.params).ref;
+    if (b.passphrase === undefined || !limits) return answer(ref, b);
+    return limits.failures([{ policy: 'holder_fail', key: limits.source(req.ip) }], () => answer(ref, b), (e) => isWzError(e, 'wrong_passphrase') || isWzError(e, 'passphrase_locked'));
   });
 }
