@@ -62,6 +62,20 @@ describe('framework errors answer { error, message } and echo nothing', () => {
     expect(r.text).not.toContain('hhhhh');
   });
 
+  it('a HEAD request the parser refuses gets the status and headers only: no body (found by npm run fuzz)', async () => {
+    for (const req of [`HEAD /v1/things/1 HTTP/1.1\r\nHost: x\r\nbad header\r\n\r\n`, `HEAD /v1/things/1 HTTP/1.1\r\nHost: x\r\nX-Big: ${'h'.repeat(20_000)}\r\n\r\n`]) {
+      const text = await new Promise<string>((resolve, reject) => {
+        let got = '';
+        const s = net.connect(port, '127.0.0.1', () => s.write(req));
+        s.on('data', (d) => (got += d.toString()));
+        s.on('error', reject);
+        s.on('close', () => resolve(got));
+      });
+      expect(text).toMatch(/^HTTP\/1\.1 4(00|31) /);
+      expect(text.endsWith('\r\n\r\n')).toBe(true);
+    }
+  });
+
   it('bytes that are not HTTP → 400 invalid_request', async () => {
     const r = await raw('NOT HTTP AT ALL\r\n\r\n');
     expect(r.status).toBe(400);
