@@ -121,7 +121,8 @@ function writeClientError(err: Error & { code?: string }, socket: Socket): void 
   if (socket.writable && !inFlight?.headersSent) {
     const body = JSON.stringify(e.toJSON());
     // An answer to HEAD has no body (RFC 9110 §9.3.2): the parser failed, but the method was read.
-    const head = (err as { rawPacket?: unknown }).rawPacket instanceof Buffer && (err as { rawPacket: Buffer }).rawPacket.subarray(0, 5).toString('latin1') === 'HEAD ';
+    const packet = (err as { rawPacket?: unknown }).rawPacket;
+    const head = packet instanceof Buffer && packet.subarray(0, 5).toString('latin1') === 'HEAD ';
     socket.write(`HTTP/1.1 ${e.status} ${STATUS_TEXT[e.status] ?? 'Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\ncache-control: no-store\r\nconnection: close\r\n\r\n${head ? '' : body}`);
   }
   socket.destroy(err);
