@@ -26,10 +26,10 @@ import { b64u, generateKey, getSuite, importPublicKey, randomBytes, type Private
 import { sm4EtmOpen, sm4EtmSeal } from '@wangzheng/core/crypto/sm4-etm';
 import { verifyReceipt } from '@wangzheng/core/verification/receipt';
 import { PlatformClient } from '@wangzheng/wallet/enroll/client';
-import { enroll, type Issued } from '@wangzheng/wallet/enroll/enroll';
-import { readOutboxCode } from '@wangzheng/wallet/enroll/simulator';
+import type { Issued } from '@wangzheng/wallet/enroll/enroll';
 import { answerVerification } from '@wangzheng/wallet/verify';
-import { keySigner, nodeDigest, nodeHolder } from '@wangzheng/wallet/holder/node';
+import { nodeHolder } from '@wangzheng/wallet/holder/node';
+import { enrollSamples } from './people.ts';
 
 interface Row {
   name: string;
@@ -160,28 +160,7 @@ async function runVerificationBenchOn(engineName: string, storeEnv: Record<strin
   const { child, platformUrl, registryUrl } = await startChild(dir, storeEnv, workers);
   try {
     const client = new PlatformClient(platformUrl);
-    const sim = new PlatformClient(registryUrl);
-    const samples = (await sim.get<{ samples: { label: string; documentType: string; documentNumber: string }[] }>('/sim/samples')).samples;
-    const adults = samples.filter((s) => ['adult', 'hk_macau_resident', 'taiwan_resident', 'foreigner', 'citizen_abroad', 'two_document_types'].includes(s.label));
-    const holders: { issued: Issued; key: PrivateKey }[] = [];
-    for (const [i, p] of adults.slice(0, holdersN).entries()) {
-      const key = generateKey('SM2');
-      const phone = `137${String(10_000_000 + i)}`;
-      const r = await enroll({
-        platform: client,
-        hardware: {
-          readChip: async () => (await sim.post<{ chip: unknown }>('/sim/nfc/read', { documentType: p.documentType, documentNumber: p.documentNumber })).chip,
-          captureFace: async (nonce) => (await sim.post<{ probe: number[] }>('/sim/camera', { documentType: p.documentType, documentNumber: p.documentNumber, subject: 'self', nonce })).probe,
-          readSmsCode: (to) => readOutboxCode(join(dir, 'sms-outbox.jsonl'), to),
-        },
-        documentType: p.documentType,
-        phone,
-        passphrase: '48273915',
-        signer: keySigner(key),
-        digest: nodeDigest,
-      });
-      if (r.status === 'issued') holders.push({ issued: r, key });
-    }
+    const holders = (await enrollSamples({ platformUrl, registryUrl, dataDir: dir, count: holdersN, alg: 'SM2', phonePrefix: '137' })).people;
     if (holders.length === 0) throw new Error('bench: nobody could be enrolled');
     const rp = await client.post<{ clientId: string; clientSecret: string }>('/v1/rp/sandbox', {
       name: 'bench RP',

@@ -11,12 +11,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
-import { generateKey, type PrivateKey } from '@wangzheng/core/crypto/index';
 import { PlatformClient } from '@wangzheng/wallet/enroll/client';
-import { enroll, type Issued } from '@wangzheng/wallet/enroll/enroll';
-import { readOutboxCode } from '@wangzheng/wallet/enroll/simulator';
 import { answerVerification } from '@wangzheng/wallet/verify';
-import { keySigner, nodeDigest, nodeHolder } from '@wangzheng/wallet/holder/node';
+import { nodeHolder } from '@wangzheng/wallet/holder/node';
+import { enrollSamples, type Enrolled } from '../people.ts';
 import { startChild } from '../verification.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -193,10 +191,7 @@ export async function startPeer(): Promise<Side> {
 
 // ───────────────────────── ours: the platform, intl suite ─────────────────────────
 
-interface Person {
-  issued: Issued;
-  key: PrivateKey;
-}
+type Person = Enrolled;
 
 /**
  * The platform (`wangzheng start`, SQLite, WZ_SUITE=intl) in a child; a few people enrolled with
@@ -211,29 +206,7 @@ export async function startOurs(holdersN = 8): Promise<Side & { deviceAlg: strin
     track(child);
     const { platformUrl, registryUrl } = started;
     const client = new PlatformClient(platformUrl);
-    const sim = new PlatformClient(registryUrl);
-    const samples = (await sim.get<{ samples: { label: string; documentType: string; documentNumber: string }[] }>('/sim/samples')).samples;
-    const adults = samples.filter((s) => ['adult', 'hk_macau_resident', 'taiwan_resident', 'foreigner', 'citizen_abroad', 'two_document_types'].includes(s.label));
-    const people: Person[] = [];
-    const refused: string[] = [];
-    for (const [i, p] of adults.slice(0, holdersN).entries()) {
-      const key = generateKey('ES256');
-      const r = await enroll({
-        platform: client,
-        hardware: {
-          readChip: async () => (await sim.post<{ chip: unknown }>('/sim/nfc/read', { documentType: p.documentType, documentNumber: p.documentNumber })).chip,
-          captureFace: async (nonce) => (await sim.post<{ probe: number[] }>('/sim/camera', { documentType: p.documentType, documentNumber: p.documentNumber, subject: 'self', nonce })).probe,
-          readSmsCode: (to) => readOutboxCode(join(dir, 'sms-outbox.jsonl'), to),
-        },
-        documentType: p.documentType,
-        phone: `138${String(10_000_000 + i)}`,
-        passphrase: '48273915',
-        signer: keySigner(key),
-        digest: nodeDigest,
-      });
-      if (r.status === 'issued') people.push({ issued: r, key });
-      else refused.push(`${p.label}: ${r.status}`);
-    }
+    const { people, refused } = await enrollSamples({ platformUrl, registryUrl, dataDir: dir, count: holdersN, alg: 'ES256', phonePrefix: '138' });
     if (people.length === 0) throw new Error(`bench peer: nobody could be enrolled (${refused.join('; ')})`);
     let credentialAlg = '?';
     try {
