@@ -2,8 +2,10 @@
  * Periodic checkpoints of the audit trail: one every `intervalMs` (an unref'd timer, so it
  * never keeps the process alive) and a last one when the platform closes. A checkpoint is a
  * no-op while the head has not moved, so an idle platform writes nothing. A failure (database
- * briefly away) is logged and retried at the next tick: it leaves only a longer window in
- * which a truncation of the newest entries would go unnoticed (docs/audit.md).
+ * briefly away) is retried at the next tick: it leaves only a longer window in which a
+ * truncation of the newest entries would go unnoticed (docs/audit.md). It is logged once when
+ * the failures begin (a warning) and once when a checkpoint succeeds again — not at every tick
+ * of an outage.
  */
 import type { Logger } from 'pino';
 import type { AuditTrail } from './service.ts';
@@ -13,16 +15,23 @@ export interface CheckpointSchedule {
   stop(): Promise<void>;
 }
 
-export function scheduleCheckpoints(trail: Pick<AuditTrail, 'checkpoint'>, intervalMs: number, logger: Pick<Logger, 'warn' | 'debug'>): CheckpointSchedule {
+export function scheduleCheckpoints(trail: Pick<AuditTrail, 'checkpoint'>, intervalMs: number, logger: Pick<Logger, 'warn' | 'info' | 'debug'>): CheckpointSchedule {
   if (!Number.isInteger(intervalMs) || intervalMs < 1) throw new TypeError('intervalMs must be a positive integer');
   let running: Promise<void> = Promise.resolve();
+  /** Ticks failed in a row since the last success (only the first is a warning). */
+  let failing = 0;
   const once = (): Promise<void> => {
     running = running.then(async () => {
       try {
         const c = await trail.checkpoint();
         if (c !== undefined) logger.debug({ seq: c.seq }, 'audit checkpoint');
+        if (failing > 0) logger.info({ failed: failing }, 'audit checkpoints resumed');
+        failing = 0;
       } catch (e) {
-        logger.warn({ code: (e as { code?: unknown }).code }, 'audit checkpoint failed; retrying at the next interval');
+        failing += 1;
+        const code = (e as { code?: unknown }).code;
+        if (failing === 1) logger.warn({ code }, 'audit checkpoint failed; retrying at every interval, quietly until one succeeds');
+        else logger.debug({ code, failed: failing }, 'audit checkpoint failed again');
       }
     });
     return running;

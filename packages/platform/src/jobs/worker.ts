@@ -10,6 +10,10 @@
  *
  * Trust: handlers are our own code, but their failures are contained: a handler that throws is
  * a retry with code `handler_error`, logged by job id and kind only — never the payload.
+ *
+ * While the database is away (`store_unavailable`) the loop logs one warning when the outage
+ * begins and one line when the store answers again — not one per poll — and polls at most
+ * every STORE_DOWN_POLL_MS meanwhile.
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -33,13 +37,15 @@ export interface WorkerOptions {
   readonly now?: () => number;
   /** [0, 1), for the backoff jitter. */
   readonly random?: () => number;
-  readonly logger?: Pick<Logger, 'error' | 'warn' | 'debug'>;
+  readonly logger?: Pick<Logger, 'error' | 'warn' | 'info' | 'debug'>;
   /** Operations metrics: each recorded outcome by kind. */
   readonly metrics?: Pick<JobMetrics, 'settled'>;
 }
 
 export const DEFAULT_LEASE_MS = 30_000;
 export const DEFAULT_BATCH = 16;
+/** The slowest poll while the store is unavailable (ms): the outage is noticed as over within this. */
+export const STORE_DOWN_POLL_MS = 1_000;
 
 export class Worker {
   readonly #o: WorkerOptions;
@@ -48,6 +54,8 @@ export class Worker {
   #timer: NodeJS.Timeout | undefined;
   #inflight: Promise<void> | undefined;
   #stopped = false;
+  /** The store was unavailable at the last round (logged once, when it began). */
+  #storeDown = false;
 
   constructor(o: WorkerOptions) {
     if (!Number.isInteger(o.intervalMs) || o.intervalMs < 1) throw new TypeError('intervalMs must be a positive integer');
@@ -88,7 +96,7 @@ export class Worker {
       this.#timer = undefined;
       this.#inflight = this.#round().then((more) => {
         this.#inflight = undefined;
-        if (!this.#stopped) this.#schedule(more ? 0 : this.#o.intervalMs);
+        if (!this.#stopped) this.#schedule(more ? 0 : this.#storeDown ? Math.max(this.#o.intervalMs, STORE_DOWN_POLL_MS) : this.#o.intervalMs);
       });
     }, ms);
     this.#timer.unref();
@@ -97,8 +105,18 @@ export class Worker {
   /** One timed round; true when it claimed a full batch (more may be due). Never rejects. */
   async #round(): Promise<boolean> {
     try {
-      return (await this.runOnce()).length >= (this.#o.batchSize ?? DEFAULT_BATCH);
+      const full = (await this.runOnce()).length >= (this.#o.batchSize ?? DEFAULT_BATCH);
+      if (this.#storeDown) {
+        this.#storeDown = false;
+        this.#o.logger?.info({}, 'job worker: the store answers again');
+      }
+      return full;
     } catch (e) {
+      if (isWzError(e, 'store_unavailable')) {
+        if (!this.#storeDown) this.#o.logger?.warn({ code: e.code, detail: e.detail }, 'job worker: the store is unavailable; polling quietly until it is back');
+        this.#storeDown = true;
+        return false;
+      }
       this.#o.logger?.error({ code: isWzError(e) ? e.code : 'unexpected' }, 'job worker round failed');
       return false;
     }

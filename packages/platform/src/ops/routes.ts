@@ -1,7 +1,8 @@
 /**
  * The operations endpoints (docs/operations.md):
  *
- *   GET /healthz   liveness: the process answers and its store reads (unchanged since the start)
+ *   GET /healthz   liveness: the process answers and its store reads (unchanged since the start;
+ *                  503 `store_unavailable` with `Retry-After` while the database is away)
  *   GET /readyz    readiness: 200 `ready` or 503 `not_ready` with `Retry-After` (readiness.ts)
  *   GET /metrics   Prometheus text format (metrics.ts)
  *
@@ -14,6 +15,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { WzError } from '@wangzheng/core/errors';
+import { STORE_RETRY_AFTER_S } from '../store/dialect.ts';
 import type { Readiness } from './readiness.ts';
 
 export const METRICS_REALM = 'wangzheng-metrics';
@@ -35,7 +37,7 @@ export function registerOpsRoutes(app: FastifyInstance, d: OpsRouteDeps): void {
     try {
       await d.health.ping();
     } catch (e) {
-      throw new WzError('store_unavailable', 'The store is unavailable.', { cause: e });
+      throw new WzError('store_unavailable', 'The store is unavailable.', { cause: e, retryAfterS: STORE_RETRY_AFTER_S });
     }
     return { status: 'ok', store: d.health.store, suite: d.health.suite };
   });

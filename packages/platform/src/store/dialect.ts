@@ -9,7 +9,11 @@
  *   so a read-then-write transaction never fails half-way with SQLITE_BUSY, and DDL runs inside
  *   transactions (SQLite supports it): migrations are atomic and serialised across processes.
  * - PostgreSQL (pg Pool): an optional schema becomes the connection's search_path; BIGINT is
- *   parsed to a JS number (epoch milliseconds and counters stay far below 2^53).
+ *   parsed to a JS number (epoch milliseconds and counters stay far below 2^53). While the
+ *   server is away (restart, failover, network) every call fails fast as `store_unavailable`
+ *   (503 with `Retry-After`): a connection is given up after PG_CONNECT_TIMEOUT_MS, a
+ *   connection lost mid-query is discarded, never reused, and never crashes the process; the
+ *   pool reconnects by itself once the server is back (docs/reliability.md, "PostgreSQL outage").
  */
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -29,6 +33,8 @@ import {
   type DialectAdapter,
   type Driver,
   PostgresIntrospector,
+  type PostgresPool,
+  type PostgresPoolClient,
   type SchemaMetadata,
   type SqliteDatabase,
   type TableMetadata,
@@ -254,11 +260,18 @@ async function connectPostgres(cfg: { url: string; schema?: string; poolSize?: n
     connectionString: cfg.url,
     max: cfg.poolSize ?? 10,
     types: pgTypes,
+    // Waiting for a connection (a new one, or a free one of the pool) is bounded: while the
+    // server is away a request fails within this time instead of queueing forever.
+    connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+    // TCP keepalive: a server that vanished without closing the socket is noticed eventually.
+    keepAlive: true,
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   });
   // An idle client that loses its connection emits 'error' on the pool; without a listener
   // that would crash the process. The pool discards the client; the next query reconnects.
   pool.on('error', () => {});
+  // Before the first connection: every client the pool makes gets its listener.
+  const lost = watchClients(pool);
   try {
     const client = await pool.connect();
     try {
@@ -271,8 +284,75 @@ async function connectPostgres(cfg: { url: string; schema?: string; poolSize?: n
     // Never echo the URL: it may carry a password.
     throw new WzError('store_unavailable', 'the database is unreachable', { detail: errorCode(cause), cause });
   }
-  const db = new Kysely<Database>({ dialect: new WangzhengPostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new WangzhengPostgresDialect({ pool: outageSafePool(pool, lost) }) });
   return { engine: 'postgres', db, migration: MIGRATION_DIALECTS.postgres, schema };
+}
+
+/** How long a caller waits for a PostgreSQL connection before `store_unavailable`. */
+export const PG_CONNECT_TIMEOUT_MS = 3_000;
+/** `Retry-After` (seconds) of a `store_unavailable` answer: about what a PostgreSQL restart takes. */
+export const STORE_RETRY_AFTER_S = 2;
+
+/** The database is away: 503 with `Retry-After`. The detail is a driver code, never a URL or a value. */
+export function storeUnavailable(cause: unknown, detail = errorCode(cause) ?? 'connection lost'): WzError {
+  return new WzError('store_unavailable', 'the database is unavailable', { detail, cause, retryAfterS: STORE_RETRY_AFTER_S });
+}
+
+/** Listens to every client the pool makes; the set holds those whose connection died. */
+function watchClients(pool: pg.Pool): WeakSet<pg.PoolClient> {
+  const lost = new WeakSet<pg.PoolClient>();
+  pool.on('connect', (client) => {
+    const mark = (): void => void lost.add(client);
+    client.on('error', mark);
+    client.on('end', mark);
+  });
+  return lost;
+}
+
+/**
+ * The pool as Kysely sees it, made safe for a server that goes away:
+ * - failing to get a connection (refused, timed out, the server starting up or shutting down)
+ *   is `store_unavailable`, whatever the driver's error looks like;
+ * - a client checked out of the pool (inside a transaction, between two statements) whose
+ *   connection dies emits 'error' on the client, where the pool listens only while it is idle:
+ *   unheard, that event would crash the process. Every client gets a listener when it is made;
+ *   the client is marked lost, and any query that fails on a lost client is `store_unavailable`
+ *   (pg's own errors for it, "Connection terminated unexpectedly" and "… not queryable", carry
+ *   no SQLSTATE). A lost client is released with an error, so the pool destroys it.
+ * A transaction cut off this way was never committed (PostgreSQL rolls it back) and its caller
+ * gets the error: nothing reports success for it. One whose COMMIT was sent but whose answer
+ * was lost is reported as failed although it may have committed — the safe side.
+ */
+function outageSafePool(pool: pg.Pool, lost: WeakSet<pg.PoolClient>): PostgresPool {
+  const clients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => {
+    let w = clients.get(client);
+    if (w === undefined) {
+      w = {
+        // (No cursor overload: the store never streams.)
+        query: (async (text: string, params: readonly unknown[]) => {
+          try {
+            return await client.query(text, params as unknown[]);
+          } catch (e) {
+            throw lost.has(client) ? storeUnavailable(e) : e;
+          }
+        }) as unknown as PostgresPoolClient['query'],
+        release: () => client.release(lost.has(client) ? new Error('connection lost') : undefined),
+      };
+      clients.set(client, w);
+    }
+    return w;
+  };
+  return {
+    async connect() {
+      try {
+        return wrap(await pool.connect());
+      } catch (e) {
+        throw storeUnavailable(e);
+      }
+    },
+    end: () => pool.end(),
+  };
 }
 
 async function createSchemaIfMissing(client: pg.PoolClient, schema: string): Promise<void> {

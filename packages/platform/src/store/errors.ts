@@ -1,11 +1,12 @@
 /**
  * Driver errors become `WzError`s here, the same on both engines:
  * unique or foreign-key violation → `conflict`; lost connection, busy database →
- * `store_unavailable`; anything else → `internal_error`. The private detail names the
- * constraint (`persons.netid`, `persons_netid_key`), never a value.
+ * `store_unavailable` (503 with `Retry-After: STORE_RETRY_AFTER_S`); anything else →
+ * `internal_error`. The private detail names the constraint (`persons.netid`,
+ * `persons_netid_key`), never a value.
  */
 import { isWzError, WzError } from '@wangzheng/core/errors';
-import { classifyDbError, constraintOf } from './dialect.ts';
+import { classifyDbError, constraintOf, storeUnavailable } from './dialect.ts';
 
 export function toStoreError(e: unknown): Error {
   if (isWzError(e) || e instanceof TypeError) return e;
@@ -15,7 +16,7 @@ export function toStoreError(e: unknown): Error {
     case 'foreign_key':
       return new WzError('conflict', 'a referenced record does not exist', { detail: `foreign key: ${constraintOf(e) ?? '?'}` });
     case 'unavailable':
-      return new WzError('store_unavailable', 'the database is unavailable', { detail: codeOf(e) });
+      return storeUnavailable(e);
     default:
       return new WzError('internal_error', 'storage failure', { detail: codeOf(e) ?? 'unknown' });
   }
