@@ -90,6 +90,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
       if (out.kind === 'error_page') {
         logRejected(deps, req, out.error);
         // Never a redirect here: the redirect URI is not (yet) trusted.
+        if (out.error.retryAfterS !== undefined) void reply.header('retry-after', String(out.error.retryAfterS));
         return reply.status(out.error.status >= 500 ? out.error.status : 400).send(renderErrorPage(oauthCodeOf(out.error.code, out.error.status), out.error.message, nonce));
       }
       if (out.browserCookie) {

@@ -150,6 +150,10 @@ describe('PostgreSQL restarted under load (issue 10 §3)', () => {
       probes.push({ path, status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as { error?: string } });
       await sleep(700);
     }
+    // The browser's authorize page: an HTML error page, 503 with Retry-After too.
+    const page = await fetch(`${h!.url}/oauth/authorize?${new URLSearchParams({ client_id: 'rp_outageProbe00000000000', redirect_uri: 'https://rp.example/cb', response_type: 'code', scope: 'openid', state: 's', nonce: 'n', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' })}`, { signal: AbortSignal.timeout(ANSWER_BOUND_MS) });
+    const pageProbe = { status: page.status, retryAfter: page.headers.get('retry-after'), type: page.headers.get('content-type') };
+    await page.text();
     const restarting = Date.now();
     const logsAtRestart = h!.logs().length;
     await cluster!.start();
@@ -173,6 +177,7 @@ describe('PostgreSQL restarted under load (issue 10 §3)', () => {
       [503, '5', 'not_ready'],
       [503, '5', 'not_ready'],
     ]);
+    expect(pageProbe).toEqual({ status: 503, retryAfter: String(STORE_RETRY_AFTER_S), type: expect.stringMatching(/^text\/html/) });
     const healthz = probes.find((p) => p.path === '/healthz')!;
     expect([healthz.status, healthz.body.error, healthz.retryAfter]).toEqual([503, 'store_unavailable', String(STORE_RETRY_AFTER_S)]);
     // Transactions caught by the outage fail as store_unavailable, with Retry-After, never as something else.
