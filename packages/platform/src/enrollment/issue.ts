@@ -21,6 +21,7 @@ import { allocateNetid, type SecretRing } from '@wangzheng/core/identifiers/inde
 import type { BlindIndexer, DataProtector } from '../protect/index.ts';
 import { newId, type PersonRecord, type Store, type StoreTx } from '../store/index.ts';
 import { mintCredential } from '../credential/mint.ts';
+import { faultPoint } from '../faults/points.ts';
 import { historyEvent } from '../person/history.ts';
 import type { PersonProfile } from '../person/profile.ts';
 import { consentSubjects } from './notice.ts';
@@ -164,8 +165,10 @@ export class Issuer {
           keepNonce: true,
         });
       }
+      faultPoint('enrollment.issue.before-commit');
       return issued;
     });
+    faultPoint('enrollment.issue.after-commit');
     if (ended) this.deps.sessions.report('issued');
     return out;
   }

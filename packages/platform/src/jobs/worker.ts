@@ -19,6 +19,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { isWzError } from '@wangzheng/core/errors';
 import type { JobKind, JobRecord, Store, StoreTx } from '../store/index.ts';
+import { faultPoint } from '../faults/points.ts';
 import { DEFAULT_RETRY, retryDelayMs, type RetryPolicy } from './backoff.ts';
 import type { Sealer } from './sealer.ts';
 import type { ClaimedJob, JobHandler, JobMetrics, JobOutcome, JobReport, Settlement } from './types.ts';
@@ -143,6 +144,7 @@ export class Worker {
         outcome = { type: 'retry', code: 'handler_error' };
       }
     }
+    if (outcome.type === 'done') faultPoint('jobs.ran-before-recorded');
     return this.#record(claimed, claimToken, outcome, handler);
   }
 

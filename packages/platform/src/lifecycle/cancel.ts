@@ -48,6 +48,7 @@ import type { PassphraseHasher } from '../passphrase/hasher.ts';
 import type { DataProtector } from '../protect/index.ts';
 import type { PersonRecord, PersonStatus, Store, StoreTx } from '../store/index.ts';
 import { checkPassphraseFactor, lockedError } from '../passphrase/factor.ts';
+import { faultPoint } from '../faults/points.ts';
 
 /** Queues an event for every RP that knows the person (signals/emitter.ts `emitForPerson`); returns what was queued. */
 export interface PurgeNotifier {
@@ -121,6 +122,7 @@ export class Cancellation {
         // Before the shred: the emitter opens the profile to find the RPs and their identifiers.
         const told = await this.deps.signals.emitForPerson(tx, { personId, dek, event: { code: 'account_purged' } });
         await tx.erasure.eraseLinkedRows(personId);
+        faultPoint('lifecycle.cancel.mid-transaction');
         if (this.deps.consoleGrants) await tx.consoleOperators.delete(this.deps.consoleGrants.appIdOfPerson(person, dek));
         if (!(await tx.persons.shred(personId))) throw alreadyCancelled();
         await tx.counters.increment(CANCELLED_COUNTER);
@@ -130,6 +132,7 @@ export class Cancellation {
       // Whatever happened, this request is done with the key (on PostgreSQL it would still open dead tuples).
       dek.fill(0);
     }
+    faultPoint('lifecycle.cancel.after-commit');
     await this.#compact();
     return answer;
   }

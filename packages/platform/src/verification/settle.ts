@@ -21,6 +21,7 @@ import { encodeConsentSubject } from '../person/consent-subject.ts';
 import { historyEvent } from '../person/history.ts';
 import type { BlindIndexer, DataProtector } from '../protect/index.ts';
 import type { Store, VerificationRequestRecord } from '../store/index.ts';
+import { faultPoint } from '../faults/points.ts';
 import { recordAppId } from './app-ids.ts';
 
 export interface SettleDeps {
@@ -75,7 +76,9 @@ export async function recordApproval(d: SettleDeps, r: VerificationRequestRecord
     await d.audit?.record(tx, { actor: 'system', action: 'verification.completed', subject: subjectRef(dek), data: { request: r.id, rp: rp.clientId, mode: r.mode, scopes: r.scopes.join(' ') } });
     // The person's own history: who verified them, when, how, and what they learned.
     await tx.events.append(historyEvent(d.protector, { personId, dek }, { kind: 'verified', clientId: rp.clientId, rp: rp.name, mode: r.mode, scopes: [...r.scopes], requestId: r.id }, now));
+    faultPoint('verification.approval.before-commit');
   });
+  faultPoint('verification.approval.after-commit');
 }
 
 export async function recordSettlement(
