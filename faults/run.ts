@@ -19,18 +19,8 @@ import { freePort, stopPlatform } from './child.ts';
 import { drain, runOnce, start, type RunResult, type Setting } from './campaign.ts';
 import { sweepDueAt } from './snapshot.ts';
 import { Receiver, World } from './world.ts';
+import { mulberry32 } from '../test/support/seeded.ts';
 
-/** mulberry32: a small seeded generator, so a campaign can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface CampaignOptions {
   readonly runs: number;
@@ -51,7 +41,7 @@ export interface CampaignReport {
 
 export async function campaign(o: CampaignOptions): Promise<CampaignReport> {
   const log = o.log ?? (() => {});
-  const random = seeded(o.seed);
+  const random = mulberry32(o.seed); // seeded, so a campaign can be replayed
   const dir = mkdtempSync(join(tmpdir(), 'wz-faults-'));
   const receiver = new Receiver();
   await receiver.start();

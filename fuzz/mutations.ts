@@ -12,6 +12,7 @@
  */
 import { FORM_BODIES, QUERY_SAMPLES, validJsonBody } from './bodies.ts';
 import { routeKey, type Route } from './routes.ts';
+import { mulberry32 } from '../test/support/seeded.ts';
 
 /** Credentials the run obtained from the platform before fuzzing, used on a share of requests. */
 export interface FuzzContext {
@@ -41,14 +42,7 @@ export interface FuzzRequest {
 
 /** mulberry32 over a seed mixed from the run's seed and the request number. */
 export function prng(seed: number, n: number): () => number {
-  let a = (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(n + 1, 0xc2b2ae35)) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(n + 1, 0xc2b2ae35));
 }
 
 type Rng = () => number;
