@@ -8,6 +8,7 @@
  * `docs/configuration.md` is generated from `CONFIG_FIELDS` (config-fields.ts; `wangzheng
  * config docs`), and a test keeps it in step with them.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { WzError } from '@wangzheng/core/errors';
 import { DEVICE_ALGS } from '@wangzheng/core/enrollment/device-proof';
@@ -17,6 +18,22 @@ import { policiesSpec } from './limits/policies.ts';
 export { CONFIG_FIELDS, type ConfigField } from './config-fields.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
+
+/** `WZ_TRUST_PROXY`: IPv4/IPv6 addresses or CIDR ranges, comma-separated — never "trust everyone". */
+const trustedProxies = z
+  .string()
+  .max(2000)
+  .transform((v) => v.split(',').map((x) => x.trim()).filter((x) => x !== ''))
+  .refine((xs) => xs.length > 0 && xs.every(isAddressOrRange), { message: 'expected IP addresses or CIDR ranges, comma-separated' });
+
+function isAddressOrRange(x: string): boolean {
+  const [addr, bits, extra] = x.split('/');
+  const family = isIP(addr ?? '');
+  if (family === 0 || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  const n = /^[0-9]{1,3}$/.test(bits) ? Number(bits) : -1;
+  return n >= 0 && n <= (family === 4 ? 32 : 128);
+}
 
 export const configSchema = z.object({
   mode: z.enum(['development', 'production']),
@@ -30,6 +47,7 @@ export const configSchema = z.object({
     headersTimeoutMs: z.coerce.number().int().min(100).max(600_000),
     requestTimeoutMs: z.coerce.number().int().min(100).max(3_600_000),
     keepAliveTimeoutMs: z.coerce.number().int().min(100).max(600_000),
+    trustProxy: trustedProxies.optional(),
   }),
   store: z.object({
     engine: z.enum(['sqlite', 'postgres']),

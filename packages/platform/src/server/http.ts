@@ -33,6 +33,8 @@ export interface HttpAppOptions {
   metrics?: { request(a: AnsweredRequest): void };
   /** WZ_HTTP_*_TIMEOUT_MS; defaults as in config.ts. `headersMs` must not exceed `requestMs`. */
   timeouts?: HttpTimeouts;
+  /** WZ_TRUST_PROXY: the load balancers whose `X-Forwarded-For` names the client (`req.ip`). None: nobody's. */
+  trustProxy?: readonly string[];
 }
 
 export interface HttpTimeouts {
@@ -63,7 +65,8 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
     // We log requests ourselves (below) so that URLs with query strings never reach a log line.
     logger: false,
     return503OnClosing: true,
-    trustProxy: false,
+    // Only the configured balancers may say who the client is (the rate limits' source).
+    trustProxy: opts.trustProxy && opts.trustProxy.length > 0 ? opts.trustProxy.join(',') : false,
     // The id is ours to choose: the caller's only when it has a safe shape (ops/request-id.ts).
     requestIdHeader: false,
     genReqId: requestIdOf,

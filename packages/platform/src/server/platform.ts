@@ -209,6 +209,7 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
     accessLog: config.log.access,
     metrics,
     timeouts: { headersMs: config.http.headersTimeoutMs, requestMs: config.http.requestTimeoutMs, keepAliveMs: config.http.keepAliveTimeoutMs },
+    ...(config.http.trustProxy ? { trustProxy: config.http.trustProxy } : {}),
   });
   app.addHook('onClose', async () => limiter.close());
   registerEnrollmentRoutes(app, enrollment, limits);
