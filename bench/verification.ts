@@ -30,6 +30,7 @@ import type { Issued } from '@wangzheng/wallet/enroll/enroll';
 import { answerVerification } from '@wangzheng/wallet/verify';
 import { nodeHolder } from '@wangzheng/wallet/holder/node';
 import { enrollSamples } from './people.ts';
+import { bannerUrls } from '../test/support/banner.ts';
 
 interface Row {
   name: string;
@@ -71,12 +72,10 @@ export async function startChild(dir: string, storeEnv: Record<string, string>, 
     const timer = setTimeout(() => reject(new Error(`bench: the platform did not start:\n${out}`)), 60_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += String(d);
-      // The socket's address (the banner names the issuer first; on port 0 that is no address).
-      const p = /platform\s+.*listening on (http:\/\/[^\s,)]+)/.exec(out);
-      const r = /registry simulator\s+(http:\/\/\S+)/.exec(out);
-      if (p && r && out.includes('Press Ctrl-C')) {
+      const b = bannerUrls(out);
+      if (b?.registryUrl) {
         clearTimeout(timer);
-        resolve({ child, platformUrl: p[1]!, registryUrl: r[1]! });
+        resolve({ child, platformUrl: b.platformUrl, registryUrl: b.registryUrl });
       }
     });
     child.stderr!.on('data', () => {});

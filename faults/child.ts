@@ -10,6 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { bannerUrls } from '../test/support/banner.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -83,11 +84,10 @@ export function startPlatform(o: ChildOptions): Promise<Running> {
     }, 90_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += String(d);
-      const p = /platform\s+.*listening on (http:\/\/[^\s,)]+)/.exec(out);
-      const r = /registry simulator\s+(http:\/\/\S+)/.exec(out);
-      if (p && r && out.includes('Press Ctrl-C')) {
+      const b = bannerUrls(out);
+      if (b?.registryUrl) {
         clearTimeout(timer);
-        resolve({ child, url: p[1]!, registryUrl: r[1]!, ended, stderr: () => err, exited: () => done });
+        resolve({ child, url: b.platformUrl, registryUrl: b.registryUrl, ended, stderr: () => err, exited: () => done });
       }
     });
     void ended.then(({ code, signal }) => {

@@ -23,6 +23,7 @@ import { judgeAnswer, judgeLogLine } from './checks.ts';
 import { createAgent, send } from './client.ts';
 import { generate, type FuzzContext, type FuzzRequest } from './mutations.ts';
 import { listRoutes, routeKey, type Route } from './routes.ts';
+import { bannerUrls } from '../test/support/banner.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -82,11 +83,10 @@ export async function startPlatform(dir: string, onLine: (l: string) => void): P
       createInterface({ input: stream }).on('line', (l) => {
         onLine(l);
         if (out.length < 100_000) out += `${l}\n`;
-        // The socket's address (the banner names the issuer first; on port 0 that is no address).
-        const p = /platform\s+.*listening on (http:\/\/[^\s)]+)/.exec(out);
-        if (p && out.includes('Press Ctrl-C')) {
+        const b = bannerUrls(out);
+        if (b) {
           clearTimeout(timer);
-          resolve({ child, url: p[1]! });
+          resolve({ child, url: b.platformUrl });
         }
       });
     read(child.stdout!);
