@@ -212,7 +212,8 @@ describe('the operator console in Chromium', () => {
     expect(res?.status()).toBe(200);
     expect(res?.headers()['content-security-policy']).toContain("script-src 'self'");
     await expect.poll(() => heading(a.desk)).toBe('登录运营控制台');
-    expect(new URL(a.desk.url()).hash).toBe('#/signin');
+    // The sign-in screen renders as soon as the session is known to be absent; the hash follows in an effect.
+    await expect.poll(() => new URL(a.desk.url()).hash).toBe('#/signin');
     expect(await a.desk.getByRole('link', { name: /用网证登录/ }).getAttribute('href')).toBe('/console/login');
     await check(a.desk, 'console-01-signin');
     // Keyboard: the first Tab reaches the skip link, which moves focus into the main content.
