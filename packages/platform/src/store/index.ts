@@ -41,8 +41,10 @@ import { phoneChangeRepo } from './phone-changes/repo.ts';
 import { CONSOLE_OPERATOR_READ, consoleOperatorRepo } from './console-operators/repo.ts';
 import type { PersonWriter, Store, StoreReader, StoreTx } from './types.ts';
 import { VERIFICATION_READ, verificationRepo } from './verifications/repo.ts';
+import { RpCache, type RpCacheOptions } from './rp-cache.ts';
 
 export type { StoreConfig } from './dialect.ts';
+export type { RpCacheOptions } from './rp-cache.ts';
 export { newId } from './context.ts';
 export type * from './types.ts';
 export { BAN_STATES, CREDENTIAL_STATUSES, DISCLOSURE_STATES, PERSON_STATUSES } from './types.ts';
@@ -99,6 +101,8 @@ type Readers = {
 export interface OpenStoreOptions {
   /** Clock for created/updated times (tests). Default `Date.now`. */
   readonly now?: () => number;
+  /** The per-process cache of relying-party records (rp-cache.ts): `{ ttlMs: 0 }` turns it off. */
+  readonly rpCache?: RpCacheOptions;
 }
 
 /** Counts executed statements (Kysely calls `transformResult` once per query, in and out of transactions). */
@@ -129,17 +133,25 @@ export async function openStore(cfg: StoreConfig, opts: OpenStoreOptions = {}): 
   // on SQLite they would wait forever for the one connection the transaction holds, on
   // PostgreSQL they would run outside the transaction. Both engines refuse it the same way.
   const inTransaction = new AsyncLocalStorage<true>();
-  const root = repositories({ db, now }, () => {
+  const rpCache = new RpCache(opts.rpCache);
+  const root = repositories({ db, now }, (name, repo) => (name === 'relyingParties' ? rpCache.wrap(repo as StoreTx['relyingParties']) : repo), () => {
     if (inTransaction.getStore()) throw new TypeError('inside store.transaction(fn), use the tx repositories, not the store’s');
   });
   let closed = false;
 
   async function transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    // A transaction that wrote a relying party invalidates the cache again once it has ended:
+    // a read between the write and the commit may have fetched the old row.
+    let wroteRp = false;
+    const markRp = (): void => void (wroteRp = true);
+    const decorate: Decorate = (name, repo) => (name === 'relyingParties' ? rpCache.wrapTx(repo as StoreTx['relyingParties'], markRp) : repo);
     try {
       if (inTransaction.getStore()) throw new TypeError('store.transaction does not nest');
-      return await db.transaction().execute((trx) => inTransaction.run(true, () => fn(repositories({ db: trx, now }, noCheck))));
+      return await db.transaction().execute((trx) => inTransaction.run(true, () => fn(repositories({ db: trx, now }, decorate, noCheck))));
     } catch (e) {
       throw toStoreError(e);
+    } finally {
+      if (wroteRp) rpCache.invalidate();
     }
   }
 
@@ -173,9 +185,12 @@ export async function openStore(cfg: StoreConfig, opts: OpenStoreOptions = {}): 
 
 const noCheck = (): void => {};
 
-function repositories(ctx: RepoContext, check: () => void): StoreTx {
+/** A hook on each repository as built (before the guard): the relying-party cache. */
+type Decorate = (name: keyof StoreTx, repo: object) => object;
+
+function repositories(ctx: RepoContext, decorate: Decorate, check: () => void): StoreTx {
   const out: Record<string, unknown> = {};
-  for (const { name, repo } of REPOSITORIES) out[name] = guarded(repo(ctx), check);
+  for (const { name, repo } of REPOSITORIES) out[name] = guarded(decorate(name, repo(ctx)), check);
   return out as Writers;
 }
 
