@@ -21,7 +21,8 @@
  * block makes overlapping keystreams under one key negligible for far more messages than one
  * key ever seals here (each person's data key seals only that person's records).
  */
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from './random.ts';
 import { WzError } from '../errors.ts';
 
 export const ETM_KEY_LENGTH = 16;

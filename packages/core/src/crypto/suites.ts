@@ -4,8 +4,9 @@
  *   node:crypto, SM4-GCM (RFC 8998) from sm-crypto-v2.
  * - `intl`: ES256 / EdDSA, SHA-256, HMAC-SHA-256 and AES-256-GCM, all node:crypto.
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes as nodeRandomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac } from 'node:crypto';
 import { WzError } from '../errors.ts';
+import { randomBytes } from './random.ts';
 import { generateKey } from './keys.ts';
 import { getSm2Backend } from './sm2.ts';
 import { GCM_IV_LENGTH, GCM_TAG_LENGTH, sm4GcmDecrypt, sm4GcmEncrypt } from './sm4gcm.ts';
@@ -13,10 +14,8 @@ import type { CryptoSuite, PrivateKey, SigAlg, SuiteName } from './types.ts';
 
 const EMPTY = new Uint8Array(0);
 
-/** Cryptographically secure random bytes (OpenSSL's DRBG). */
-export function randomBytes(n: number): Uint8Array {
-  return nodeRandomBytes(n);
-}
+/** Cryptographically secure random bytes (OpenSSL's DRBG, through a pool: random.ts). */
+export { randomBytes };
 
 function decryptionFailed(detail: string, cause?: unknown): WzError {
   return new WzError('decryption_failed', 'Decryption failed.', { detail, cause });
@@ -51,7 +50,7 @@ const gm: CryptoSuite = {
   hash: (data) => createHash('sm3').update(data).digest(),
   hmac: (key, data) => createHmac('sm3', key).update(data).digest(),
   seal(key, plaintext, aad = EMPTY) {
-    const iv = nodeRandomBytes(GCM_IV_LENGTH);
+    const iv = randomBytes(GCM_IV_LENGTH);
     const { ciphertext, tag } = sm4GcmEncrypt(key, iv, plaintext, aad);
     return join(iv, ciphertext, tag);
   },
@@ -74,7 +73,7 @@ const intl: CryptoSuite = {
   hmac: (key, data) => createHmac('sha256', key).update(data).digest(),
   seal(key, plaintext, aad = EMPTY) {
     if (!(key instanceof Uint8Array) || key.length !== 32) throw new TypeError('AES-256 key must be 32 bytes');
-    const iv = nodeRandomBytes(GCM_IV_LENGTH);
+    const iv = randomBytes(GCM_IV_LENGTH);
     const c = createCipheriv('aes-256-gcm', key, iv, { authTagLength: GCM_TAG_LENGTH });
     c.setAAD(aad);
     const ct = Buffer.concat([c.update(plaintext), c.final()]);
