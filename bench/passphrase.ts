@@ -1,0 +1,123 @@
+/**
+ * Passphrase modes: `npm run bench -- passphrase` (issue 10 §1: "passphrase modes bounded only by
+ * Argon2id"). The same receipt flow as `bench/verification.ts` — the platform in its own
+ * process on SQLite, this process the RP and the wallets — in mode `wz_pass` (网证 + 口令): the
+ * platform checks the person's passphrase against its Argon2id hash on every verification.
+ *
+ * Beside the measured rate, the Argon2id bound of this machine, measured in the same run with
+ * the platform's own parameters: 2 cores ÷ (one Argon2id verification + the rest of a
+ * verification's crypto, server, wallet and RP). "Bounded only by Argon2id" means the rate is
+ * close to that bound: everything else the server does is small beside the hash.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hash, verify, type Algorithm } from '@node-rs/argon2';
+import { importPublicKey, type PrivateKey, type PublicJwk } from '@wangzheng/core/crypto/index';
+import { verifyReceipt } from '@wangzheng/core/verification/receipt';
+import { PlatformClient } from '@wangzheng/wallet/enroll/client';
+import type { Issued } from '@wangzheng/wallet/enroll/enroll';
+import { answerVerification } from '@wangzheng/wallet/verify';
+import { nodeHolder } from '@wangzheng/wallet/holder/node';
+import { CONFIG_FIELDS } from '../packages/platform/src/config-fields.ts';
+import { enrollSamples } from './people.ts';
+import { pct, serverCpuMs, startChild } from './verification.ts';
+
+interface Row {
+  name: string;
+  value: string;
+}
+
+const PASSPHRASE = '48273915'; // bench/people.ts enrolls everyone with it
+
+/** The platform's Argon2id parameters: the environment's, else the configuration's defaults. */
+function argon2Params(): { memoryKiB: number; iterations: number } {
+  const field = (key: string): number => {
+    const f = CONFIG_FIELDS.find((x) => x.key === key);
+    if (!f) throw new Error(`bench: no setting ${key}`);
+    return Number(process.env[f.env] ?? f.default);
+  };
+  return { memoryKiB: field('passphrase.memoryKiB'), iterations: field('passphrase.iterations') };
+}
+
+/** CPU per Argon2id verification (this process: the hash runs on libuv's pool, so CPU, not wall). */
+async function argon2VerifyMs(p: { memoryKiB: number; iterations: number }): Promise<number> {
+  const stored = await hash(PASSPHRASE, { algorithm: 2 as Algorithm, memoryCost: p.memoryKiB, timeCost: p.iterations, parallelism: 1 });
+  for (let i = 0; i < 3; i++) await verify(stored, PASSPHRASE);
+  const n = 40;
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < n; i++) if (!(await verify(stored, PASSPHRASE))) throw new Error('bench: Argon2id verify failed');
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000 / n;
+}
+
+export async function runPassphraseBench(o: { count?: number; concurrency?: number } = {}): Promise<Row[]> {
+  const count = o.count ?? Number(process.env['BENCH_PASSPHRASE_VERIFICATIONS'] ?? 200);
+  const concurrency = o.concurrency ?? Number(process.env['BENCH_CONCURRENCY'] ?? 8);
+  const dir = mkdtempSync(join(tmpdir(), 'wz-bench-pass-'));
+  const { child, platformUrl, registryUrl } = await startChild(dir, {});
+  try {
+    const client = new PlatformClient(platformUrl);
+    const holders = (await enrollSamples({ platformUrl, registryUrl, dataDir: dir, count: 8, alg: 'SM2', phonePrefix: '136' })).people;
+    if (holders.length === 0) throw new Error('bench: nobody could be enrolled');
+    const rp = await client.post<{ clientId: string; clientSecret: string }>('/v1/rp/sandbox', {
+      name: 'bench RP (passphrase)',
+      redirectUris: ['http://localhost/cb'],
+      tokenEndpointAuthMethod: 'client_secret_basic',
+      idTokenSigningAlg: 'SM2',
+    });
+    const auth = `Basic ${Buffer.from(`${rp.clientId}:${rp.clientSecret}`).toString('base64')}`;
+    const call = async <T>(path: string, body: unknown): Promise<T> => {
+      const res = await fetch(`${platformUrl}${path}`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      if (!res.ok) throw new Error(`bench: ${path} → ${res.status} ${await res.text()}`);
+      return (await res.json()) as T;
+    };
+    const issuer = ((await (await fetch(`${platformUrl}/.well-known/openid-configuration`)).json()) as { issuer: string }).issuer;
+    const keys = ((await (await fetch(`${platformUrl}/.well-known/jwks.json`)).json()) as { keys: PublicJwk[] }).keys.map((k) => importPublicKey(k));
+    let seq = 0;
+    const one = async (h: { issued: Issued; key: PrivateKey }): Promise<number> => {
+      const t = performance.now();
+      const req = await call<{ requestId: string; ref: string }>('/v1/receipt-requests', { bizSeq: `p-${process.pid}-${++seq}`, mode: 'wz_pass' });
+      const a = await answerVerification(client, { ref: req.ref, holder: nodeHolder(h.issued.credential, h.key), passphrase: PASSPHRASE });
+      if (a.status !== 'approved') throw new Error(`bench: ${a.status}`);
+      const { receipt } = await call<{ receipt: string }>(`/v1/receipt-requests/${req.requestId}/receipt`, {});
+      if (verifyReceipt(receipt, { keys, algorithms: ['SM2'], issuer, audience: rp.clientId }).result !== 'pass') throw new Error('bench: the receipt says fail');
+      return performance.now() - t;
+    };
+    for (let i = 0; i < 8; i++) await one(holders[i % holders.length]!); // warm-up
+    const latencies: number[] = [];
+    let next = 0;
+    const cpu0 = serverCpuMs(child.pid!);
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < count) {
+          const i = next++;
+          latencies.push(await one(holders[i % holders.length]!));
+        }
+      }),
+    );
+    const wall = (performance.now() - t0) / 1000;
+    const serverCpu = (serverCpuMs(child.pid!) - cpu0) / count;
+    const params = argon2Params();
+    const argon = await argon2VerifyMs(params);
+    // The rest of a verification's server CPU is what bench/verification.ts measures for mode 网证;
+    // here: everything that is not the hash, so the share the hash takes of the server's work.
+    const rest = Math.max(0, serverCpu - argon);
+    const bound = (2 * 1000) / argon;
+    const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+    return [
+      { name: `Argon2id parameters of the platform (m, t, p)`, value: `${fmt(params.memoryKiB)} KiB, ${params.iterations}, 1` },
+      { name: 'CPU of one Argon2id verification with them (this machine, same run)', value: `${fmt(argon, 2)} ms` },
+      { name: `SQLite: completed verifications/s in mode wz_pass (网证 + 口令; ${count} with ${concurrency} in flight)`, value: fmt(count / wall, 1) },
+      { name: 'Argon2id bound of this machine (2 cores ÷ one Argon2id verification), and the share reached', value: `${fmt(bound, 1)}/s, ${fmt((100 * count) / wall / bound, 0)} %` },
+      { name: 'SQLite: server CPU per wz_pass verification, of which Argon2id', value: `${fmt(serverCpu, 2)} ms, ${fmt((100 * Math.min(argon, serverCpu)) / serverCpu, 0)} %` },
+      { name: 'SQLite: server CPU per wz_pass verification that is not Argon2id', value: `${fmt(rest, 2)} ms` },
+      { name: 'SQLite: latency p50 / p99 (wz_pass)', value: `${fmt(pct(latencies, 50), 1)} / ${fmt(pct(latencies, 99), 1)} ms` },
+    ];
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
