@@ -39,12 +39,13 @@ import {
   type SqliteDatabase,
   type TableMetadata,
 } from 'kysely';
+import { isStalePlan, PreparedNames } from './pg-prepared.ts';
 import { WzError } from '@wangzheng/core/errors';
 import type { Database } from './schema.ts';
 
 export type StoreConfig =
   | { engine: 'sqlite'; path: string }
-  | { engine: 'postgres'; url: string; schema?: string; poolSize?: number };
+  | { engine: 'postgres'; url: string; schema?: string; poolSize?: number; preparedStatements?: boolean };
 
 export type Engine = StoreConfig['engine'];
 
@@ -250,7 +251,7 @@ class WangzhengPostgresDialect extends PostgresDialect {
   }
 }
 
-async function connectPostgres(cfg: { url: string; schema?: string; poolSize?: number }): Promise<Connected> {
+async function connectPostgres(cfg: { url: string; schema?: string; poolSize?: number; preparedStatements?: boolean }): Promise<Connected> {
   if (typeof cfg.url !== 'string' || cfg.url.length === 0) throw new TypeError('postgres store needs a url');
   const schema = cfg.schema;
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
@@ -284,7 +285,8 @@ async function connectPostgres(cfg: { url: string; schema?: string; poolSize?: n
     // Never echo the URL: it may carry a password.
     throw new WzError('store_unavailable', 'the database is unreachable', { detail: errorCode(cause), cause });
   }
-  const db = new Kysely<Database>({ dialect: new WangzhengPostgresDialect({ pool: outageSafePool(pool, lost) }) });
+  const prepared = cfg.preparedStatements === false ? undefined : new PreparedNames();
+  const db = new Kysely<Database>({ dialect: new WangzhengPostgresDialect({ pool: outageSafePool(pool, lost, prepared) }) });
   return { engine: 'postgres', db, migration: MIGRATION_DIALECTS.postgres, schema };
 }
 
@@ -323,7 +325,7 @@ function watchClients(pool: pg.Pool): WeakSet<pg.PoolClient> {
  * gets the error: nothing reports success for it. One whose COMMIT was sent but whose answer
  * was lost is reported as failed although it may have committed — the safe side.
  */
-function outageSafePool(pool: pg.Pool, lost: WeakSet<pg.PoolClient>): PostgresPool {
+function outageSafePool(pool: pg.Pool, lost: WeakSet<pg.PoolClient>, prepared?: PreparedNames): PostgresPool {
   const clients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
   const wrap = (client: pg.PoolClient): PostgresPoolClient => {
     let w = clients.get(client);
@@ -331,10 +333,14 @@ function outageSafePool(pool: pg.Pool, lost: WeakSet<pg.PoolClient>): PostgresPo
       w = {
         // (No cursor overload: the store never streams.)
         query: (async (text: string, params: readonly unknown[]) => {
+          const name = prepared?.nameOf(text); // pg-prepared.ts
           try {
-            return await client.query(text, params as unknown[]);
+            return await client.query(name === undefined ? { text, values: params as unknown[] } : { name, text, values: params as unknown[] });
           } catch (e) {
-            throw lost.has(client) ? storeUnavailable(e) : e;
+            if (lost.has(client)) throw storeUnavailable(e);
+            if (name === undefined || !isStalePlan(e)) throw e;
+            prepared!.forget(text);
+            return await client.query(text, params as unknown[]);
           }
         }) as unknown as PostgresPoolClient['query'],
         release: () => client.release(lost.has(client) ? new Error('connection lost') : undefined),
