@@ -10,10 +10,13 @@
  *
  * What stays per process, by design: the rate limiter's local counters (shared through Redis
  * when it is configured), the memo of verified issuer signatures, and the console's last hour of
- * samples; /metrics answers for the worker that serves the scrape (docs/operations.md).
+ * samples. /metrics answers for all workers together: the worker serving a scrape asks the
+ * primary, which collects every listening worker's registry over IPC and merges them
+ * (`ClusterMetrics`, platform ops/cluster.ts; docs/operations.md).
  */
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
+import { ClusterMetrics } from '@wangzheng/platform/ops/cluster';
 import type { Io } from '../io.ts';
 
 /** How the primary and a worker talk over the cluster's IPC channel. */
@@ -57,10 +60,16 @@ export function startWorkers(o: { count: number; env: Record<string, string>; io
   let started = false;
   const deaths: number[] = [];
   const live = new Set<Worker>();
+  const metrics = new ClusterMetrics();
 
   const fork = (): Worker => {
     const w = cluster.fork(o.env);
     live.add(w);
+    metrics.attach(w);
+    // Once it listens, a worker's registry is part of every scrape, and its scrapes ask here.
+    w.on('message', (m: Message) => {
+      if (m?.wz === 'listening') metrics.serving(w);
+    });
     w.on('exit', (code, signal) => {
       live.delete(w);
       if (stopping || !started) return; // while starting, the start fails instead

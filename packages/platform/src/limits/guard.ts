@@ -57,15 +57,29 @@ export class RateLimits {
 
   /** Runs a secret check under lockout (see the header). */
   async failures<T>(checks: readonly Check[], run: () => Promise<T>, isFailure: (e: unknown) => boolean): Promise<T> {
-    const peeked = await Promise.all(checks.map((c) => this.#d.limiter.peek(c.policy, c.key)));
-    const refused = peeked.findIndex((d) => !d.allowed);
-    if (refused >= 0) throw this.#refuse(checks[refused]!.policy, Math.max(...peeked.map((d) => d.retryAfterS)));
+    await this.check(checks);
     try {
       return await run();
     } catch (e) {
-      if (isFailure(e)) await Promise.all(checks.map((c) => this.#d.limiter.hit(c.policy, c.key)));
+      if (isFailure(e)) await this.failed(checks);
       throw e;
     }
+  }
+
+  /**
+   * The first half of `failures`, for a secret checked where the limiter cannot be awaited around
+   * it (http/lockout.ts: a hook before the route, another when it fails): 429 when any check is
+   * past its limit; counts nothing.
+   */
+  async check(checks: readonly Check[]): Promise<void> {
+    const peeked = await Promise.all(checks.map((c) => this.#d.limiter.peek(c.policy, c.key)));
+    const refused = peeked.findIndex((d) => !d.allowed);
+    if (refused >= 0) throw this.#refuse(checks[refused]!.policy, Math.max(...peeked.map((d) => d.retryAfterS)));
+  }
+
+  /** The second half: one failure counted against every check. */
+  async failed(checks: readonly Check[]): Promise<void> {
+    await Promise.all(checks.map((c) => this.#d.limiter.hit(c.policy, c.key)));
   }
 
   /** Counts one event; past the limit, 429. */

@@ -3,11 +3,15 @@
  * (memory.ts), the shared one with its stricter local fallback (redis.ts), the policies and their
  * defaults (policies.ts), and the checks the domains call (guard.ts). `openRateLimits` is called
  * once by the composition root (server/platform.ts), which closes the limiter with the platform.
+ * Secrets that routes check on their own (metrics and operator tokens, the person's passphrases)
+ * are locked out by the HTTP app's hooks over the same checks (http/lockout.ts).
  */
+import { randomBytes } from 'node:crypto';
 import { KeyHasher, type Limiter, type LimiterMetrics, type Policies } from './limiter.ts';
 import { MemoryLimiter } from './memory.ts';
 import { RedisLimiter, type LimiterLogger } from './redis.ts';
 import { RateLimits } from './guard.ts';
+import { DEFAULT_POLICIES } from './policies.ts';
 
 export { KeyHasher, POLICY_NAMES, rateLimited, sourceKey, type Decision, type Limiter, type LimiterMetrics, type Policies, type Policy, type PolicyName } from './limiter.ts';
 export { MemoryLimiter, type MemoryLimiterOptions } from './memory.ts';
@@ -50,4 +54,12 @@ export async function openRateLimits(o: RateLimitsOptions): Promise<{ limits: Ra
   }
   const limits = new RateLimits({ limiter, keys: new KeyHasher(o.keySecret), ...(o.metrics ? { metrics: o.metrics } : {}) });
   return { limits, limiter };
+}
+
+/**
+ * Checks over a limiter of this process alone with the default policies, for an HTTP app whose
+ * caller supplied none (server/http.ts): source addresses only, so its digest key is random.
+ */
+export function localRateLimits(policies: Policies = DEFAULT_POLICIES): RateLimits {
+  return new RateLimits({ limiter: new MemoryLimiter({ policies, maxKeys: 10_000 }), keys: new KeyHasher(randomBytes(32)) });
 }

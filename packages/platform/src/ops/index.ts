@@ -1,11 +1,14 @@
 /**
- * Operations (issue #9 §6): Prometheus metrics, readiness apart from liveness, access logs with
+ * Operations (issue #9 §6, #10 §2): Prometheus metrics (merged over the workers of a cluster),
+ * readiness apart from liveness (which reads nothing outside the process), access logs with
  * request ids, and an in-memory history of the metrics for in-process callers (the operator
  * console). docs/operations.md describes the endpoints, every metric and the log line.
  */
 export { answeredOf, logAccess, UNMATCHED_ROUTE, type AnsweredRequest } from './access-log.ts';
 export { codeLabel, PlatformMetrics, type PlatformMetricsOptions, type RegistryCallOutcome } from './metrics.ts';
 export { Readiness, type ReadinessDeps, type ReadinessReport } from './readiness.ts';
+export { Liveness, type LivenessOptions, type LivenessReport } from './liveness.ts';
+export { ClusterMetrics, clusterMetricsSource, type MetricsSource } from './cluster.ts';
 export { observeRegistry, RegistryHealth, type RegistryHealthOptions } from './registry.ts';
 export { newRequestId, REQUEST_ID_HEADER, REQUEST_ID_PATTERN, requestIdOf } from './request-id.ts';
 export { METRICS_REALM, READYZ_RETRY_AFTER_S, registerOpsRoutes, type OpsRouteDeps } from './routes.ts';

@@ -14,6 +14,7 @@
  * new series. No label, and no value, ever carries a 网号, an application identifier (`sub`), a
  * name, a document or phone number, a client id or a secret.
  */
+import cluster from 'node:cluster';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { ERROR_CODES, type ErrorCode } from '@wangzheng/core/errors';
 import { ACR_VALUES, isMode } from '@wangzheng/core/verification/modes';
@@ -78,8 +79,12 @@ export class PlatformMetrics {
   constructor(o: PlatformMetricsOptions = {}) {
     const registers = [this.registry];
     this.#now = o.now ?? Date.now;
-    if (o.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
-    this.#info = new Gauge({ name: 'wz_platform_info', help: 'Always 1; the labels say which crypto suite, store engine and mode this platform runs.', labelNames: ['suite', 'store', 'mode'], registers });
+    // In a cluster worker the process figures are one series per worker (`worker` = its cluster
+    // id): summed over workers, a heap or an event-loop lag would mean nothing (ops/cluster.ts).
+    const worker = cluster.isWorker && cluster.worker ? { labels: { worker: String(cluster.worker.id) } } : {};
+    if (o.processMetrics !== false) collectDefaultMetrics({ register: this.registry, ...worker });
+    // `max`, not the default sum, when workers are merged: every worker says the same.
+    this.#info = new Gauge({ name: 'wz_platform_info', help: 'Always 1; the labels say which crypto suite, store engine and mode this platform runs.', labelNames: ['suite', 'store', 'mode'], aggregator: 'max', registers });
 
     this.#http = {
       requests: new Counter({ name: 'wz_http_requests_total', help: 'HTTP requests answered, by method, route pattern (`unmatched` for no route) and status.', labelNames: ['method', 'route', 'status'], registers }),
@@ -122,6 +127,8 @@ export class PlatformMetrics {
     let cached: { at: number; pending: number; failed: number } | undefined;
     new Gauge({
       name: 'wz_jobs_queued',
+      // Every worker counts the same shared queue: merged by `max`, not summed.
+      aggregator: 'max',
       help: 'Jobs in the durable queue, all processes together: pending (due, scheduled or running) and failed for good. Counted at most every 10 s.',
       labelNames: ['state'],
       registers: [this.registry],

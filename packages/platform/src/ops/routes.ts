@@ -1,21 +1,25 @@
 /**
  * The operations endpoints (docs/operations.md):
  *
- *   GET /healthz   liveness: the process answers and its store reads (unchanged since the start;
- *                  503 `store_unavailable` with `Retry-After` while the database is away)
+ *   GET /healthz   liveness: the process answers and its event loop is not stalled (liveness.ts);
+ *                  reads nothing outside the process, so a database outage leaves it 200
  *   GET /readyz    readiness: 200 `ready` or 503 `not_ready` with `Retry-After` (readiness.ts)
- *   GET /metrics   Prometheus text format (metrics.ts)
+ *   GET /metrics   Prometheus text format (metrics.ts); in a cluster worker, the sum over every
+ *                  worker (cluster.ts)
  *
  * Who may read /metrics: with `WZ_METRICS_TOKEN` set, only a caller presenting it as
  * `Authorization: Bearer <token>` (compared in constant time; 401 `unauthenticated` without
  * one, 401 `invalid_token` with another). Without a token: open in development; in production
  * the route does not exist (404) — the figures say how busy the service is and which relying
- * parties' routes fail, which is not for everyone on the network.
+ * parties' routes fail, which is not for everyone on the network. Wrong tokens are locked out per
+ * source like operator tokens (`source_fail`, 429 with `Retry-After`: http/lockout.ts).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Registry } from 'prom-client';
 import { WzError } from '@wangzheng/core/errors';
-import { STORE_RETRY_AFTER_S } from '../store/dialect.ts';
+import { clusterMetricsSource } from './cluster.ts';
+import { Liveness } from './liveness.ts';
 import type { Readiness } from './readiness.ts';
 
 export const METRICS_REALM = 'wangzheng-metrics';
@@ -23,23 +27,29 @@ export const METRICS_REALM = 'wangzheng-metrics';
 export const READYZ_RETRY_AFTER_S = 5;
 
 export interface OpsRouteDeps {
-  readonly registry: { readonly contentType: string; metrics(): Promise<string> };
+  /** This platform's registry (ops/metrics.ts); in a cluster worker, merged with the others' (cluster.ts). */
+  readonly registry: Registry;
   readonly readiness: Readiness;
-  /** What /healthz reads (the store's health counter) and names. */
-  readonly health: { ping(): Promise<unknown>; readonly store: string; readonly suite: string };
+  /** What /healthz names. (`ping` is /readyz's; liveness reads nothing outside the process.) */
+  readonly health: { ping?(): Promise<unknown>; readonly store: string; readonly suite: string };
+  /** The event-loop check of /healthz; default a `Liveness` started here and stopped on close. */
+  readonly liveness?: Liveness;
   readonly mode: 'development' | 'production';
   /** `WZ_METRICS_TOKEN`. */
   readonly metricsToken?: string | undefined;
 }
 
 export function registerOpsRoutes(app: FastifyInstance, d: OpsRouteDeps): void {
-  app.get('/healthz', async () => {
-    try {
-      await d.health.ping();
-    } catch (e) {
-      throw new WzError('store_unavailable', 'The store is unavailable.', { cause: e, retryAfterS: STORE_RETRY_AFTER_S });
-    }
-    return { status: 'ok', store: d.health.store, suite: d.health.suite };
+  const liveness = d.liveness ?? new Liveness();
+  if (d.liveness === undefined) {
+    liveness.start();
+    app.addHook('onClose', async () => liveness.stop());
+  }
+  app.get('/healthz', async (_req, reply) => {
+    const live = liveness.check();
+    void reply.header('cache-control', 'no-store');
+    if (live.status === 'ok') return { status: 'ok', store: d.health.store, suite: d.health.suite };
+    return reply.status(503).send({ status: live.status, store: d.health.store, suite: d.health.suite, eventLoopDelayMs: live.eventLoopDelayMs });
   });
 
   app.get('/readyz', async (_req, reply) => {
@@ -52,11 +62,13 @@ export function registerOpsRoutes(app: FastifyInstance, d: OpsRouteDeps): void {
   // Production without a token: no route at all, so the answer is the ordinary 404.
   if (d.metricsToken === undefined && d.mode === 'production') return;
   const expected = d.metricsToken === undefined ? undefined : digest(d.metricsToken);
+  const source = clusterMetricsSource(d.registry);
+  app.addHook('onClose', async () => source.close());
   app.get('/metrics', async (req, reply) => {
     void reply.header('cache-control', 'no-store');
     if (expected !== undefined) checkToken(req.headers.authorization, expected, reply);
-    const text = await d.registry.metrics();
-    return reply.header('content-type', d.registry.contentType).send(text);
+    const text = await source.metrics();
+    return reply.header('content-type', source.contentType).send(text);
   });
 }
 

@@ -14,15 +14,22 @@
  * - every request has an id (the caller's `x-request-id` when well-formed, else a fresh one),
  *   echoed in the `x-request-id` response header and on each log line about the request;
  * - the log never sees bodies, query strings, headers or credentials: one access-log line per
- *   request with its id, method, route pattern, status, time and size (ops/access-log.ts).
+ *   request with its id, method, route pattern, status, time and size (ops/access-log.ts);
+ * - a 5xx is logged at `error`, except that a database outage (`store_unavailable`) is logged
+ *   once at `error` and then at `debug` until the store answers (http/store-outage.ts);
+ * - the secrets that routes check on their own (the metrics token, operator tokens, the
+ *   person's passphrases and codes) are locked out per source (http/lockout.ts).
  */
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { WzError, type ErrorCode } from '@wangzheng/core/errors';
 import { toErrorResponse } from '@wangzheng/core/http-errors';
-import { answeredOf, logAccess, type AnsweredRequest } from '../ops/access-log.ts';
+import { answeredOf, logAccess, UNMATCHED_ROUTE, type AnsweredRequest } from '../ops/access-log.ts';
 import { REQUEST_ID_HEADER, requestIdOf } from '../ops/request-id.ts';
+import { registerLockouts } from '../http/lockout.ts';
+import { StoreOutageLog } from '../http/store-outage.ts';
+import { localRateLimits, type RateLimits } from '../limits/index.ts';
 
 export interface HttpAppOptions {
   bodyLimit: number;
@@ -35,6 +42,12 @@ export interface HttpAppOptions {
   timeouts?: HttpTimeouts;
   /** WZ_TRUST_PROXY: the load balancers whose `X-Forwarded-For` names the client (`req.ip`). None: nobody's. */
   trustProxy?: readonly string[];
+  /**
+   * The platform's rate limits (limits/, shared through Redis when configured): the lockouts of
+   * the metrics token, operator tokens and the person's secrets count there (http/lockout.ts).
+   * Without it, a limiter of this process alone with the default policies.
+   */
+  limits?: RateLimits;
 }
 
 export interface HttpTimeouts {
@@ -83,10 +96,14 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
     clientErrorHandler: (err: Error & { code?: string }, socket: Socket) => writeClientError(err, socket),
   });
   const log = opts.logger;
+  // A database outage is logged once at error level, not once per refused request (http/store-outage.ts).
+  const outage = new StoreOutageLog(log);
 
   app.setErrorHandler((err, req, reply) => {
     const res = toErrorResponse(err);
-    if (res.status >= 500) {
+    if (res.body.error === 'store_unavailable') {
+      outage.refused(req.routeOptions.url ?? UNMATCHED_ROUTE, { reqId: req.id, route: req.routeOptions.url, method: req.method, code: res.body.error, detail: res.detail });
+    } else if (res.status >= 500) {
       log.error({ reqId: req.id, route: req.routeOptions.url, method: req.method, code: res.body.error, detail: res.detail }, 'request failed');
     } else {
       log.info({ reqId: req.id, route: req.routeOptions.url, method: req.method, code: res.body.error }, 'request rejected');
@@ -105,7 +122,10 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
     const answered = answeredOf(req, reply);
     if (accessLog) logAccess(log, answered);
     opts.metrics?.request(answered);
+    outage.answered(answered.route, answered.status);
   });
+  // Lockouts of secrets the routes check without the limiter around them (http/lockout.ts).
+  registerLockouts(app, opts.limits ?? localRateLimits());
   return app;
 }
 

@@ -208,6 +208,8 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
     logger,
     accessLog: config.log.access,
     metrics,
+    // The lockouts of the metrics token, operator tokens and the person's secrets (http/lockout.ts) count here.
+    limits,
     timeouts: { headersMs: config.http.headersTimeoutMs, requestMs: config.http.requestTimeoutMs, keepAliveMs: config.http.keepAliveTimeoutMs },
     ...(config.http.trustProxy ? { trustProxy: config.http.trustProxy } : {}),
   });
