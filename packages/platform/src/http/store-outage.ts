@@ -15,6 +15,13 @@
  * process; the jobs worker and the audit checkpoints log their own single line per outage.
  */
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The app's outage tracker (server/http.ts), for route scopes with error handlers of their own (oidc/routes.ts). */
+    storeOutage: StoreOutageLog;
+  }
+}
+
 /** The three calls made (a pino logger fits). */
 export interface OutageLogger {
   error(obj: object, msg: string): void;

@@ -132,7 +132,9 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
 
 function logRejected(deps: Pick<OidcRouteDeps, 'logger' | 'metrics'>, req: FastifyRequest, e: WzError): void {
   const line = { reqId: req.id, route: req.routeOptions.url, method: req.method, code: e.code, detail: e.detail };
-  if (e.status >= 500) deps.logger.error(line, 'request failed');
+  // A database outage: one error line for the whole outage, shared with the app's error handler (http/store-outage.ts).
+  if (e.code === 'store_unavailable') req.server.storeOutage.refused(req.routeOptions.url ?? '', line);
+  else if (e.status >= 500) deps.logger.error(line, 'request failed');
   else deps.logger.info(line, 'request rejected');
   deps.metrics?.rejected(req.routeOptions.url ?? '', e.code);
 }

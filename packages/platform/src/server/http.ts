@@ -98,6 +98,7 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
   const log = opts.logger;
   // A database outage is logged once at error level, not once per refused request (http/store-outage.ts).
   const outage = new StoreOutageLog(log);
+  app.decorate('storeOutage', outage);
 
   app.setErrorHandler((err, req, reply) => {
     const res = toErrorResponse(err);

@@ -195,6 +195,16 @@ describe('PostgreSQL restarted under load (issue 10 §3)', () => {
       .filter((l) => l !== '')
       .map((l) => JSON.parse(l) as { level: number; msg: string })
       .filter((l) => l.level >= 40 && l.msg !== 'request failed');
+    // The refused requests themselves — the authorize page's included (oidc/routes.ts has its own
+    // error handler): one error line for the whole outage (http/store-outage.ts).
+    const refusedLines = h!
+      .logs()
+      .slice(logsAtStop, logsAtRestart)
+      .split('\n')
+      .filter((l) => l.includes('"request failed"'))
+      .map((l) => JSON.parse(l) as { level: number; code?: string });
+    expect(refusedLines.filter((l) => l.level >= 50).length).toBe(1);
+    expect(refusedLines.length).toBeGreaterThan(1);
     expect(loopLines.map((l) => l.msg).sort()).toEqual([
       'audit checkpoint failed; retrying at every interval, quietly until one succeeds',
       'job worker: the store is unavailable; polling quietly until it is back',
