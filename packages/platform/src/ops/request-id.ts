@@ -7,13 +7,13 @@
  * the header sent twice — is replaced by a fresh random id. Trusted for nothing: it only labels
  * log lines. A caller must not put personal data into it (the platform cannot tell).
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '@wangzheng/core/crypto/random';
 import type { IncomingMessage } from 'node:http';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 export const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 
-/** A fresh id: 16 base64url characters (96 random bits). */
+/** A fresh id: 16 base64url characters (96 random bits, from the pooled DRBG: core/crypto/random.ts). */
 export function newRequestId(): string {
   return randomBytes(12).toString('base64url');
 }
