@@ -104,6 +104,12 @@ export const configSchema = z.object({
     sweepIntervalSeconds: z.coerce.number().int().min(1).max(86_400),
     retentionDays: z.coerce.number().int().min(1).max(3_650),
   }),
+  retention: z.object({
+    partitionMonthsAhead: z.coerce.number().int().min(0).max(60),
+    historyDays: z.coerce.number().int().min(1).max(36_500).optional(),
+    auditDays: z.coerce.number().int().min(1).max(36_500).optional(),
+    verificationDays: z.coerce.number().int().min(1).max(36_500).optional(),
+  }),
   admin: z.object({
     roles: z.string().max(4000).optional(),
   }),

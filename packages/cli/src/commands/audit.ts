@@ -163,6 +163,7 @@ function assertSomethingToRead(cfg: Config): void {
 
 function printReport(r: AuditVerification, io: Io): void {
   io.out(`audit trail: ${r.checked} entries checked${r.head ? ` (head seq ${r.head.seq})` : ''}, ${r.checkpoints} checkpoint${r.checkpoints === 1 ? '' : 's'}`);
+  if (r.prunedBefore !== undefined) io.out(`retention: entries before seq ${r.prunedBefore} were removed; the trail starts at a checkpointed entry (WZ_AUDIT_RETENTION_DAYS)`);
   if (r.ok) {
     io.out(r.checkpoints === 0 && r.checked > 0 ? 'OK: the chain verifies (no checkpoint yet: a rewrite of the whole trail could not be seen)' : 'OK: the chain and every checkpoint verify');
     return;

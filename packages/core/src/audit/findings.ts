@@ -41,6 +41,12 @@ export interface AuditReport {
   readonly checked: number;
   /** Ordered by sequence number; findings without one come last. */
   readonly findings: readonly Finding[];
+  /**
+   * Set when the trail starts after entry 1 because retention removed its oldest entries: the
+   * first entry kept, vouched for by a valid checkpoint at that entry (its hash, which covers the
+   * link to the entry before it). Entries before it are not checked; nothing else is relaxed.
+   */
+  readonly prunedBefore?: number;
 }
 
 export interface VerifyAuditOptions {

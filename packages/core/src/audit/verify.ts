@@ -24,6 +24,10 @@
  *      entry; not checked across a gap, which is already `entry_removed`);
  *   6. checkpoints against the chain: seq beyond the last entry → `rollback` (the truncated
  *      run), head ≠ stored hash at seq → `checkpoint_mismatch`.
+ * Retention (the platform's `WZ_AUDIT_RETENTION_DAYS`) removes the oldest entries, keeping the
+ * trail from an entry a checkpoint names: a trail whose first entry is not seq 1 is accepted as
+ * pruned — not `entry_removed` — only when a valid checkpoint names that very entry and its hash
+ * (which covers its link to the removed entry before it); the report says `prunedBefore`.
  * What no check can see: entries appended after the last checkpoint and then removed, or a
  * whole rewrite with recomputed hashes and no checkpoint to compare with. Checkpoint often.
  */
@@ -129,17 +133,28 @@ function checkOrder(genuine: ReadonlyMap<number, Node>, out: Out): void {
   }
 }
 
-/** Walks the chain in seq order; returns the last sequence number present (0 if none). */
-function checkChain(genuine: ReadonlyMap<number, Node>, occupied: ReadonlySet<number>, out: Out): number {
+/**
+ * The first sequence number of a trail pruned by retention: the lowest entry present, when it is
+ * not 1, its content hashes to its stored hash, and a valid checkpoint names it with that hash.
+ */
+function prunedStart(genuine: ReadonlyMap<number, Node>, occupied: ReadonlySet<number>, heads: ReadonlyMap<number, ReadonlySet<string>>): number | undefined {
+  const first = Math.min(...genuine.keys(), ...occupied);
+  const n = genuine.get(first);
+  return first > 1 && n !== undefined && n.hashOk && heads.get(first)?.has(n.hash) === true ? first : undefined;
+}
+
+/** Walks the chain in seq order from `start`; returns the last sequence number present (0 if none). */
+function checkChain(genuine: ReadonlyMap<number, Node>, occupied: ReadonlySet<number>, out: Out, start = 1): number {
   const present = [...new Set([...genuine.keys(), ...occupied])].sort((a, b) => a - b);
-  let last = 0;
+  let last = start - 1;
   for (const seq of present) {
     if (seq > last + 1) out.push({ code: 'entry_removed', seq: last + 1, through: seq - 1, detail: 'gap in sequence numbers' });
     last = seq;
     const n = genuine.get(seq);
     if (n === undefined) continue;
     if (n.contentOk && !n.hashOk) out.push({ code: 'entry_changed', seq, index: n.index, detail: 'hash does not match the content' });
-    const before = seq === 1 ? GENESIS_PREV : genuine.get(seq - 1)?.hash;
+    // The first entry of a pruned trail links to a removed one: its checkpoint vouches for it.
+    const before = seq === start && start > 1 ? n.prev : seq === 1 ? GENESIS_PREV : genuine.get(seq - 1)?.hash;
     if (before !== undefined && n.prev !== before) {
       out.push({ code: 'chain_broken', seq, index: n.index, detail: seq === 1 ? 'first entry does not start from the genesis value' : `prev does not match the hash of entry ${seq - 1}` });
     }
@@ -177,9 +192,10 @@ export function verifyAuditTrail(entries: readonly unknown[], checkpoints: reado
   for (const c of valid) heads.set(c.seq, (heads.get(c.seq) ?? new Set()).add(c.head));
   const genuine = pickGenuine(nodes, heads, out);
   checkOrder(genuine, out);
-  const end = checkChain(genuine, occupied, out);
+  const pruned = prunedStart(genuine, occupied, heads);
+  const end = checkChain(genuine, occupied, out, pruned);
   checkCheckpoints(valid, genuine, end, out);
   const key = (f: Finding) => f.seq ?? Number.POSITIVE_INFINITY;
   const findings = out.map((f, i) => ({ f, i })).sort((a, b) => key(a.f) - key(b.f) || a.i - b.i).map(({ f }) => f);
-  return { ok: findings.length === 0, checked: entries.length, findings };
+  return { ok: findings.length === 0, checked: entries.length, findings, ...(pruned === undefined ? {} : { prunedBefore: pruned }) };
 }

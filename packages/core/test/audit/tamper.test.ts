@@ -189,6 +189,37 @@ for (const name of ['gm', 'intl'] as const) {
       const far = { ...chain[19]!, seq: Number.MAX_SAFE_INTEGER };
       expect(summary(verify([...chain.slice(0, 19), far]))).toEqual(['entry_removed@20-9007199254740990', 'entry_changed@9007199254740991']);
     });
+
+    describe('pruned by retention: the oldest entries removed before a checkpointed entry', () => {
+      it('entries 1–9 removed, a checkpoint names entry 10: ok, prunedBefore 10, every later check still made', () => {
+        const kept = chain.filter((e) => e.seq >= 10);
+        expect(verify(kept)).toEqual({ ok: true, checked: 11, findings: [], prunedBefore: 10 });
+        const rows = copies(kept);
+        rows[5]!['actor'] = 'operator:9'; // entry 15 altered after the pruning
+        expect(summary(verify(rows))).toEqual(['entry_changed@15']);
+        expect(summary(verify(kept.filter((e) => e.seq !== 13)))).toEqual(['entry_removed@13-13']);
+      });
+
+      it('no checkpoint at the first entry kept: the removed prefix is reported (entry_removed@1-8)', () => {
+        expect(summary(verify(chain.filter((e) => e.seq >= 9)))).toEqual(['entry_removed@1-8']);
+      });
+
+      it('the first entry kept altered, or a forged first entry, is not vouched for: reported as removal and change', () => {
+        const rows = copies(chain.filter((e) => e.seq >= 10));
+        rows[0]!['data'] = { n: 10, reason: 'forged' };
+        expect(summary(verify(rows))).toEqual(['entry_removed@1-9', 'entry_changed@10']);
+        expect(verify(rows).prunedBefore).toBeUndefined();
+        rehashOne(rows[0]!); // a forger recomputes its hash: the checkpoint at 10 no longer matches
+        expect(summary(verify(rows))).toContain('checkpoint_mismatch@10');
+        expect(verify(rows).prunedBefore).toBeUndefined();
+      });
+
+      it('a checkpoint whose signature does not verify vouches for nothing', () => {
+        const other = fixture(name === 'gm' ? 'intl' : 'gm');
+        const foreign = signCheckpoint(other.ring, chain[9]!, T0 + 100_010);
+        expect(summary(verifyAuditTrail(chain.filter((e) => e.seq >= 10), [foreign, cp(20)], opts))).toEqual(['entry_removed@1-9', 'checkpoint_invalid@-']);
+      });
+    });
   });
 }
 

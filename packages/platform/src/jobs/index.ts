@@ -14,5 +14,6 @@ export { DEFAULT_RETRY, retryDelayMs, type RetryPolicy } from './backoff.ts';
 export { Outbox, type EnqueueInput } from './outbox.ts';
 export { Sealer, type SealPurpose } from './sealer.ts';
 export { ExpirySweep, SWEEP_KIND, SWEEP_QUEUE, SWEEP_REF, type SweepOptions } from './sweep.ts';
+export { DEFAULT_PARTITION_MONTHS_AHEAD, retentionSettings, type RetentionSettings } from './retention.ts';
 export type { ClaimedJob, JobHandler, JobKind, JobMetrics, JobOutcome, JobReport, Settlement, SweepCounts } from './types.ts';
 export { DEFAULT_BATCH, DEFAULT_LEASE_MS, Worker, type WorkerOptions } from './worker.ts';

@@ -18,6 +18,10 @@
  * after the interval, or at once when a batch limit left work behind) in the same transaction;
  * `schedule()` at worker start inserts it when missing (insert-or-ignore). No timer of its own.
  *
+ * - then time partitions and retention (retention.ts): PostgreSQL partitions for the months
+ *   ahead, and — only for the periods the operator set; by default nothing — history events,
+ *   audit entries and verification requests older than their period.
+ *
  * The sweep never fails for good: a step that throws is logged (step and code only) and the
  * run is deferred to the next interval; the other steps still run.
  *
@@ -28,6 +32,7 @@ import type { Logger } from 'pino';
 import { isWzError } from '@wangzheng/core/errors';
 import { isClientId } from '@wangzheng/core/rp/client-id';
 import { newId, type JobKind, type Store, type StoreTx } from '../store/index.ts';
+import { PartitionsAndRetention, type RetentionCounts, type RetentionSettings } from './retention.ts';
 import type { ClaimedJob, JobHandler, JobMetrics, JobOutcome, Settlement, SweepCounts } from './types.ts';
 
 export const SWEEP_KIND = 'sweep.expired' satisfies JobKind;
@@ -58,6 +63,8 @@ export interface SweepOptions {
   readonly logger?: Pick<Logger, 'info' | 'error' | 'debug'>;
   /** Operations metrics: the rows each run deleted (each step's transaction committed). */
   readonly metrics?: Pick<JobMetrics, 'swept'>;
+  /** Partitions ahead and retention periods (retention.ts). Default: 3 months ahead, keep everything. */
+  readonly retention?: RetentionSettings;
 }
 
 type Step = keyof SweepCounts;
@@ -70,6 +77,7 @@ export class ExpirySweep implements JobHandler {
   readonly #o: SweepOptions;
   readonly #batch: number;
   readonly #steps: Record<Step, Batch>;
+  readonly #retention: PartitionsAndRetention;
   /** Runs that stopped at a batch limit: their next run is due at once. */
   readonly #unfinished = new Set<string>();
 
@@ -83,6 +91,7 @@ export class ExpirySweep implements JobHandler {
     const max = o.maxBatches ?? DEFAULT_SWEEP_MAX_BATCHES;
     if (!Number.isInteger(max) || max < 1) throw new TypeError('maxBatches must be a positive integer');
     const { store } = o;
+    this.#retention = new PartitionsAndRetention({ store, settings: o.retention ?? {}, now: o.now, batchSize: this.#batch, maxBatches: max, ...(o.logger ? { logger: o.logger } : {}) });
     this.#steps = {
       // Up to `limit` of each table: fewer than `limit` in all means both are drained.
       oidc: (t, limit) => store.oidc.deleteExpired(t, limit),
@@ -131,8 +140,12 @@ export class ExpirySweep implements JobHandler {
         this.#o.logger?.error({ job: job.id, step, code: isWzError(e) ? e.code : 'unexpected' }, 'expiry sweep step failed');
       }
     }
+    const kept = await this.#retention.run(job.id, t, deadline);
+    failed.push(...(kept.failed as Step[]));
+    unfinished ||= kept.unfinished;
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     if (total > 0) this.#o.metrics?.swept(counts);
+    if (retained(kept.counts) > 0) this.#o.metrics?.swept(retentionMetric(kept.counts));
     if (total > 0) this.#o.logger?.info({ job: job.id, ...counts, unfinished }, 'expiry sweep deleted expired rows');
     else this.#o.logger?.debug({ job: job.id }, 'expiry sweep found nothing expired');
     // A broken step: keep this row and come back after the interval (not an attempt: never fails for good).
@@ -165,4 +178,14 @@ export class ExpirySweep implements JobHandler {
     // ON CONFLICT (queue, ref) DO NOTHING: a second sweep row is never created.
     return s.jobs.insert({ id: newId(), kind: SWEEP_KIND, queue: SWEEP_QUEUE, ref: SWEEP_REF, runAt, maxAttempts: SWEEP_MAX_ATTEMPTS });
   }
+}
+
+const NO_SWEEP: SweepCounts = { oidc: 0, assertionJtis: 0, spentNonces: 0, enrollments: 0, ssfFailed: 0, ssfUnacknowledged: 0 };
+
+const retained = (c: RetentionCounts): number => c.history.rows + c.audit.rows + c.verifications.rows;
+
+/** Rows retention removed, as further steps of `wz_sweep_deleted_total` (`history_retention`, …). */
+function retentionMetric(c: RetentionCounts): SweepCounts {
+  const out: SweepCounts & Record<string, number> = { ...NO_SWEEP, history_retention: c.history.rows, audit_retention: c.audit.rows, verification_retention: c.verifications.rows };
+  return out;
 }

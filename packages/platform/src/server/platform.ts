@@ -30,7 +30,7 @@ import { OidcProvider, registerOidcRoutes } from '../oidc/index.ts';
 import { createPersonApi, registerPersonRoutes, type PersonApi } from '../person/index.ts';
 import { createHttpApp } from './http.ts';
 import { createSignals, registerSignalRoutes, streamReportOf, type SignalEmitter } from '../signals/index.ts';
-import { ExpirySweep } from '../jobs/index.ts';
+import { ExpirySweep, retentionSettings } from '../jobs/index.ts';
 import { AuditTrail, registerAuditRoutes, scheduleCheckpoints } from '../audit/index.ts';
 import { Bans, createPersonControls, registerLifecycleRoutes, registerPersonControlRoutes } from '../lifecycle/index.ts';
 import { Cancellation } from '../lifecycle/cancel.ts';
@@ -173,7 +173,7 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
   const audit = new AuditTrail({ store, suite, signing: config.suite === 'gm' ? deps.signing.gm : deps.signing.intl, now });
   // Shared Signals: SETs queued in the caller's transaction, pushed by the job worker (started below).
   // The expiry sweep: one durable job on the same worker, one run at a time across processes.
-  const sweep = new ExpirySweep({ store, now, logger, intervalMs: config.jobs.sweepIntervalSeconds * 1000, retentionMs: config.jobs.retentionDays * 86_400_000, metrics: metrics.jobs });
+  const sweep = new ExpirySweep({ store, now, logger, intervalMs: config.jobs.sweepIntervalSeconds * 1000, retentionMs: config.jobs.retentionDays * 86_400_000, retention: retentionSettings(config.retention), metrics: metrics.jobs });
   const signals = createSignals({ store, protector: deps.protector, signing: deps.signing, issuer: deps.issuer, mode: config.mode, intervalMs: config.jobs.intervalMs || 250, now, logger, handlers: { 'sweep.expired': sweep }, metrics: metrics.jobs });
   const bans = new Bans({ store, protector: deps.protector, blindIndexer: deps.blindIndexer, audit, signals: signals.emitter, fourEyes: config.lifecycle.fourEyes });
   const sms = opts.sms ?? (config.sms.sender === 'outbox' ? new OutboxSmsSender(smsOutboxPath(config)) : new DisabledSmsSender());

@@ -177,6 +177,16 @@ export interface VerificationRequestsTable {
   updated_at: number;
 }
 
+/**
+ * 0014, PostgreSQL only: the single-use RP references (client_id, biz_seq) of the partitioned
+ * `verification_requests`, kept by triggers (see migrations/0014_time_partitions.ts).
+ */
+export interface VerificationBizSeqsTable {
+  client_id: string;
+  biz_seq: string;
+  created_at: number;
+}
+
 /** 0006: a pushed authorization request (RFC 9126), single use. The request_uri only as a digest. */
 export interface OidcParRequestsTable {
   uri_hash: BytesColumn;
@@ -245,7 +255,11 @@ export interface AuditCheckpointsTable {
 
 /** 0008: the one row whose lock serialises audit appenders. */
 export interface AuditAppendLockTable {
+  /** 2 since 0014 (1 before). */
   id: number;
+  /** 0014: the head entry's key (seq, at), written with each append; NULL for an empty trail. */
+  head_seq: number | null;
+  head_at: number | null;
 }
 
 /** 0009: the job outbox; the payload sealed under a per-job key. See store/jobs/types.ts. */
@@ -310,6 +324,7 @@ export interface Database {
   rp_events: RpEventsTable;
   rp_assertion_jtis: RpAssertionJtisTable;
   verification_requests: VerificationRequestsTable;
+  verification_biz_seqs: VerificationBizSeqsTable;
   oidc_par_requests: OidcParRequestsTable;
   oidc_authorizations: OidcAuthorizationsTable;
   oidc_access_tokens: OidcAccessTokensTable;

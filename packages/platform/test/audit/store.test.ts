@@ -28,9 +28,9 @@ function appendInChild(cfg: StoreConfig, n: number): Promise<number[]> {
 }
 
 describeEachEngine('audit store: append-only, contiguous, transactional', (engine) => {
-  it('the contract has no way to change or remove an entry or a checkpoint; the reader has no way to write', async () => {
+  it('the contract has no way to change an entry or a checkpoint, and removes entries only by retention (deleteBefore: before a checkpoint); the reader has no way to write', async () => {
     const { store } = await freshTrail(engine);
-    expect(Object.keys(store.audit).sort()).toEqual(['appendNext', 'head', 'insertCheckpoint', 'latestCheckpoint', 'list', 'listCheckpoints']);
+    expect(Object.keys(store.audit).sort()).toEqual(['appendNext', 'deleteBefore', 'ensurePartitions', 'head', 'insertCheckpoint', 'latestCheckpoint', 'list', 'listCheckpoints', 'retentionAnchor']);
     expect(Object.keys(store.reader.audit).sort()).toEqual(['head', 'latestCheckpoint', 'list', 'listCheckpoints']);
   });
 

@@ -1,17 +1,22 @@
 /**
- * The audit trail's tables: `audit_entries` (one row per entry, `seq` the primary key),
- * `audit_checkpoints` (one per signed head) and `audit_append_lock` (one row whose lock
- * serialises appenders). Insert and select only: nothing here updates or deletes an entry or a
- * checkpoint. The chain itself is built by the caller (`nextEntry`, core); this file only checks
- * that what it is given follows the head it read under the lock.
+ * The audit trail's tables: `audit_entries` (one row per entry, `seq` the primary key — with
+ * `at` on PostgreSQL, where the table is partitioned by month since 0014), `audit_checkpoints`
+ * (one per signed head) and `audit_append_lock` (one row whose lock serialises appenders and
+ * which names the head). Insert and select only: nothing here updates an entry or a checkpoint,
+ * and only retention (retention.ts, off by default) deletes old entries. The chain itself is
+ * built by the caller (`nextEntry`, core); this file only checks that what it is given follows
+ * the head it read under the lock.
  */
 import type { Kysely, Selectable } from 'kysely';
 import { canonicalJson, GENESIS_PREV, isAuditAction, MAX_DATA_BYTES, type AuditData, type AuditEntry } from '@wangzheng/core/audit/index';
 import { assertEpochMs, assertText, type RepoContext } from '../context.ts';
 import type { AuditCheckpointsTable, AuditEntriesTable, Database } from '../schema.ts';
 import type { AuditCheckpointRecord, AuditReader, AuditWriter, StoredAuditEntry } from './types.ts';
+import { auditRetention } from './retention.ts';
 
 const MAX_PAGE = 1000;
+/** The appenders' lock row since migration 0014 (0008 made row 1). */
+const APPEND_LOCK_ROW = 2;
 
 /** The read-only methods: all that `store.reader.audit` carries. */
 export const AUDIT_READ = ['head', 'list', 'listCheckpoints', 'latestCheckpoint'] as const satisfies readonly (keyof AuditReader)[];
@@ -71,6 +76,8 @@ export function auditRepo({ db, now }: RepoContext): AuditWriter {
         .executeTakeFirst();
       return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
     },
+
+    ...auditRetention(db),
   };
 }
 
@@ -79,9 +86,25 @@ async function append(db: Kysely<Database>, build: (prev: StoredAuditEntry | und
   // PostgreSQL: the row lock is held until this transaction commits or rolls back, so the next
   // appender reads the head only after this entry is visible (READ COMMITTED takes a fresh
   // snapshot per statement). SQLite: BEGIN IMMEDIATE already made this the only writer.
-  const locked = await db.updateTable('audit_append_lock').set({ id: 1 }).where('id', '=', 1).executeTakeFirst();
-  if (Number(locked.numUpdatedRows) !== 1) throw new TypeError('audit_append_lock has no row: the 0008 migration did not run');
-  const last = await db.selectFrom('audit_entries').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  //
+  // Since 0014 the lock row (id 2) also names the head (`head_seq`, `head_at`), kept in the same
+  // transaction as each append: on PostgreSQL's time-partitioned table the head is then read by
+  // its full key from one partition, where `order by seq desc` plans and probes every month.
+  // The row moved from id 1 to 2 so that a process of an older release, still locking id 1,
+  // fails to append instead of appending after a head it did not record (docs/store.md).
+  const locked = await db
+    .updateTable('audit_append_lock')
+    .set({ id: APPEND_LOCK_ROW })
+    .where('id', '=', APPEND_LOCK_ROW)
+    .returning(['head_seq', 'head_at'])
+    .executeTakeFirst();
+  if (locked === undefined) throw new TypeError('audit_append_lock has no row 2: the 0014 migration did not run');
+  let last =
+    locked.head_seq === null || locked.head_at === null
+      ? undefined
+      : await db.selectFrom('audit_entries').selectAll().where('seq', '=', locked.head_seq).where('at', '=', locked.head_at).executeTakeFirst();
+  // No head recorded (an empty trail), or not found where recorded: read it the long way.
+  if (last === undefined) last = await db.selectFrom('audit_entries').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirst();
   const prev = last === undefined ? undefined : toEntry(last);
   const e = build(prev);
   if (e.seq !== (prev?.seq ?? 0) + 1 || e.prev !== (prev?.hash ?? GENESIS_PREV)) {
@@ -100,6 +123,7 @@ async function append(db: Kysely<Database>, build: (prev: StoredAuditEntry | und
       hash: e.hash,
     })
     .execute();
+  await db.updateTable('audit_append_lock').set({ head_seq: e.seq, head_at: e.at }).where('id', '=', APPEND_LOCK_ROW).execute();
   return e;
 }
 

@@ -1,8 +1,11 @@
 /**
  * The audit trail's storage contract (docs/audit.md): hash-chained entries and signed
- * checkpoints, append-only. There is no method that updates or deletes either: the only ways
- * in are `appendNext` and `insertCheckpoint`. In production the database role the platform
- * uses should also lack UPDATE and DELETE on `audit_entries` and `audit_checkpoints`.
+ * checkpoints, append-only. There is no method that updates either: the only ways in are
+ * `appendNext` and `insertCheckpoint`. The one way out is retention (`deleteBefore`), which
+ * removes only the oldest entries before an anchoring checkpoint and runs only when the operator
+ * sets `WZ_AUDIT_RETENTION_DAYS` (audit/retention.ts). In production the database role the
+ * platform serves requests with should lack UPDATE and DELETE on `audit_entries` and
+ * `audit_checkpoints`; retention then needs a role that may delete (or drop partitions).
  *
  * Trust: nothing read back through this contract is verified. A row comes as stored — whoever
  * can write the database can have changed it — and only `verifyAuditTrail` (core) decides
@@ -10,6 +13,7 @@
  * text, so the verifier reports it instead of the reader throwing.
  */
 import type { AuditAction, AuditEntry } from '@wangzheng/core/audit/index';
+import type { RetentionStep } from '../partitions.ts';
 
 /** An entry as stored: `AuditEntry` in shape, unverified in content (see above). */
 export type StoredAuditEntry = AuditEntry;
@@ -60,4 +64,20 @@ export interface AuditWriter extends AuditReader {
   appendNext(build: (prev: StoredAuditEntry | undefined) => AuditEntry): Promise<AuditEntry>;
   /** Stores a checkpoint; false (nothing written) if one for this `seq` exists already. */
   insertCheckpoint(c: { seq: number; token: string; createdAt?: number }): Promise<boolean>;
+  /** PostgreSQL: creates missing monthly partitions, the month of `at` to `monthsAhead` after it; returns how many. SQLite: 0. */
+  ensurePartitions(at: number, monthsAhead: number): Promise<number>;
+  /**
+   * The `seq` retention with this cutoff keeps from: the newest stored checkpoint whose entry
+   * was written before `cutoff`; undefined when there is none (then nothing may be removed).
+   */
+  retentionAnchor(cutoff: number): Promise<number | undefined>;
+  /**
+   * Retention, one bounded step: removes entries written before `cutoff` (epoch ms) whose
+   * `seq` is below the anchor (`retentionAnchor`), so that the trail from the anchor on still
+   * verifies against its checkpoint. PostgreSQL drops the oldest monthly partition when all of
+   * it lies before the cutoff and below the anchor, or else deletes up to `limit` such entries
+   * of the DEFAULT partition; SQLite deletes up to `limit`, lowest `seq` first. Checkpoints
+   * are kept. Call again until `done`.
+   */
+  deleteBefore(cutoff: number, limit: number): Promise<RetentionStep>;
 }

@@ -1,6 +1,7 @@
 /** The person's history: typed events with sealed details. */
 import type { Selectable } from 'kysely';
 import { toDbBytes } from '../dialect.ts';
+import { addMonths, assertLimit, assertMonthsAhead, defaultPartition, deleteOldest, dropPartition, ensureDefaultPartition, ensureMonthlyPartitions, isPostgres, partitionsBefore } from '../partitions.ts';
 import type { EventsTable } from '../schema.ts';
 import type { EventReader, EventRecord, EventWriter } from './types.ts';
 import { assertBytes, assertCode, assertEpochMs, lookupId, newId, writeId, type RepoContext } from '../context.ts';
@@ -33,6 +34,27 @@ export function eventRepo({ db, now }: RepoContext): EventWriter {
       };
       await db.insertInto('events').values(row).execute();
       return toEvent(row);
+    },
+
+    async ensurePartitions(at, monthsAhead) {
+      const from = assertEpochMs(at, 'at');
+      const to = addMonths(from, assertMonthsAhead(monthsAhead));
+      if (!isPostgres(db)) return 0;
+      await ensureDefaultPartition(db, 'events');
+      return ensureMonthlyPartitions(db, 'events', from, to);
+    },
+
+    async deleteBefore(cutoff, limit) {
+      const before = assertEpochMs(cutoff, 'cutoff');
+      const n = assertLimit(limit);
+      if (!isPostgres(db)) {
+        const rows = await deleteOldest(db, 'events', 'id', 'created_at', before, n);
+        return { rows, partitions: 0, done: rows < n };
+      }
+      const [month] = await partitionsBefore(db, 'events', before);
+      if (month !== undefined) return { rows: await dropPartition(db, 'events', month.name), partitions: 1, done: false };
+      const rows = await deleteOldest(db, defaultPartition('events'), 'id', 'created_at', before, n);
+      return { rows, partitions: 0, done: rows < n };
     },
   };
 }

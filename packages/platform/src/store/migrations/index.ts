@@ -22,6 +22,7 @@ import { person } from './0010_person.ts';
 import { disclosures } from './0011_disclosures.ts';
 import { phoneChanges } from './0012_phone_changes.ts';
 import { consoleOperators } from './0013_console_operators.ts';
+import { timePartitions } from './0014_time_partitions.ts';
 
 import type { StoreMigration } from './migration.ts';
 
@@ -42,6 +43,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, StoreMigration]> = [
   ['0011_disclosures', disclosures],
   ['0012_phone_changes', phoneChanges],
   ['0013_console_operators', consoleOperators],
+  ['0014_time_partitions', timePartitions],
 ];
 
 export const MIGRATION_TABLE = 'wz_migration';

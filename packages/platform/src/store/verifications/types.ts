@@ -6,6 +6,7 @@
  * digest; the outcome for the person is sealed under the person's own data key (`result`). No
  * plaintext personal data is stored.
  */
+import type { RetentionStep } from '../partitions.ts';
 import type { Optional } from '../row-types.ts';
 
 export const VERIFICATION_STATUSES = ['pending', 'approved', 'failed', 'declined', 'consumed'] as const;
@@ -74,8 +75,24 @@ export interface VerificationListOptions {
 }
 
 export interface VerificationWriter extends VerificationReader {
-  /** A taken reference, or a `bizSeq` the relying party used before → `conflict`. */
+  /**
+   * A `bizSeq` the relying party used before → `conflict` (on PostgreSQL through the
+   * `verification_biz_seqs` guard of migration 0014). A taken id or reference → `conflict` on
+   * SQLite; on PostgreSQL, where the table is partitioned by `created_at`, only when
+   * `createdAt` is equal too — ids are random UUIDs (`newId()`) and references derive from them.
+   */
   insert(r: NewVerificationRequest): Promise<VerificationRequestRecord>;
   /** Compare-and-set on the status: applies `patch` only if the request is still `from`. */
   transition(id: string, from: VerificationStatus, patch: VerificationPatch): Promise<boolean>;
+  /** PostgreSQL: creates missing monthly partitions, the month of `at` to `monthsAhead` after it; returns how many. SQLite: 0. */
+  ensurePartitions(at: number, monthsAhead: number): Promise<number>;
+  /**
+   * Retention, one bounded step: removes requests created before `cutoff` (epoch ms) with
+   * their OIDC authorizations and those authorizations' access tokens (children first).
+   * PostgreSQL: up to `limit` authorizations of the oldest month wholly before the cutoff, and
+   * once it has none, that month's partition with its `bizSeq` guards; else up to `limit` old
+   * requests of the DEFAULT partition. SQLite: up to `limit` requests, oldest first. Never a
+   * row at or after the cutoff. Call again until `done`.
+   */
+  deleteBefore(cutoff: number, limit: number): Promise<RetentionStep>;
 }
