@@ -30,6 +30,7 @@ export const CONFIG_FIELDS: ConfigField[] = [
   { key: 'store.postgresUrl', env: 'WZ_POSTGRES_URL', default: undefined, description: 'PostgreSQL connection URL, e.g. `postgres://user@127.0.0.1:5432/wangzheng`. Required when `store.engine=postgres`.' },
   { key: 'store.postgresSchema', env: 'WZ_POSTGRES_SCHEMA', default: undefined, description: 'PostgreSQL schema to use (created if missing). Defaults to the connection\'s search_path.' },
   { key: 'store.poolSize', env: 'WZ_POSTGRES_POOL', default: 8, description: 'PostgreSQL connections per process.' },
+  { key: 'store.preparedStatements', env: 'WZ_POSTGRES_PREPARED', default: 'on', description: '`on`: data statements run as named prepared statements, parsed once per connection (store/pg-prepared.ts). `off` behind a connection pooler in transaction mode that cannot carry them (PgBouncer before 1.21, or without `max_prepared_statements`).' },
   { key: 'registry.url', env: 'WZ_REGISTRY_URL', default: 'http://127.0.0.1:8081', description: 'Base URL of the population registry (the simulator in development).' },
   { key: 'registry.sharedKey', env: 'WZ_REGISTRY_KEY', default: undefined, description: 'Shared key for the registry\'s HMAC-SM3 request signatures, `keyId:base64url` (≥32 bytes). Generated in development.', secret: true },
   { key: 'registry.port', env: 'WZ_REGISTRY_PORT', default: 8081, description: 'Port of the registry simulator when this process starts it.' },

@@ -55,6 +55,7 @@ export const configSchema = z.object({
     postgresUrl: z.string().min(1).optional(),
     postgresSchema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).optional(),
     poolSize: z.coerce.number().int().min(1).max(256),
+    preparedStatements: z.enum(['on', 'off']).transform((v) => v === 'on'),
   }),
   registry: z.object({
     url: z.url(),

@@ -106,6 +106,7 @@ export function storeConfig(cfg: Config): StoreConfig {
       engine: 'postgres',
       url: cfg.store.postgresUrl as string,
       poolSize: cfg.store.poolSize,
+      preparedStatements: cfg.store.preparedStatements,
       ...(cfg.store.postgresSchema ? { schema: cfg.store.postgresSchema } : {}),
     };
   }

@@ -14,8 +14,8 @@
  *   rolling upgrade) fails with "cached plan must not change result type": that text is then
  *   run unnamed from then on, and this call is retried once unnamed.
  * - A connection pooler in transaction mode (PgBouncer before 1.21, or without
- *   `max_prepared_statements`) cannot carry named statements across server connections: the
- *   store configuration's `preparedStatements: false` turns naming off.
+ *   `max_prepared_statements`) cannot carry named statements across server connections:
+ *   `WZ_POSTGRES_PREPARED=off` (the store configuration's `preparedStatements: false`).
  */
 import { createHash } from 'node:crypto';
 
