@@ -4,6 +4,7 @@
  *
  *   npm run bench                 all sections
  *   npm run bench -- crypto       only the named sections
+ *   npm run bench -- scale …      the bulk population generator (bench/scale.ts; not run by default)
  *
  * Sections print Markdown tables; docs/benchmarks.md records the figures.
  */
@@ -17,8 +18,16 @@ const SECTIONS: Record<string, { title: string; run: () => Promise<string> }> = 
   enrollment: { title: 'Enrollment (end to end, in-process)', run: async () => formatRows(await runEnrollmentBench()) },
   verification: { title: 'Verification (receipt flow, platform in its own process)', run: async () => formatRows(await runVerificationBench()) },
   lifecycle: { title: 'Lifecycle (a nationwide ban: status list and Shared Signals)', run: async () => formatRows(await runLifecycleBench()) },
+  passphrase: { title: 'Passphrase modes (wz_pass) beside the Argon2id bound', run: async () => formatRows(await (await import('./passphrase.ts')).runPassphraseBench()) },
   peer: { title: 'OpenID Connect logins: ours (intl) beside oidc-provider', run: async () => formatRows(await (await import('./peer-oidc.ts')).runPeerOidcBench()) },
 };
+
+// `scale` writes millions of rows and takes options of its own: run alone, never with the rest.
+if (process.argv[2] === 'scale') {
+  const { runScaleCli } = await import('./scale.ts');
+  process.stdout.write(`\n## National scale: generated people\n\n${await runScaleCli(process.argv.slice(3))}\n`);
+  process.exit(0);
+}
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = wanted.filter((w) => !(w in SECTIONS));

@@ -131,6 +131,15 @@ async function statementsRun(platformUrl: string): Promise<number> {
 
 /** Both engines: SQLite, then the local PostgreSQL when it is reachable (a fresh schema, dropped after). */
 export async function runVerificationBench(o: { count?: number; concurrency?: number; holders?: number } = {}): Promise<Row[]> {
+  // National scale (docs/scale.md): BENCH_SCALE=sqlite|pg runs against the database that
+  // `npm run bench -- scale` populated (BENCH_SCALE_DIR, BENCH_SCALE_PG_URL as its --dir, --pg-url), kept afterwards.
+  const scale = process.env['BENCH_SCALE'];
+  if (scale === 'sqlite' || scale === 'pg') {
+    const { scaleTarget } = await import('./scale.ts');
+    const { dataDir, store } = scaleTarget(scale, { dir: process.env['BENCH_SCALE_DIR'], pgUrl: process.env['BENCH_SCALE_PG_URL'] });
+    const env: Record<string, string> = store.engine === 'postgres' ? { WZ_STORE: 'postgres', WZ_POSTGRES_URL: store.url } : {};
+    return runVerificationBenchOn(scale === 'sqlite' ? 'SQLite' : 'PostgreSQL', env, { ...o, dataDir });
+  }
   // One platform process, then one per core (`start --workers 2`): the same flows on both.
   const rows = [...(await runVerificationBenchOn('SQLite', {}, o)), ...(await runVerificationBenchOn('SQLite', {}, o, 2))];
   const pgUrl = process.env['WZ_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -152,12 +161,12 @@ export async function runVerificationBench(o: { count?: number; concurrency?: nu
   }
 }
 
-async function runVerificationBenchOn(engineName: string, storeEnv: Record<string, string>, o: { count?: number; concurrency?: number; holders?: number }, workers?: number): Promise<Row[]> {
+async function runVerificationBenchOn(engineName: string, storeEnv: Record<string, string>, o: { count?: number; concurrency?: number; holders?: number; dataDir?: string }, workers?: number): Promise<Row[]> {
   const engine = workers ? `${engineName}, ${workers} workers` : engineName;
   const count = o.count ?? Number(process.env['BENCH_VERIFICATIONS'] ?? 400);
   const concurrency = o.concurrency ?? Number(process.env['BENCH_CONCURRENCY'] ?? 8);
   const holdersN = o.holders ?? 8;
-  const dir = mkdtempSync(join(tmpdir(), 'wz-bench-verify-'));
+  const dir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'wz-bench-verify-'));
   const { child, platformUrl, registryUrl } = await startChild(dir, storeEnv, workers);
   try {
     const client = new PlatformClient(platformUrl);
@@ -277,7 +286,10 @@ async function runVerificationBenchOn(engineName: string, storeEnv: Record<strin
     const loginWall = (performance.now() - lt0) / 1000;
     const loginCpu = (serverCpuMs(child.pid!) - lc0) / loginCount;
     const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+    const mem = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+    const rss = `${fmt(mem('VmRSS'))} MB, peak ${fmt(mem('VmHWM'))} MB`;
     return [
+      { name: `${engine}: RSS of the started platform process (/proc VmRSS, and VmHWM its peak)`, value: rss },
       { name: `${engine}: completed verifications/s (receipt flow, mode 网证, SM2 receipts checked by the RP, ${count} with ${concurrency} in flight)`, value: fmt(count / wall, 1) },
       { name: `${engine}: crypto-bound ceiling of this machine (2 cores ÷ server + wallet + RP crypto of one verification), and the share reached`, value: `${fmt(ceiling, 0)}/s, ${fmt((100 * count) / wall / ceiling, 0)} %` },
       { name: `${engine}: latency p50 / p99 (create request → wallet answers → receipt fetched and checked)`, value: `${fmt(pct(latencies, 50), 1)} / ${fmt(pct(latencies, 99), 1)} ms` },
@@ -293,6 +305,6 @@ async function runVerificationBenchOn(engineName: string, storeEnv: Record<strin
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
-    rmSync(dir, { recursive: true, force: true });
+    if (!o.dataDir) rmSync(dir, { recursive: true, force: true });
   }
 }
