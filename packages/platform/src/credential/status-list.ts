@@ -79,8 +79,9 @@ export interface StatusListAnswer {
 /** The signed status list JWT for `list`. Unknown list (no credential yet) → `not_found`. */
 export async function statusListToken(store: StoreReader, signing: KeyRing, issuer: string, list: string, now: number): Promise<StatusListAnswer> {
   if (!/^[1-9][0-9]{0,8}$/.test(list)) throw new WzError('not_found', 'No such status list.');
-  const entries = await store.credentials.listStatusEntries(list);
-  if (entries.length === 0) throw new WzError('not_found', 'No such status list.');
+  // Only what is not valid is encoded (valid is 0 bits): read through the partial index of 0015.
+  const entries = await store.credentials.listStatusChanges(list);
+  if (entries.length === 0 && !(await store.credentials.hasStatusList(list))) throw new WzError('not_found', 'No such status list.');
   const bytes = new Uint8Array((LIST_SIZE * STATUS_BITS) / 8);
   for (const e of entries) {
     const v = VALUE[e.status];

@@ -88,7 +88,7 @@ describeEachEngine('0014 time partitions and retention', (engine) => {
       await conn.db.destroy();
     }
     const store = await engine.open(cfg);
-    expect(store.migrationsApplied).toEqual(['0014_time_partitions']);
+    expect(store.migrationsApplied).toEqual(['0014_time_partitions', '0015_status_changes']);
     expect(await count(cfg, 'events')).toBe(times.length);
     expect(await count(cfg, 'verification_requests')).toBe(times.length);
     expect(await count(cfg, 'audit_entries')).toBe(times.length);

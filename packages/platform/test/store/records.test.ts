@@ -52,6 +52,24 @@ describeEachEngine('credentials: status and status-list entries', (engine) => {
     ]);
   });
 
+  it('listStatusChanges lists only the entries that are not valid; hasStatusList tells a known list from an unknown one', async () => {
+    const personId = await newPerson(store);
+    const a = await store.credentials.insert({ personId, expiresAt: t + 1, statusList: 'list-5', statusIndex: 20 });
+    const b = await store.credentials.insert({ personId, expiresAt: t + 1, statusList: 'list-5', statusIndex: 7 });
+    await store.credentials.insert({ personId, expiresAt: t + 1, statusList: 'list-5', statusIndex: 11 });
+    expect(await store.credentials.listStatusChanges('list-5')).toEqual([]);
+    expect(await store.credentials.hasStatusList('list-5')).toBe(true);
+    expect(await store.credentials.hasStatusList('list-6')).toBe(false);
+    await store.credentials.setStatus(a.id, 'suspended');
+    await store.credentials.setStatus(b.id, 'revoked', { reason: 'device_lost' });
+    expect(await store.credentials.listStatusChanges('list-5')).toEqual([
+      { statusIndex: 7, status: 'revoked' },
+      { statusIndex: 20, status: 'suspended' },
+    ]);
+    await store.credentials.setStatus(a.id, 'valid');
+    expect(await store.credentials.listStatusChanges('list-5')).toEqual([{ statusIndex: 7, status: 'revoked' }]);
+  });
+
   it('revokeAllOfPerson revokes the valid and suspended ones and counts them', async () => {
     const personId = await newPerson(store);
     const a = await store.credentials.insert({ personId, expiresAt: t + 1 });

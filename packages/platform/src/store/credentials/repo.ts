@@ -1,11 +1,11 @@
 /** Credentials: status and status-list references, nothing personal. See types.ts. */
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { CredentialsTable } from '../schema.ts';
 import { CREDENTIAL_STATUSES, type CredentialReader, type CredentialRecord, type CredentialStatus, type CredentialWriter } from './types.ts';
 import { assertCode, assertEpochMs, assertInt32, lookupId, newId, writeId, type RepoContext } from '../context.ts';
 
 /** The read-only methods: all that `store.reader.credentials` carries. */
-export const CREDENTIAL_READ = ['findById', 'listByPerson', 'listStatusEntries', 'isStatusEntryTaken'] as const satisfies readonly (keyof CredentialReader)[];
+export const CREDENTIAL_READ = ['findById', 'listByPerson', 'listStatusEntries', 'listStatusChanges', 'hasStatusList', 'isStatusEntryTaken'] as const satisfies readonly (keyof CredentialReader)[];
 
 export function credentialRepo({ db, now }: RepoContext): CredentialWriter {
   return {
@@ -33,6 +33,26 @@ export function credentialRepo({ db, now }: RepoContext): CredentialWriter {
         .orderBy('status_index')
         .execute();
       return rows.map((r) => ({ statusIndex: r.status_index as number, status: r.status as CredentialStatus }));
+    },
+
+    async listStatusChanges(statusList) {
+      assertCode(statusList, 'statusList');
+      const rows = await db
+        .selectFrom('credentials')
+        .select(['status_index', 'status'])
+        .where('status_list', '=', statusList)
+        // The partial index's own predicate (0015), as a literal: a bound value would keep
+        // PostgreSQL's generic plan of a prepared statement from using the index.
+        .where(sql<boolean>`"status" <> 'valid'`)
+        .where('status_index', 'is not', null)
+        .orderBy('status_index')
+        .execute();
+      return rows.map((r) => ({ statusIndex: r.status_index as number, status: r.status as CredentialStatus }));
+    },
+
+    async hasStatusList(statusList) {
+      const row = await db.selectFrom('credentials').select('id').where('status_list', '=', assertCode(statusList, 'statusList')).limit(1).executeTakeFirst();
+      return row !== undefined;
     },
 
     async isStatusEntryTaken(statusList, statusIndex) {

@@ -39,8 +39,16 @@ export interface StatusEntry {
 export interface CredentialReader {
   findById(id: string): Promise<CredentialRecord | undefined>;
   listByPerson(personId: string): Promise<CredentialRecord[]>;
-  /** Every allocated entry of one status list, by index: what a Token Status List is built from. */
+  /** Every allocated entry of one status list, by index. */
   listStatusEntries(statusList: string): Promise<StatusEntry[]>;
+  /**
+   * The entries of one status list that are not `valid` (revoked, suspended), by index: what a
+   * Token Status List is built from (valid is 0 bits). Read through a partial index (0015), so
+   * its cost follows the changed entries, not the list's size.
+   */
+  listStatusChanges(statusList: string): Promise<StatusEntry[]>;
+  /** Whether any entry of the status list is allocated (an unknown list is `not_found`). */
+  hasStatusList(statusList: string): Promise<boolean>;
   /** Whether a position of a status list is already allocated (status indexes are drawn at random). */
   isStatusEntryTaken(statusList: string, statusIndex: number): Promise<boolean>;
 }

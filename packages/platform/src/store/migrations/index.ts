@@ -23,6 +23,7 @@ import { disclosures } from './0011_disclosures.ts';
 import { phoneChanges } from './0012_phone_changes.ts';
 import { consoleOperators } from './0013_console_operators.ts';
 import { timePartitions } from './0014_time_partitions.ts';
+import { statusChanges } from './0015_status_changes.ts';
 
 import type { StoreMigration } from './migration.ts';
 
@@ -44,6 +45,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, StoreMigration]> = [
   ['0012_phone_changes', phoneChanges],
   ['0013_console_operators', consoleOperators],
   ['0014_time_partitions', timePartitions],
+  ['0015_status_changes', statusChanges],
 ];
 
 export const MIGRATION_TABLE = 'wz_migration';
