@@ -13,14 +13,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
-import { importPublicKey, type PrivateKey, type PublicJwk } from '@wangzheng/core/crypto/index';
-import { verifyReceipt } from '@wangzheng/core/verification/receipt';
-import { PlatformClient } from '@wangzheng/wallet/enroll/client';
+import type { PrivateKey } from '@wangzheng/core/crypto/index';
 import type { Issued } from '@wangzheng/wallet/enroll/enroll';
-import { answerVerification } from '@wangzheng/wallet/verify';
-import { nodeHolder } from '@wangzheng/wallet/holder/node';
 import { CONFIG_FIELDS } from '../packages/platform/src/config-fields.ts';
 import { enrollSamples } from './people.ts';
+import { benchRp } from './rp.ts';
 import { pct, serverCpuMs, startChild } from './verification.ts';
 
 interface Row {
@@ -57,33 +54,10 @@ export async function runPassphraseBench(o: { count?: number; concurrency?: numb
   const dir = mkdtempSync(join(tmpdir(), 'wz-bench-pass-'));
   const { child, platformUrl, registryUrl } = await startChild(dir, {});
   try {
-    const client = new PlatformClient(platformUrl);
     const holders = (await enrollSamples({ platformUrl, registryUrl, dataDir: dir, count: 8, alg: 'SM2', phonePrefix: '136' })).people;
     if (holders.length === 0) throw new Error('bench: nobody could be enrolled');
-    const rp = await client.post<{ clientId: string; clientSecret: string }>('/v1/rp/sandbox', {
-      name: 'bench RP (passphrase)',
-      redirectUris: ['http://localhost/cb'],
-      tokenEndpointAuthMethod: 'client_secret_basic',
-      idTokenSigningAlg: 'SM2',
-    });
-    const auth = `Basic ${Buffer.from(`${rp.clientId}:${rp.clientSecret}`).toString('base64')}`;
-    const call = async <T>(path: string, body: unknown): Promise<T> => {
-      const res = await fetch(`${platformUrl}${path}`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      if (!res.ok) throw new Error(`bench: ${path} → ${res.status} ${await res.text()}`);
-      return (await res.json()) as T;
-    };
-    const issuer = ((await (await fetch(`${platformUrl}/.well-known/openid-configuration`)).json()) as { issuer: string }).issuer;
-    const keys = ((await (await fetch(`${platformUrl}/.well-known/jwks.json`)).json()) as { keys: PublicJwk[] }).keys.map((k) => importPublicKey(k));
-    let seq = 0;
-    const one = async (h: { issued: Issued; key: PrivateKey }): Promise<number> => {
-      const t = performance.now();
-      const req = await call<{ requestId: string; ref: string }>('/v1/receipt-requests', { bizSeq: `p-${process.pid}-${++seq}`, mode: 'wz_pass' });
-      const a = await answerVerification(client, { ref: req.ref, holder: nodeHolder(h.issued.credential, h.key), passphrase: PASSPHRASE });
-      if (a.status !== 'approved') throw new Error(`bench: ${a.status}`);
-      const { receipt } = await call<{ receipt: string }>(`/v1/receipt-requests/${req.requestId}/receipt`, {});
-      if (verifyReceipt(receipt, { keys, algorithms: ['SM2'], issuer, audience: rp.clientId }).result !== 'pass') throw new Error('bench: the receipt says fail');
-      return performance.now() - t;
-    };
+    const rp = await benchRp(platformUrl, 'bench RP (passphrase)');
+    const one = (h: { issued: Issued; key: PrivateKey }): Promise<number> => rp.verify(h, 'wz_pass', { passphrase: PASSPHRASE });
     for (let i = 0; i < 8; i++) await one(holders[i % holders.length]!); // warm-up
     const latencies: number[] = [];
     let next = 0;

@@ -22,14 +22,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { b64u, generateKey, getSuite, importPublicKey, randomBytes, type PrivateKey, type PublicJwk } from '@wangzheng/core/crypto/index';
+import { b64u, generateKey, getSuite, randomBytes, type PrivateKey } from '@wangzheng/core/crypto/index';
 import { sm4EtmOpen, sm4EtmSeal } from '@wangzheng/core/crypto/sm4-etm';
-import { verifyReceipt } from '@wangzheng/core/verification/receipt';
 import { PlatformClient } from '@wangzheng/wallet/enroll/client';
 import type { Issued } from '@wangzheng/wallet/enroll/enroll';
 import { answerVerification } from '@wangzheng/wallet/verify';
 import { nodeHolder } from '@wangzheng/wallet/holder/node';
 import { enrollSamples } from './people.ts';
+import { benchRp } from './rp.ts';
 import { bannerUrls } from '../test/support/banner.ts';
 
 interface Row {
@@ -172,31 +172,9 @@ async function runVerificationBenchOn(engineName: string, storeEnv: Record<strin
     const client = new PlatformClient(platformUrl);
     const holders = (await enrollSamples({ platformUrl, registryUrl, dataDir: dir, count: holdersN, alg: 'SM2', phonePrefix: '137' })).people;
     if (holders.length === 0) throw new Error('bench: nobody could be enrolled');
-    const rp = await client.post<{ clientId: string; clientSecret: string }>('/v1/rp/sandbox', {
-      name: 'bench RP',
-      redirectUris: ['http://localhost/cb'],
-      tokenEndpointAuthMethod: 'client_secret_basic',
-      idTokenSigningAlg: 'SM2',
-    });
-    const auth = `Basic ${Buffer.from(`${rp.clientId}:${rp.clientSecret}`).toString('base64')}`;
-    const call = async <T>(path: string, body: unknown): Promise<T> => {
-      const res = await fetch(`${platformUrl}${path}`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      if (!res.ok) throw new Error(`bench: ${path} → ${res.status} ${await res.text()}`);
-      return (await res.json()) as T;
-    };
-    // The RP checks every receipt as a real one would: the platform's keys, its issuer, itself as audience.
-    const issuer = ((await (await fetch(`${platformUrl}/.well-known/openid-configuration`)).json()) as { issuer: string }).issuer;
-    const platformKeys = ((await (await fetch(`${platformUrl}/.well-known/jwks.json`)).json()) as { keys: PublicJwk[] }).keys.map((k) => importPublicKey(k));
-    let seq = 0;
-    const one = async (h: { issued: Issued; key: PrivateKey }): Promise<number> => {
-      const t = performance.now();
-      const req = await call<{ requestId: string; ref: string }>('/v1/receipt-requests', { bizSeq: `b-${process.pid}-${++seq}`, mode: 'wz' });
-      const a = await answerVerification(client, { ref: req.ref, holder: nodeHolder(h.issued.credential, h.key) });
-      if (a.status !== 'approved') throw new Error(`bench: ${a.status}`);
-      const { receipt } = await call<{ receipt: string }>(`/v1/receipt-requests/${req.requestId}/receipt`, {});
-      if (verifyReceipt(receipt, { keys: platformKeys, algorithms: ['SM2'], issuer, audience: rp.clientId }).result !== 'pass') throw new Error('bench: the receipt says fail');
-      return performance.now() - t;
-    };
+    const rp = await benchRp(platformUrl, 'bench RP');
+    const auth = rp.auth;
+    const one = (h: { issued: Issued; key: PrivateKey }): Promise<number> => rp.verify(h, 'wz');
     for (let i = 0; i < 20; i++) await one(holders[i % holders.length]!); // warm-up
     const latencies: number[] = [];
     let next = 0;
