@@ -6,9 +6,13 @@
  *
  * The banner parsing follows bench/verification.ts `startChild`; what is added is what a fault
  * run needs: one fault point armed (`WZ_FAULT_POINT`, packages/platform/src/faults/points.ts),
- * stderr kept, and how the process ended (exit code or signal).
+ * stderr kept, and how the process ended (exit code or signal). With `workers`, the command is
+ * `wangzheng start --workers N` (packages/cli/src/commands/workers.ts): the child is the cluster
+ * primary, the workers are its children (`workerPids`), and a worker killed by a fault point
+ * writes its line to the primary's stderr (the workers share it) while the primary replaces it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { bannerUrls } from '../test/support/banner.ts';
 
@@ -23,6 +27,8 @@ export interface Running {
   /** Everything it wrote to stderr so far. */
   stderr(): string;
   exited(): boolean;
+  /** With --workers: the live worker processes (the primary's children), read from /proc. */
+  workerPids(): number[];
 }
 
 /** A free TCP port on 127.0.0.1 (the kernel's choice, released at once). */
@@ -45,6 +51,8 @@ export interface ChildOptions {
   readonly fault?: string | undefined;
   /** Extra environment (the store: WZ_STORE, WZ_POSTGRES_URL, …). */
   readonly env?: Record<string, string>;
+  /** `--workers N`; undefined: one process. */
+  readonly workers?: number | undefined;
 }
 
 export function startPlatform(o: ChildOptions): Promise<Running> {
@@ -60,7 +68,8 @@ export function startPlatform(o: ChildOptions): Promise<Running> {
   delete env['WZ_MODE'];
   delete env['WZ_FAULT_POINT'];
   if (o.fault !== undefined) env['WZ_FAULT_POINT'] = o.fault;
-  const child = spawn(process.execPath, ['bin/wangzheng.js', 'start', '--port', String(o.port), '--registry-port', String(o.registryPort), '--no-demo'], {
+  const workers = o.workers ? ['--workers', String(o.workers)] : [];
+  const child = spawn(process.execPath, ['bin/wangzheng.js', 'start', '--port', String(o.port), '--registry-port', String(o.registryPort), '--no-demo', ...workers], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -87,7 +96,7 @@ export function startPlatform(o: ChildOptions): Promise<Running> {
       const b = bannerUrls(out);
       if (b?.registryUrl) {
         clearTimeout(timer);
-        resolve({ child, url: b.platformUrl, registryUrl: b.registryUrl, ended, stderr: () => err, exited: () => done });
+        resolve({ child, url: b.platformUrl, registryUrl: b.registryUrl, ended, stderr: () => err, exited: () => done, workerPids: () => childrenOf(child.pid!) });
       }
     });
     void ended.then(({ code, signal }) => {
@@ -95,6 +104,15 @@ export function startPlatform(o: ChildOptions): Promise<Running> {
       reject(new Error(`faults: the platform exited while starting (${code ?? signal}):\n${out}\n${err.slice(-2000)}`));
     });
   });
+}
+
+/** The processes whose parent is `pid` (Linux: /proc/<pid>/task/<tid>/children). */
+export function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
 }
 
 /** Stops a running platform (SIGTERM, then SIGKILL after 10 s) and waits for it to end. */

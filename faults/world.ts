@@ -4,9 +4,10 @@
  * this process, and one person of the synthetic registry who is enrolled, verified and cancelled
  * again in every run (a cancellation deletes them, so each run starts from nobody).
  *
- * The person's life, step by step, is what reaches the fault points:
+ * The person's life, step by step, is what reaches the fault points (steps.ts):
  *   enroll   the wallet library's `enroll()`          enrollment.issue.*
  *   verify   a receipt request answered by the wallet  verification.approval.*
+ *   …        the lifecycle steps of actions.ts        oidc.token.*, lifecycle.*, person.phone.*
  *   cancel   `POST /v1/me/cancel` (wallet `cancelNetid`) lifecycle.cancel.*
  *   push     the account-purged SET reaching the RP    jobs.ran-before-recorded
  */
@@ -15,18 +16,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateKey, type PrivateKey } from '@wangzheng/core/crypto/index';
 import { PlatformClient } from '@wangzheng/wallet/enroll/client';
-import { enroll } from '@wangzheng/wallet/enroll/enroll';
+import { enroll, type AwaitingGuardian, type Issued } from '@wangzheng/wallet/enroll/enroll';
 import { readOutboxCode } from '@wangzheng/wallet/enroll/simulator';
 import { keySigner, nodeDigest, nodeHolder } from '@wangzheng/wallet/holder/node';
 import { MeClient } from '@wangzheng/wallet/me/client';
 import { cancelNetid, CANCEL_CONFIRMATION } from '@wangzheng/wallet/me/cancel';
 import { answerVerification } from '@wangzheng/wallet/verify';
 
-export const STEPS = ['enroll', 'verify', 'cancel', 'push'] as const;
-export type Step = (typeof STEPS)[number];
-
 const PURGED = 'https://schemas.openid.net/secevent/risc/event-type/account-purged';
-const PASSPHRASE = '48273915';
+export const PASSPHRASE = '48273915';
 
 /** The RP's push receiver: every SET it was sent, by `jti` (answers 202, as RFC 8935 asks). */
 export class Receiver {
@@ -70,6 +68,14 @@ export interface Life {
   request?: { requestId: string; ref: string };
   approved: boolean;
   cancelled: boolean;
+  /** An OIDC authorization code the RP holds and has not redeemed yet, with its PKCE verifier. */
+  code?: { code: string; verifier: string } | undefined;
+  /** A new number whose code was sent and not yet confirmed. */
+  newPhone?: string | undefined;
+  /** Whose life it is: the sample adult (default), or the guardian of the sample 14–17-year-old. */
+  doc?: Doc | undefined;
+  /** The ward of a guardian life: their pending enrollment, then their own 网证. */
+  ward?: { key: PrivateKey; approvalCode: string; pending: AwaitingGuardian['pending']; approved: boolean; holder?: Holder } | undefined;
   /**
    * Distinct SETs the receiver had when the cancellation was asked. Distinct, not deliveries: an
    * earlier run's SET pushed again (same jti) must not pass for this life's.
@@ -77,10 +83,19 @@ export interface Life {
   setsAtCancel?: number;
 }
 
+/** A document of the synthetic registry. */
+export interface Doc {
+  readonly documentType: string;
+  readonly documentNumber: string;
+}
+
 export class World {
   rp = { clientId: '', clientSecret: '' };
   adminToken = '';
-  sample = { documentType: '', documentNumber: '' };
+  sample: Doc = { documentType: '', documentNumber: '' };
+  /** The sample 14–17-year-old and their guardian (undefined if the population has none). */
+  minor: Doc | undefined;
+  guardian: Doc | undefined;
   #phone = 0;
   #biz = 0;
 
@@ -102,10 +117,15 @@ export class World {
     if (res.status !== 201) throw new Error(`faults: stream not created (${res.status} ${await res.text()})`);
     const tokens = (JSON.parse(readFileSync(join(this.dir, 'dev-secrets.json'), 'utf8')) as { adminTokens?: string }).adminTokens ?? '';
     this.adminToken = tokens.split(',')[0]?.split(':')[1] ?? '';
-    const samples = (await new PlatformClient(registryUrl).get<{ samples: { label: string; documentType: string; documentNumber: string }[] }>('/sim/samples')).samples;
+    const samples = (await new PlatformClient(registryUrl).get<{ samples: { label: string; documentType: string; documentNumber: string; guardian?: Doc }[] }>('/sim/samples')).samples;
     const adult = samples.find((s) => s.label === 'adult');
     if (!adult) throw new Error('faults: the registry simulator has no sample adult');
     this.sample = { documentType: adult.documentType, documentNumber: adult.documentNumber };
+    const minor = samples.find((s) => s.label === 'minor_14_17' && s.guardian);
+    if (minor?.guardian) {
+      this.minor = { documentType: minor.documentType, documentNumber: minor.documentNumber };
+      this.guardian = { documentType: minor.guardian.documentType, documentNumber: minor.guardian.documentNumber };
+    }
   }
 
   #rpCall(url: string, path: string, body: unknown): Promise<Response> {
@@ -120,9 +140,16 @@ export class World {
   }
 
   async enroll(url: string, registryUrl: string, life: Life): Promise<void> {
-    const sim = new PlatformClient(registryUrl);
     const key = generateKey('SM2');
-    const { documentType, documentNumber } = this.sample;
+    const r = await this.enrollAs(url, registryUrl, life.doc ?? this.sample, key);
+    if (r.status !== 'issued') throw new Error(`faults: enrollment ended ${r.status}`);
+    life.holder = { credential: r.credential, key, netid: r.netid };
+  }
+
+  /** The wallet's enrollment of the holder of `doc` with `key`: issued, or (14–17) awaiting the guardian. */
+  async enrollAs(url: string, registryUrl: string, doc: Doc, key: PrivateKey): Promise<(Issued & { status: 'issued' }) | AwaitingGuardian> {
+    const sim = new PlatformClient(registryUrl);
+    const { documentType, documentNumber } = doc;
     // A phone of its own per enrollment: the SMS outbox is read by number.
     const phone = `139${String(10_000_000 + (process.pid % 1000) * 10_000 + ++this.#phone)}`;
     const r = await enroll({
@@ -138,8 +165,7 @@ export class World {
       signer: keySigner(key),
       digest: nodeDigest,
     });
-    if (r.status !== 'issued') throw new Error(`faults: enrollment ended ${r.status}`);
-    life.holder = { credential: r.credential, key, netid: r.netid };
+    return r as (Issued & { status: 'issued' }) | AwaitingGuardian;
   }
 
   /** The RP asks (a new request unless one is open), the wallet approves. */

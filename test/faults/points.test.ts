@@ -5,11 +5,13 @@
  * point kills its process with SIGKILL (a real kill -9) at its nth hit, not before.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { armingFrom, FAULT_POINTS, faultArming, faultPoint, isSourceBuild } from '../../packages/platform/src/faults/points.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const POINTS = new URL('../../packages/platform/src/faults/points.ts', import.meta.url).pathname;
+const SRC = new URL('../../packages/platform/src/', import.meta.url).pathname;
 
 /** A node process (through tsx, as `wangzheng start` runs) that loads the module and hits `name` `times` times. */
 function hit(env: Record<string, string>, name: string, times = 1): { status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string } {
@@ -93,5 +95,51 @@ describe('Fault points: an armed point is a real kill -9', () => {
     expect(r.status).not.toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('fault points exist for the test build only');
+  });
+});
+
+describe('Fault points of every lifecycle action (issue 10 §3: "every lifecycle action")', () => {
+  const LIFECYCLE = [
+    'oidc.token.before-commit',
+    'oidc.token.after-commit',
+    'enrollment.guardian.after-commit',
+    'lifecycle.renew.before-commit',
+    'lifecycle.renew.after-commit',
+    'person.phone.before-commit',
+    'person.phone.after-commit',
+    'lifecycle.transfer.before-commit',
+    'lifecycle.transfer.after-commit',
+    'lifecycle.ban.before-commit',
+    'lifecycle.ban.after-commit',
+    'lifecycle.unban.before-commit',
+    'lifecycle.unban.after-commit',
+  ];
+
+  it('are on the closed list, and each arms by its name (and at its nth hit)', () => {
+    expect(FAULT_POINTS).toEqual(expect.arrayContaining(LIFECYCLE));
+    expect(new Set(FAULT_POINTS).size).toBe(FAULT_POINTS.length);
+    for (const p of LIFECYCLE) {
+      expect(armingFrom({ WZ_FAULT_POINT: p }, { source: true })).toEqual({ name: p, nth: 1 });
+      expect(armingFrom({ WZ_FAULT_POINT: `${p}:2` }, { source: true })).toEqual({ name: p, nth: 2 });
+    }
+    expect(() => armingFrom({ WZ_FAULT_POINT: 'lifecycle.renew' }, { source: true })).toThrowError(expect.objectContaining({ code: 'invalid_configuration' }));
+  });
+
+  it('each point is placed in the platform file its doc comment names, exactly once there', () => {
+    const source = readFileSync(POINTS, 'utf8');
+    for (const p of FAULT_POINTS) {
+      // The doc comment right above the name starts with the file that holds the point.
+      const doc = new RegExp(`/\\*\\* ([a-z-]+/[a-z-]+\\.ts)[^\\n]*\\*/\\n\\s*'${p.replace(/\./g, '\\.')}'`).exec(source);
+      expect(doc, p).not.toBeNull();
+      const file = readFileSync(`${SRC}${doc![1]}`, 'utf8');
+      expect(file.split(`faultPoint('${p}')`).length - 1, `${p} in ${doc![1]}`).toBe(1);
+    }
+  });
+
+  it('a lifecycle point kills with SIGKILL at its hit like the others', () => {
+    const r = hit({ WZ_FAULT_POINT: 'lifecycle.transfer.before-commit:2' }, 'lifecycle.transfer.before-commit', 3);
+    expect(r.signal).toBe('SIGKILL');
+    expect(r.stdout.trim().split('\n')).toEqual(['passed 1']);
+    expect(r.stderr).toContain('fault point lifecycle.transfer.before-commit: SIGKILL (hit 2)');
   });
 });

@@ -103,14 +103,14 @@ describe('wallet cancel', () => {
     expect((await wallet(['status', ...opts(alice)])).err).toMatch(/\[keystore_missing\]$/m);
   });
 
-  it('--yes --keep-wallet: cancelled, the keystore kept; cancelling again → exit 1 invalid_credential (cannot authenticate); --json for scripts', async () => {
+  it('--yes --keep-wallet: cancelled, the keystore kept; cancelling again → exit 1 already_cancelled (told to the holder); --json for scripts', async () => {
     const r = await wallet(['cancel', '--yes', '--keep-wallet', '--json', ...opts(bob)]);
     expect([r.code, r.err]).toEqual([0, '']);
     expect(JSON.parse(r.out)).toMatchObject({ status: 'cancelled', credentialsRevoked: 1, relyingPartiesNotified: 0, keystore: 'kept' });
     expect([await exists(bob), existsSync(keystore(bob))]).toEqual([false, true]);
     const again = await wallet(['cancel', '--yes', ...opts(bob)]);
     expect(again.code).toBe(1);
-    expect(again.err).toMatch(/\[invalid_credential\]$/m);
+    expect(again.err).toMatch(/\[already_cancelled\]$/m);
     // A refused cancellation deletes nothing locally either.
     expect(existsSync(keystore(bob))).toBe(true);
     expect((await wallet(['status', ...opts(bob)])).err).toMatch(/\[invalid_credential\]$/m);

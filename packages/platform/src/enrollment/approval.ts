@@ -15,6 +15,7 @@ import type { GuardianCheck } from './guardian.ts';
 import type { Issuer, IssuedCredential } from './issue.ts';
 import type { EnrollmentSessions, Opened } from './session.ts';
 import type { EnrollmentState } from './state.ts';
+import { faultPoint } from '../faults/points.ts';
 
 export interface GuardianApprovalDeps {
   readonly sessions: EnrollmentSessions;
@@ -63,6 +64,7 @@ export class GuardianApproval {
     }
     const { guardianApprovalNonceHash: _n, ...rest } = o.state;
     await this.deps.issuer.issue(o, { ...rest, guardian: { personId: g.personId, personRef: g.personRef } }, { collectNow: false });
+    faultPoint('enrollment.guardian.after-commit');
     return { status: 'approved' };
   }
 

@@ -1,8 +1,10 @@
 /**
- * Named fault points (issue 10 §3, docs/reliability.md "Faults"): places in the platform where
- * the fault suite (`npm run faults`) kills the process with a real `kill -9` — inside the
- * issuance and cancellation transactions, around the recording of a verification's approval,
- * and between a job's delivery and its recording — to prove that nothing is left half done.
+ * Named fault points (issue 10 §3, docs/faults.md): places in the platform where the fault
+ * suite (`npm run faults`) kills the process with a real `kill -9` — inside or just after the
+ * commit of issuance, a verification's approval, the token endpoint's redemption of a code, a
+ * guardian's approval, renewal, a phone change, a move to a new phone, a ban, an unban and a
+ * cancellation, and between a job's delivery and its recording — to prove that nothing is left
+ * half done.
  *
  *   faultPoint('enrollment.issue.before-commit');   // a no-op unless armed for this name
  *
@@ -35,6 +37,32 @@ export const FAULT_POINTS = [
   'verification.approval.before-commit',
   /** verification/settle.ts: the approval committed, the wallet not yet answered. */
   'verification.approval.after-commit',
+  /** oidc/service.ts token endpoint: the code marked redeemed and the access token written, not committed. */
+  'oidc.token.before-commit',
+  /** oidc/service.ts token endpoint: the redemption committed, the tokens not yet answered to the RP. */
+  'oidc.token.after-commit',
+  /** enrollment/approval.ts: a guardian's approval of a 14–17-year-old committed (the 网证 issued into the enrollment), not yet answered. */
+  'enrollment.guardian.after-commit',
+  /** lifecycle/renewal.ts: the old 网证 revoked, the new one minted, history, audit entry and SETs written; not committed. */
+  'lifecycle.renew.before-commit',
+  /** lifecycle/renewal.ts: the renewal committed, the new 网证 not yet answered to the wallet. */
+  'lifecycle.renew.after-commit',
+  /** person/phone.ts confirm: the code voided, profile, phone blind index and history written; not committed. */
+  'person.phone.before-commit',
+  /** person/phone.ts confirm: the new number committed, the wallet not yet answered. */
+  'person.phone.after-commit',
+  /** lifecycle/transfer.ts: old device and its 网证 revoked, new device and 网证, history, audit entry and SETs written; not committed. */
+  'lifecycle.transfer.before-commit',
+  /** lifecycle/transfer.ts: the move committed, the new 网证 not yet answered to the old phone. */
+  'lifecycle.transfer.after-commit',
+  /** lifecycle/bans.ts: a ban in force written (credentials suspended, person banned, audit entries, SETs queued); not committed. */
+  'lifecycle.ban.before-commit',
+  /** lifecycle/bans.ts: the ban in force committed, the operator not yet answered. */
+  'lifecycle.ban.after-commit',
+  /** lifecycle/bans.ts: an unban written (credentials restored, person active, audit entries, SETs queued); not committed. */
+  'lifecycle.unban.before-commit',
+  /** lifecycle/bans.ts: the unban committed, the operator not yet answered. */
+  'lifecycle.unban.after-commit',
   /** lifecycle/cancel.ts: audit entry written, account-purged SETs queued, linked rows erased; the person not yet shredded; not committed. */
   'lifecycle.cancel.mid-transaction',
   /** lifecycle/cancel.ts: the cancellation committed, the person not yet answered (nor the log compacted). */

@@ -22,6 +22,7 @@ import type { PersonProfile } from '../person/profile.ts';
 import type { BlindIndexer, DataProtector } from '../protect/index.ts';
 import type { AuditSink, SignalSink } from '../notify/sinks.ts';
 import type { BanRecord, PersonRecord, Store, StoreTx } from '../store/index.ts';
+import { faultPoint } from '../faults/points.ts';
 
 export interface BanDeps {
   readonly store: Store;
@@ -63,7 +64,7 @@ export class Bans {
 
   /** Bans a 网号. With four eyes, the ban waits in `requested` for `approve`. */
   async ban(actor: string, req: { netid: string; reason: BanReason; legalRef: string }): Promise<BanView> {
-    return this.deps.store.transaction(async (tx) => {
+    return afterCommit(await this.deps.store.transaction(async (tx) => {
       const { person, dek, profile } = await this.#person(tx, req.netid);
       const digest = this.deps.blindIndexer.digest('ban', profile.personRef);
       if (await tx.bans.findOpenByDigest(this.#digests(profile.personRef))) {
@@ -83,12 +84,12 @@ export class Bans {
       await this.#audit(tx, actor, 'netid.ban_requested', ban, dek);
       if (immediate) await this.#enforce(tx, ban, person, dek, actor);
       return view(ban);
-    });
+    }));
   }
 
   /** The second operator approves a requested ban (not the one who asked for it). */
   async approve(actor: string, banId: string): Promise<BanView> {
-    return this.deps.store.transaction(async (tx) => {
+    return afterCommit(await this.deps.store.transaction(async (tx) => {
       const ban = await this.#ban(tx, banId);
       if (ban.state !== 'requested') throw new WzError('ban_state_conflict', 'This ban is not awaiting approval.');
       if (ban.requestedBy === actor) throw new WzError('four_eyes_required', 'A second operator must approve what you requested.');
@@ -99,7 +100,7 @@ export class Bans {
       const updated = (await tx.bans.findById(ban.id))!;
       if (person) await this.#enforce(tx, updated, person, this.#dek(person), actor);
       return view(updated);
-    });
+    }));
   }
 
   /** Refuses a requested ban (the second operator), or withdraws one's own request. */
@@ -121,7 +122,7 @@ export class Bans {
 
   /** Lifts a ban of a 网号. With four eyes, it waits in `unban_requested` for `approveUnban`. */
   async unban(actor: string, req: { netid: string; legalRef: string }): Promise<BanView> {
-    return this.deps.store.transaction(async (tx) => {
+    return afterCommit(await this.deps.store.transaction(async (tx) => {
       const { person, dek, profile } = await this.#person(tx, req.netid);
       const ban = await tx.bans.findOpenByDigest(this.#digests(profile.personRef));
       if (!ban || ban.state === 'requested') throw new WzError('not_banned', 'This 网号 is not banned.');
@@ -133,11 +134,11 @@ export class Bans {
       await this.#audit(tx, actor, 'netid.unban_requested', updated, dek);
       if (immediate) await this.#lift(tx, updated, person, dek, actor);
       return view(updated);
-    });
+    }));
   }
 
   async approveUnban(actor: string, banId: string): Promise<BanView> {
-    return this.deps.store.transaction(async (tx) => {
+    return afterCommit(await this.deps.store.transaction(async (tx) => {
       const ban = await this.#ban(tx, banId);
       if (ban.state !== 'unban_requested') throw new WzError('ban_state_conflict', 'No unban of this ban awaits approval.');
       if (ban.unbanRequestedBy === actor) throw new WzError('four_eyes_required', 'A second operator must approve what you requested.');
@@ -148,7 +149,7 @@ export class Bans {
       const person = ban.personId ? await tx.persons.findById(ban.personId) : undefined;
       if (person) await this.#lift(tx, updated, person, this.#dek(person), actor);
       return view(updated);
-    });
+    }));
   }
 
   async list(opts: { state?: BanRecord['state']; limit?: number } = {}): Promise<BanView[]> {
@@ -162,6 +163,7 @@ export class Bans {
     await tx.persons.updateStatus(person.id, 'banned');
     await this.#audit(tx, actor, 'netid.banned', ban, dek);
     await this.deps.signals?.emitForPerson(tx, { personId: person.id, dek, event: { code: 'account_disabled', reason: 'nationwide-ban' } });
+    faultPoint('lifecycle.ban.before-commit');
   }
 
   async #lift(tx: StoreTx, ban: BanRecord, person: PersonRecord, dek: Uint8Array, actor: string): Promise<void> {
@@ -169,6 +171,7 @@ export class Bans {
     if (person.status === 'banned') await tx.persons.updateStatus(person.id, 'active');
     await this.#audit(tx, actor, 'netid.unbanned', ban, dek);
     await this.deps.signals?.emitForPerson(tx, { personId: person.id, dek, event: { code: 'account_enabled' } });
+    faultPoint('lifecycle.unban.before-commit');
   }
 
   async #audit(tx: StoreTx, actor: string, action: AuditAction, ban: BanRecord, dek: Uint8Array | undefined): Promise<void> {
@@ -198,6 +201,13 @@ export class Bans {
   #digests(personRef: string): Uint8Array[] {
     return this.deps.blindIndexer.candidates('ban', personRef).map((c) => c.digest);
   }
+}
+
+/** A ban that came into force or was lifted has committed: the fault point after it (test build only). */
+function afterCommit(v: BanView): BanView {
+  if (v.state === 'active') faultPoint('lifecycle.ban.after-commit');
+  if (v.state === 'lifted') faultPoint('lifecycle.unban.after-commit');
+  return v;
 }
 
 /** The legal reference an entry rests on: the unban's own for unban actions, the ban's otherwise. */

@@ -13,7 +13,8 @@
  *   POST /v1/me/credential-status   {}                                   → this 网证's status and why, even when revoked
  *
  * Strict schemas (an unknown field is `invalid_request`), checked before authentication;
- * answers `cache-control: no-store`. `credential-status` is the one call that authenticates a
+ * answers `cache-control: no-store`. A cancellation asked again with a cancelled 网证 is answered
+ * 409 `already_cancelled`, to its holder only (cancel-again.ts). `credential-status` is the one call that authenticates a
  * 网证 whatever its status (`auth.identify`): it tells its holder why it stopped working.
  */
 import type { FastifyInstance } from 'fastify';
@@ -22,6 +23,7 @@ import { parseBody } from '@wangzheng/core/http-errors';
 import type { AuthenticatedPerson, PersonAuthenticator } from '../person/auth.ts';
 import type { PersonControls } from './controls.ts';
 import { credentialStatusView } from '../person/credential-status.ts';
+import { registerCancelAgainAnswer } from './cancel-again.ts';
 
 const bound = { nonce: z.string().max(128), presentation: z.string().max(16_384) };
 const passphrase = z.string().min(1).max(64);
@@ -63,6 +65,9 @@ export function registerPersonControlRoutes(app: FastifyInstance, auth: PersonAu
   post('/v1/me/devices/transfer', s.transfer, (me, b) =>
     c.transfer.transfer(me, { nonce: b.nonce, passphrase: b.passphrase, publicJwk: b.publicJwk, proof: b.proof, label: b.label }),
   );
+
+  // A cancellation asked again by the holder of a cancelled 网证: 409 already_cancelled (cancel-again.ts).
+  registerCancelAgainAnswer(app, auth, c.reader);
 
   app.post('/v1/me/credential-status', async (req, reply) => {
     void reply.header('cache-control', 'no-store');

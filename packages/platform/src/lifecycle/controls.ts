@@ -15,7 +15,7 @@ import type { PassphraseHasher } from '../passphrase/hasher.ts';
 import type { BlindIndexer, DataProtector } from '../protect/index.ts';
 import type { Registry } from '../registry/index.ts';
 import type { SmsSender } from '../sms/sender.ts';
-import type { Store } from '../store/index.ts';
+import type { Store, StoreReader } from '../store/index.ts';
 import { PassphraseControls } from '../person/passphrase.ts';
 import { PhoneChange } from '../person/phone.ts';
 import type { DeviceAlg } from '@wangzheng/core/enrollment/device-proof';
@@ -53,6 +53,8 @@ export interface PersonControls {
   readonly phone: PhoneChange;
   readonly renewal: Renewal;
   readonly transfer: DeviceTransfer;
+  /** The credentials, read to answer a cancellation asked again (cancel-again.ts). */
+  readonly reader: Pick<StoreReader, 'credentials'>;
   readonly now: () => number;
 }
 
@@ -64,6 +66,7 @@ export function createPersonControls(d: PersonControlDeps): PersonControls {
     phone: new PhoneChange({ store: d.store, suite: d.suite, protector: d.protector, blindIndexer: d.blindIndexer, sms: d.sms, otpMs: d.settings.otpSeconds * 1000, now: d.now }),
     renewal: new Renewal({ ...reissue, ...sinks, store: d.store, protector: d.protector, windowDays: d.settings.renewalWindowDays, now: d.now }),
     transfer: new DeviceTransfer({ ...reissue, ...sinks, store: d.store, protector: d.protector, hasher: d.hasher, ...(d.settings.deviceAlgs ? { deviceAlgs: d.settings.deviceAlgs } : {}), now: d.now }),
+    reader: d.store.reader,
     now: d.now,
   };
 }

@@ -26,6 +26,7 @@ import type { DataProtector } from '../protect/index.ts';
 import type { Store } from '../store/index.ts';
 import { reissue, reissueTerms, type ReissueDeps } from './reissue.ts';
 import { noticeRevocation, type RevocationSinks } from '../notify/revocation.ts';
+import { faultPoint } from '../faults/points.ts';
 
 /** The reason code on a 网证 replaced by its renewal. */
 export const RENEWED = 'renewed';
@@ -52,7 +53,7 @@ export class Renewal {
     if (terms.expiresAt <= me.credential.expiresAt) {
       throw new WzError('renewal_not_extended', 'A renewed 网证 would not last longer: it already ends with your document’s validity or at an age boundary. Enroll again with a renewed document, or after that date.');
     }
-    return this.deps.store.transaction(async (tx) => {
+    const renewed = await this.deps.store.transaction(async (tx) => {
       const device = await tx.devices.findById(me.device.id);
       if (!device || device.revokedAt !== null) throw new WzError('device_revoked', 'This device was revoked; its 网证 cannot be renewed.');
       const current = await tx.credentials.findById(me.credential.id);
@@ -71,6 +72,7 @@ export class Renewal {
         historyEvent(this.deps.protector, { personId: me.person.id, dek: me.dek }, { kind: 'credential_renewed', deviceId: device.id, credentialId: minted.credentialId, replacedCredentialId: me.credential.id }, now),
       );
       await noticeRevocation(tx, this.deps, { personId: me.person.id, dek: me.dek, action: 'credential.renewed', cause: 'renewal', revoked: 1 });
+      faultPoint('lifecycle.renew.before-commit');
       return {
         status: 'renewed',
         netid: me.person.netid,
@@ -79,7 +81,9 @@ export class Renewal {
         expiresAt: new Date(terms.expiresAt).toISOString(),
         deviceId: device.id,
         revokedCredentialId: me.credential.id,
-      };
+      } satisfies Renewed;
     });
+    faultPoint('lifecycle.renew.after-commit');
+    return renewed;
   }
 }

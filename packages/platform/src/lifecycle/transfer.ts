@@ -35,6 +35,7 @@ import type { Store } from '../store/index.ts';
 import { checkPassphraseFactor, lockedError } from '../passphrase/factor.ts';
 import { reissue, reissueTerms, type ReissueDeps } from './reissue.ts';
 import { noticeRevocation, type RevocationSinks } from '../notify/revocation.ts';
+import { faultPoint } from '../faults/points.ts';
 
 /** The reason code on the 网证 of a device the person moved away from. */
 export const TRANSFERRED = 'transferred';
@@ -66,7 +67,7 @@ export class DeviceTransfer {
     const now = this.deps.now();
     const terms = reissueTerms(this.deps, me.profile, now);
     const { store, protector } = this.deps;
-    return store.transaction(async (tx) => {
+    const moved = await store.transaction(async (tx) => {
       if (await tx.devices.findByThumbprint(key.thumbprint)) {
         throw new WzError('invalid_device_proof', 'This device key is already bound to a credential; generate a new key.');
       }
@@ -94,6 +95,7 @@ export class DeviceTransfer {
         }, now),
       );
       await noticeRevocation(tx, this.deps, { personId: me.person.id, dek: me.dek, action: 'device.revoked', cause: 'holder_request', revoked: revoked.length });
+      faultPoint('lifecycle.transfer.before-commit');
       return {
         status: 'transferred',
         netid: me.person.netid,
@@ -103,8 +105,10 @@ export class DeviceTransfer {
         deviceId: dev.id,
         revokedDeviceId: me.device.id,
         credentialsRevoked: revoked,
-      };
+      } satisfies Transferred;
     });
+    faultPoint('lifecycle.transfer.after-commit');
+    return moved;
   }
 
   /** The new public key, once its proof signs this transfer. Nothing is trusted before the proof's signature is checked. */

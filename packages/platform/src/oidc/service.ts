@@ -34,6 +34,7 @@ import type { OidcMetrics } from './metrics.ts';
 import type { AuthorizeView } from './page.ts';
 import { paramsOf, type Params } from './params.ts';
 import { oauthScopeString } from './scopes.ts';
+import { faultPoint } from '../faults/points.ts';
 
 /** An absolute URL of our own origin as a path (the page links only to its own origin). */
 function sameOrigin(url: string): string {
@@ -220,8 +221,10 @@ export class OidcProvider {
     const redeemed = await this.deps.store.transaction(async (tx) => {
       if (!(await tx.oidc.transitionAuthorization(a.id, 'code_issued', { status: 'redeemed', redeemedAt: now }))) return false;
       await tx.oidc.insertAccessToken({ tokenHash: this.#digest('access-token', accessToken), authorizationId: a.id, clientId: rp.clientId, expiresAt: now + ACCESS_TOKEN_TTL_S * 1000, createdAt: now });
+      faultPoint('oidc.token.before-commit');
       return true;
     });
+    if (redeemed) faultPoint('oidc.token.after-commit');
     if (!redeemed) {
       // Lost a race with another use of the same code: that is a replay too.
       await this.deps.store.oidc.revokeAccessTokens(a.id, now);

@@ -35,6 +35,7 @@ import type { AuthenticatedPerson } from './auth.ts';
 import { historyEvent } from './history.ts';
 import { openProfile, sealProfile } from './profile.ts';
 import { iso } from './wire.ts';
+import { faultPoint } from '../faults/points.ts';
 
 /** Enrollment's limits on one-time codes (enrollment/service.ts), counted per person in a 24-hour window. */
 export const PHONE_CODE_LIMITS: PhoneChangeLimits = { windowMs: 24 * 3_600_000, maxSends: OTP_MAX_SENDS, maxWrong: OTP_MAX_WRONG };
@@ -110,7 +111,9 @@ export class PhoneChange {
       await tx.persons.updateProfile(id, sealProfile(protector, me.dek, id, profile));
       await tx.persons.replaceBlindIndexes(id, 'phone', [bi.digest('phone', number)]);
       await tx.events.append(historyEvent(protector, { personId: id, dek: me.dek }, { kind: 'phone_changed', deviceId: me.device.id, phone: maskMobile(number) }, now));
+      faultPoint('person.phone.before-commit');
     });
+    faultPoint('person.phone.after-commit');
     return { phone: maskMobile(number), changedAt: iso(now) };
   }
 
