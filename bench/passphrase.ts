@@ -17,6 +17,7 @@ import type { PrivateKey } from '@wangzheng/core/crypto/index';
 import type { Issued } from '@wangzheng/wallet/enroll/enroll';
 import { CONFIG_FIELDS } from '../packages/platform/src/config-fields.ts';
 import { enrollSamples } from './people.ts';
+import { closedLoop } from './load.ts';
 import { benchRp } from './rp.ts';
 import { pct, serverCpuMs, startChild } from './verification.ts';
 
@@ -59,19 +60,8 @@ export async function runPassphraseBench(o: { count?: number; concurrency?: numb
     const rp = await benchRp(platformUrl, 'bench RP (passphrase)');
     const one = (h: { issued: Issued; key: PrivateKey }): Promise<number> => rp.verify(h, 'wz_pass', { passphrase: PASSPHRASE });
     for (let i = 0; i < 8; i++) await one(holders[i % holders.length]!); // warm-up
-    const latencies: number[] = [];
-    let next = 0;
     const cpu0 = serverCpuMs(child.pid!);
-    const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < count) {
-          const i = next++;
-          latencies.push(await one(holders[i % holders.length]!));
-        }
-      }),
-    );
-    const wall = (performance.now() - t0) / 1000;
+    const { latencies, wallS: wall } = await closedLoop(count, concurrency, (i) => one(holders[i % holders.length]!));
     const serverCpu = (serverCpuMs(child.pid!) - cpu0) / count;
     const params = argon2Params();
     const argon = await argon2VerifyMs(params);

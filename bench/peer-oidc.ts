@@ -22,6 +22,7 @@
 import { readFileSync } from 'node:fs';
 import { startOurs, startPeer, type Side } from './peer/driver.ts';
 import { cpuMsOf, pct } from './verification.ts';
+import { closedLoop } from './load.ts';
 
 interface Row {
   name: string;
@@ -37,22 +38,11 @@ interface Phase {
 }
 
 async function drive(side: Side, count: number, concurrency: number): Promise<Phase> {
-  const latencies: number[] = [];
-  let next = 0;
   const cpu0 = cpuMsOf(side.pid);
   const d0 = process.cpuUsage();
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, count) }, async () => {
-      while (next < count) {
-        next++;
-        latencies.push(await side.login());
-      }
-    }),
-  );
-  const wallMs = performance.now() - t0;
+  const { latencies, wallS } = await closedLoop(count, Math.min(concurrency, count), () => side.login());
   const d = process.cpuUsage(d0);
-  return { logins: count, wallMs, serverCpuMs: cpuMsOf(side.pid) - cpu0, driverCpuMs: (d.user + d.system) / 1000, latencies };
+  return { logins: count, wallMs: wallS * 1000, serverCpuMs: cpuMsOf(side.pid) - cpu0, driverCpuMs: (d.user + d.system) / 1000, latencies };
 }
 
 function sum(phases: Phase[]): Phase {

@@ -29,6 +29,7 @@ import type { Issued } from '@wangzheng/wallet/enroll/enroll';
 import { answerVerification } from '@wangzheng/wallet/verify';
 import { nodeHolder } from '@wangzheng/wallet/holder/node';
 import { enrollSamples } from './people.ts';
+import { closedLoop } from './load.ts';
 import { benchRp } from './rp.ts';
 import { bannerUrls } from '../test/support/banner.ts';
 
@@ -176,21 +177,10 @@ async function runVerificationBenchOn(engineName: string, storeEnv: Record<strin
     const auth = rp.auth;
     const one = (h: { issued: Issued; key: PrivateKey }): Promise<number> => rp.verify(h, 'wz');
     for (let i = 0; i < 20; i++) await one(holders[i % holders.length]!); // warm-up
-    const latencies: number[] = [];
-    let next = 0;
     // /metrics is per process: the statement count is read only when there is one.
     const statements0 = workers ? 0 : await statementsRun(platformUrl);
     const cpu0 = serverCpuMs(child.pid!);
-    const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < count) {
-          const i = next++;
-          latencies.push(await one(holders[i % holders.length]!));
-        }
-      }),
-    );
-    const wall = (performance.now() - t0) / 1000;
+    const { latencies, wallS: wall } = await closedLoop(count, concurrency, (i) => one(holders[i % holders.length]!));
     const serverCpu = (serverCpuMs(child.pid!) - cpu0) / count;
     const statements = workers ? undefined : ((await statementsRun(platformUrl)) - statements0) / count;
     const floor = cryptoFloorMs();
@@ -248,20 +238,9 @@ async function runVerificationBenchOn(engineName: string, storeEnv: Record<strin
       return performance.now() - t;
     };
     for (let i = 0; i < 10; i++) await login(holders[i % holders.length]!);
-    const logins: number[] = [];
-    let nextLogin = 0;
     const loginCount = Math.max(50, Math.floor(count / 2));
     const lc0 = serverCpuMs(child.pid!);
-    const lt0 = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (nextLogin < loginCount) {
-          const i = nextLogin++;
-          logins.push(await login(holders[i % holders.length]!));
-        }
-      }),
-    );
-    const loginWall = (performance.now() - lt0) / 1000;
+    const { latencies: logins, wallS: loginWall } = await closedLoop(loginCount, concurrency, (i) => login(holders[i % holders.length]!));
     const loginCpu = (serverCpuMs(child.pid!) - lc0) / loginCount;
     const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
     const mem = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
