@@ -54,16 +54,23 @@ export async function mintCredential(tx: StoreTx, deps: MintDeps, r: MintRequest
     issuedAt: r.issuedAt,
     expiresAt: r.expiresAt,
   });
-  const sd = issueCredential({
+  return { credentialId, sdJwt: signCredential(deps, { ...r, credentialId, statusList: status.list, statusIndex: status.idx }) };
+}
+
+/** The SD-JWT VC of a credential row: its id, status position and times, the device key, the claims. */
+export function signCredential(
+  deps: MintDeps,
+  r: Omit<MintRequest, 'personId' | 'deviceId' | 'credentialId'> & { credentialId: string; statusList: string; statusIndex: number },
+): string {
+  return issueCredential({
     signer: deps.signing.signer,
     issuer: deps.issuerUrl,
-    credentialId,
+    credentialId: r.credentialId,
     netid: r.netid,
     issuedAt: Math.floor(r.issuedAt / 1000),
     expiresAt: Math.floor(r.expiresAt / 1000),
-    status: { idx: status.idx, uri: statusListUri(deps.issuerUrl, status.list) },
+    status: { idx: r.statusIndex, uri: statusListUri(deps.issuerUrl, r.statusList) },
     cnf: r.deviceJwk,
     claims: r.claims,
-  });
-  return { credentialId, sdJwt: sd.sdJwt };
+  }).sdJwt;
 }

@@ -62,7 +62,7 @@ export class DeviceTransfer {
   constructor(private readonly deps: TransferDeps) {}
 
   async transfer(me: AuthenticatedPerson, req: TransferRequest): Promise<Transferred> {
-    const key = this.#provenKey(me, req);
+    const key = provenTransferKey(this.deps, { credentialId: me.credential.id, deviceThumbprint: me.device.thumbprint }, req);
     if ((await checkPassphraseFactor(this.deps, me.person.id, req.passphrase, this.deps.now())) === 'locked_now') throw lockedError();
     const now = this.deps.now();
     const terms = reissueTerms(this.deps, me.profile, now);
@@ -110,14 +110,22 @@ export class DeviceTransfer {
     faultPoint('lifecycle.transfer.after-commit');
     return moved;
   }
+}
 
-  /** The new public key, once its proof signs this transfer. Nothing is trusted before the proof's signature is checked. */
-  #provenKey(me: AuthenticatedPerson, req: TransferRequest): PublicKey {
-    const { key, typ, claims } = verifyDeviceKeyProof(req.publicJwk, req.proof, 'transfer proof', this.deps.deviceAlgs);
-    if (typ !== DEVICE_TRANSFER_PROOF_TYP || claims.aud !== this.deps.issuerUrl || claims.nonce !== req.nonce || claims.cred !== me.credential.id) {
-      throw new WzError('invalid_device_proof', 'The transfer proof does not sign this transfer (type, audience, nonce or 网证).');
-    }
-    if (key.thumbprint === me.device.thumbprint) throw new WzError('invalid_device_proof', 'The new key is this device’s own key; the new phone must have a key of its own.');
-    return key;
+/**
+ * The new public key, once its proof signs this transfer: its type, the platform's audience,
+ * this request's nonce and the 网证 being moved — and it is not the old device's own key.
+ * Nothing is trusted before the proof's signature is checked.
+ */
+export function provenTransferKey(
+  deps: Pick<TransferDeps, 'issuerUrl' | 'deviceAlgs'>,
+  moving: { credentialId: string; deviceThumbprint: string },
+  req: Pick<TransferRequest, 'nonce' | 'publicJwk' | 'proof'>,
+): PublicKey {
+  const { key, typ, claims } = verifyDeviceKeyProof(req.publicJwk, req.proof, 'transfer proof', deps.deviceAlgs);
+  if (typ !== DEVICE_TRANSFER_PROOF_TYP || claims.aud !== deps.issuerUrl || claims.nonce !== req.nonce || claims.cred !== moving.credentialId) {
+    throw new WzError('invalid_device_proof', 'The transfer proof does not sign this transfer (type, audience, nonce or 网证).');
   }
+  if (key.thumbprint === moving.deviceThumbprint) throw new WzError('invalid_device_proof', 'The new key is this device’s own key; the new phone must have a key of its own.');
+  return key;
 }
