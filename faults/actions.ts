@@ -171,9 +171,11 @@ export async function lifecycleStep(w: World, url: string, step: Step, life: Lif
       await phone(w, url, life);
       return 0;
     case 'transfer': {
-      const key = generateKey('SM2');
+      // The new phone keeps its key until the move is answered: a retry must prove the same key.
+      const key = (life.movingTo ??= generateKey('SM2'));
       const r = await controls(url, life).transfer(keySigner(key), { passphrase: PASSPHRASE });
       life.holder = { ...life.holder!, credential: r.credential, key };
+      life.movingTo = undefined;
       return 0;
     }
     case 'ban':

@@ -29,7 +29,7 @@ import type { FaultPointName } from '../packages/platform/src/faults/points.ts';
 import { endsWithin, startPlatform, stopPlatform, type Running } from './child.ts';
 import { collectWard, lifecycleStep } from './actions.ts';
 import { globalViolations, snapshot, type DbTarget, type Snapshot } from './snapshot.ts';
-import { DONE_CODES, judgeStep, LEDGER_ACTIONS, lifeSteps, POINT_STEP, STEP_AUDIT, type Step, type Verdict } from './steps.ts';
+import { ANSWERED_AGAIN, DONE_CODES, judgeStep, LEDGER_ACTIONS, lifeSteps, POINT_STEP, STEP_AUDIT, type Step, type Verdict } from './steps.ts';
 import { clientView, type Life, type World } from './world.ts';
 
 export interface RunResult {
@@ -307,12 +307,13 @@ async function finishLife(s: Setting, p: Running, life: Life, rest: readonly Ste
       if (st === 'push') {
         if (!(await w.push(life, 40_000))) violations.push('the SET of the cancellation never arrived');
       } else {
-        credit(s, st, await doStep(s, p, st, life));
+        const n = await doStep(s, p, st, life);
+        if (!(st === step && verdict === 'all' && ANSWERED_AGAIN.includes(st))) credit(s, st, n);
       }
       if (st === step) {
-        retry = 'succeeded';
+        retry = verdict === 'all' && ANSWERED_AGAIN.includes(st) ? 'answered again (the 网证 it made)' : 'succeeded';
         // Committed before the kill, and done again: twice (an enrollment again is a re-enrollment, by design).
-        if (verdict === 'all' && st !== 'enroll') violations.push(`${st}: committed before the kill, and the retry did it again`);
+        if (verdict === 'all' && st !== 'enroll' && !ANSWERED_AGAIN.includes(st)) violations.push(`${st}: committed before the kill, and the retry did it again`);
       }
     } catch (e) {
       const v = clientView(e);
@@ -329,8 +330,6 @@ async function finishLife(s: Setting, p: Running, life: Life, rest: readonly Ste
       if (st === 'login') life.code = undefined;
       if (st === 'phone') life.newPhone = undefined;
       if (st === 'guardian') await collectWard(p.url, life);
-      // The new 网证 was committed but never reached the wallet: it enrolls again.
-      if (st === 'renew' || st === 'transfer') await w.enroll(p.url, p.registryUrl, life);
     }
   }
   return retry;

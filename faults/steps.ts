@@ -64,17 +64,15 @@ export function lifeSteps(step: Step | 'all'): Step[] {
 
 /**
  * The error code that tells a retry the action committed before the kill (the wallet or the
- * operator goes on from there). Renewal and transfer: the 网证 presented was revoked by the
- * commit, and its successor never reached the wallet — the wallet enrolls again (faults/actions.ts).
+ * operator goes on from there). Renewal and transfer are not here: their retry is answered with
+ * the 网证 the commit made (ANSWERED_AGAIN).
  */
 export const DONE_CODES: Partial<Record<Step, readonly string[]>> = {
   verify: ['verification_answered'],
   login: ['invalid_grant'],
   lock: ['person_status_conflict'],
   unlock: ['person_status_conflict'],
-  renew: ['credential_revoked'],
   phone: ['phone_change_not_found'],
-  transfer: ['device_revoked'],
   ban: ['ban_exists'],
   unban: ['not_banned'],
   // The approval committed: its enrollment no longer awaits one (the ward then collects the 网证).
@@ -82,6 +80,13 @@ export const DONE_CODES: Partial<Record<Step, readonly string[]>> = {
   wardcancel: ['already_cancelled', 'invalid_credential', 'credential_revoked'],
   cancel: ['already_cancelled', 'invalid_credential', 'credential_revoked'],
 };
+
+/**
+ * Steps whose retry after the commit is answered as the first request would have been — the
+ * 网证 the renewal or the move made, signed again (platform lifecycle/reissue-again.ts) — with
+ * nothing done a second time: the ledger is not credited again, so a second action would show.
+ */
+export const ANSWERED_AGAIN: readonly Step[] = ['renew', 'transfer'];
 
 /** The audit actions whose entries are counted against a ledger: none lost, none twice. */
 export const LEDGER_ACTIONS = [

@@ -72,6 +72,8 @@ export interface Life {
   code?: { code: string; verifier: string } | undefined;
   /** A new number whose code was sent and not yet confirmed. */
   newPhone?: string | undefined;
+  /** The new phone's key of a move not answered yet (its retry proves the same key). */
+  movingTo?: PrivateKey | undefined;
   /** Whose life it is: the sample adult (default), or the guardian of the sample 14–17-year-old. */
   doc?: Doc | undefined;
   /** The ward of a guardian life: their pending enrollment, then their own 网证. */

@@ -10,7 +10,10 @@ import type { KeyRing } from '@wangzheng/core/crypto/index';
 import type { CryptoSuite } from '@wangzheng/core/crypto/types';
 import type { AuditSink, SignalSink } from '../notify/sinks.ts';
 import { Renewal } from './renewal.ts';
-import { DeviceTransfer } from './transfer.ts';
+import { DeviceTransfer, type TransferRequest } from './transfer.ts';
+import { renewalAgain, transferAgain } from './reissue-again.ts';
+import type { IdentifiedCredential } from '../person/auth.ts';
+import type { Renewed, Transferred } from '@wangzheng/core/person/controls';
 import type { PassphraseHasher } from '../passphrase/hasher.ts';
 import type { BlindIndexer, DataProtector } from '../protect/index.ts';
 import type { Registry } from '../registry/index.ts';
@@ -53,8 +56,13 @@ export interface PersonControls {
   readonly phone: PhoneChange;
   readonly renewal: Renewal;
   readonly transfer: DeviceTransfer;
-  /** The credentials, read to answer a cancellation asked again (cancel-again.ts). */
-  readonly reader: Pick<StoreReader, 'credentials'>;
+  /** A renewal or a move asked again after it committed: the 网证 it made, or undefined (reissue-again.ts). */
+  readonly again: {
+    readonly renewal: (id: IdentifiedCredential) => Promise<Renewed | undefined>;
+    readonly transfer: (id: IdentifiedCredential, req: TransferRequest) => Promise<Transferred | undefined>;
+  };
+  /** Read to answer a cancellation, a renewal or a move asked again (cancel-again.ts, controls-routes.ts). */
+  readonly reader: Pick<StoreReader, 'credentials' | 'devices' | 'persons'>;
   readonly now: () => number;
 }
 
@@ -66,6 +74,10 @@ export function createPersonControls(d: PersonControlDeps): PersonControls {
     phone: new PhoneChange({ store: d.store, suite: d.suite, protector: d.protector, blindIndexer: d.blindIndexer, sms: d.sms, otpMs: d.settings.otpSeconds * 1000, now: d.now }),
     renewal: new Renewal({ ...reissue, ...sinks, store: d.store, protector: d.protector, windowDays: d.settings.renewalWindowDays, now: d.now }),
     transfer: new DeviceTransfer({ ...reissue, ...sinks, store: d.store, protector: d.protector, hasher: d.hasher, ...(d.settings.deviceAlgs ? { deviceAlgs: d.settings.deviceAlgs } : {}), now: d.now }),
+    again: {
+      renewal: (id) => renewalAgain({ ...reissue, store: d.store, protector: d.protector, now: d.now }, id),
+      transfer: (id, req) => transferAgain({ ...reissue, store: d.store, protector: d.protector, hasher: d.hasher, ...(d.settings.deviceAlgs ? { deviceAlgs: d.settings.deviceAlgs } : {}), now: d.now }, id, req),
+    },
     reader: d.store.reader,
     now: d.now,
   };
