@@ -99,31 +99,46 @@ export async function generateScale(o: ScaleOptions): Promise<ScaleResult> {
     let { nextIndex: index, people } = meta;
     const start = people;
     let batches = 0;
+    // The batch being written while the next one is built (its netids are not in the database yet).
+    let writing: { done: Promise<void>; netids: ReadonlySet<string> } | undefined;
+    const taken = async (candidates: string[]): Promise<Set<string>> => {
+      const t = await sink.netidsTaken(candidates);
+      for (const c of candidates) if (writing?.netids.has(c)) t.add(c);
+      return t;
+    };
     o.progress?.phase('people', people, o.people);
-    while (people < o.people && !(o.stop?.() ?? false) && (o.maxBatches === undefined || batches < o.maxBatches)) {
-      const now = Date.now();
-      const chosen: Chosen[] = [];
-      const want = Math.min(batchSize, o.people - people);
-      while (chosen.length < want) {
-        const found: Omit<Chosen, 'personIndex'>[] = [];
-        while (found.length < want - chosen.length) {
-          const p = model.person(index++);
-          const doc = enrollsWith(p, now, keys.validityDays);
-          if (doc) found.push({ p, doc });
+    try {
+      while (people < o.people && !(o.stop?.() ?? false) && (o.maxBatches === undefined || batches < o.maxBatches)) {
+        const now = Date.now();
+        const chosen: Chosen[] = [];
+        const want = Math.min(batchSize, o.people - people);
+        while (chosen.length < want) {
+          const found: Omit<Chosen, 'personIndex'>[] = [];
+          while (found.length < want - chosen.length) {
+            const p = model.person(index++);
+            const doc = enrollsWith(p, now, keys.validityDays);
+            if (doc) found.push({ p, doc });
+          }
+          // Someone already enrolled (a database given with --into) is passed over, as the
+          // platform would find them by their person reference and re-enroll them instead.
+          const indexed = found.map((f) => ({ ...f, personIndex: keys.blindIndexer.digest('person_ref', f.p.personRef) }));
+          const known = await sink.personsEnrolled(indexed.map((f) => f.personIndex.digest));
+          for (const f of indexed) if (!known.has(Buffer.from(f.personIndex.digest).toString('hex'))) chosen.push(f);
         }
-        // Someone already enrolled (a database given with --into) is passed over, as the
-        // platform would find them by their person reference and re-enroll them instead.
-        const indexed = found.map((f) => ({ ...f, personIndex: keys.blindIndexer.digest('person_ref', f.p.personRef) }));
-        const known = await sink.personsEnrolled(indexed.map((f) => f.personIndex.digest));
-        for (const f of indexed) if (!known.has(Buffer.from(f.personIndex.digest).toString('hex'))) chosen.push(f);
+        const b = await buildBatch(keys, chosen, devices.next(chosen.length), status, taken, now);
+        // One batch written at a time, in order: the bookkeeping of a committed batch covers all before it.
+        await writing?.done;
+        if (writing) o.progress?.update(people);
+        people += b.people;
+        const done = sink.write(b, { seed: SEED, nextIndex: index, people });
+        done.catch(() => {}); // awaited before the next write or after the loop
+        writing = { done, netids: new Set(b.persons['netid'] as string[]) };
+        batches++;
+        // SQLite's writes are synchronous: without a turn of the event loop a Ctrl-C would never be seen.
+        await new Promise((r) => setImmediate(r));
       }
-      const b = await buildBatch(keys, chosen, devices.next(chosen.length), status, (c) => sink.netidsTaken(c), now);
-      people += b.people;
-      await sink.write(b, { seed: SEED, nextIndex: index, people });
-      batches++;
-      o.progress?.update(people);
-      // SQLite's writes are synchronous: without a turn of the event loop a Ctrl-C would never be seen.
-      await new Promise((r) => setImmediate(r));
+    } finally {
+      await writing?.done;
     }
     o.progress?.done(people);
     return { people, written: people - start, nextIndex: index, seconds: (performance.now() - t0) / 1000 };

@@ -5,8 +5,9 @@
  * continues from the last committed one (no duplicates, no half batches).
  *
  * The platform's schema is made by `openStore` itself (its migrations) before the sink opens;
- * the sink then writes with the driver directly: PostgreSQL `INSERT … SELECT FROM unnest($1::uuid[], …)`
- * (one statement per table per batch), SQLite prepared statements inside `BEGIN IMMEDIATE`.
+ * the sink then writes with the driver directly: PostgreSQL one statement per batch (every table's
+ * `INSERT … SELECT FROM unnest($1::uuid[], …)` as a data-modifying CTE), SQLite prepared statements
+ * inside `BEGIN IMMEDIATE`. On PostgreSQL the generator builds the next batch while one is written.
  * `bench_scale` is the generator's, not the platform's: the platform never reads it.
  */
 import Database from 'better-sqlite3';
@@ -37,6 +38,7 @@ export interface Sink {
   netidsTaken(candidates: string[]): Promise<Set<string>>;
   /** Which of these person indexes (hex) are already enrolled: with --into, someone may be. */
   personsEnrolled(digests: Uint8Array[]): Promise<Set<string>>;
+  /** One batch and the bookkeeping after it, all or nothing. One write at a time; the reads above may run meanwhile. */
   write(b: Batch, next: Meta): Promise<void>;
   close(): Promise<void>;
 }
@@ -142,20 +144,30 @@ function sqliteSink(path: string): Sink {
 }
 
 async function pgSink(url: string, schema: string | undefined): Promise<Sink> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  if (schema !== undefined) await c.query(`SET search_path TO "${schema}"`);
-  // A crash may lose the last committed batches, never half of one (each is a transaction,
+  // Two connections: `c` writes a batch while the generator builds the next one and asks `r`
+  // about it (netids, person indexes) — reads of committed rows, never queued behind the write.
+  const [c, r] = [new pg.Client({ connectionString: url }), new pg.Client({ connectionString: url })];
+  await Promise.all([c.connect(), r.connect()]);
+  if (schema !== undefined) await Promise.all([c.query(`SET search_path TO "${schema}"`), r.query(`SET search_path TO "${schema}"`)]);
+  // A crash may lose the last committed batches, never half of one (each is one statement,
   // bookkeeping included): the rerun redoes them. The platform's own sessions keep the default.
   await c.query('SET synchronous_commit = off');
   await c.query(META_DDL);
-  const insertSql = new Map(
+  // One statement per batch: every table's INSERT … SELECT FROM unnest as a data-modifying CTE, the
+  // counters, and the bookkeeping last. Foreign keys are checked at the end of the statement, when
+  // the persons and devices are in.
+  let n = 0;
+  const param = (type: string): string => `$${++n}::${type}[]`;
+  const batchSql = [
+    'WITH',
     TABLES.map((t) => {
       const types = PG_TYPES[t]!;
       const names = Object.keys(types);
-      return [t, `INSERT INTO ${t} (${names.join(', ')}) SELECT * FROM unnest(${names.map((n, i) => `$${i + 1}::${types[n]}[]`).join(', ')})`];
-    }),
-  );
+      return `  i_${t} AS (INSERT INTO ${t} (${names.join(', ')}) SELECT * FROM unnest(${names.map((k) => param(types[k]!)).join(', ')}))`;
+    }).join(',\n') + ',',
+    `  i_counters AS (INSERT INTO counters (name, value) SELECT * FROM unnest(${param('text')}, ${param('int8')}) ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value)`,
+    `INSERT INTO bench_scale (name, value) SELECT * FROM unnest(${param('text')}, ${param('text')}) ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
+  ].join('\n');
   const setMeta = async (rows: [string, string][]): Promise<void> => {
     await c.query(
       'INSERT INTO bench_scale (name, value) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
@@ -187,34 +199,34 @@ async function pgSink(url: string, schema: string | undefined): Promise<Sink> {
       return had === undefined || had === fingerprint;
     },
     async openStatusList() {
-      const r = await c.query<{ value: string }>("SELECT value FROM counters WHERE name = 'status_list.open'");
-      const stored = Number(r.rows[0]?.value ?? 0);
+      const open = await r.query<{ value: string }>("SELECT value FROM counters WHERE name = 'status_list.open'");
+      const stored = Number(open.rows[0]?.value ?? 0);
       const taken = (await c.query<{ i: number }>('SELECT status_index AS i FROM credentials WHERE status_list = $1', [String(stored || 1)])).rows.map((x) => x.i);
       return { stored, taken };
     },
     async netidsTaken(candidates) {
-      const r = await c.query<{ netid: string }>('SELECT netid FROM persons WHERE netid = ANY($1::text[])', [candidates]);
-      return new Set(r.rows.map((x) => x.netid));
+      const found = await r.query<{ netid: string }>('SELECT netid FROM persons WHERE netid = ANY($1::text[])', [candidates]);
+      return new Set(found.rows.map((x) => x.netid));
     },
     async personsEnrolled(digests) {
-      const r = await c.query<{ d: Buffer }>('SELECT person_index AS d FROM persons WHERE person_index = ANY($1::bytea[])', [digests.map(asBuffer)]);
-      return new Set(r.rows.map((x) => x.d.toString('hex')));
+      const found = await r.query<{ d: Buffer }>('SELECT person_index AS d FROM persons WHERE person_index = ANY($1::bytea[])', [digests.map(asBuffer)]);
+      return new Set(found.rows.map((x) => x.d.toString('hex')));
     },
     async write(b, next) {
-      await tx(async () => {
-        for (const t of TABLES) {
-          const cols: Columns = b[t];
-          await c.query(insertSql.get(t)!, Object.keys(cols).map((k) => cols[k]!.map(asBuffer)));
-        }
-        await c.query(
-          'INSERT INTO counters (name, value) SELECT * FROM unnest($1::text[], $2::int8[]) ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value',
-          [[...b.counters.keys()], [...b.counters.values()]],
-        );
-        await setMeta([['seed', next.seed], ['next_index', String(next.nextIndex)], ['people', String(next.people)]]);
+      const values = TABLES.flatMap((t) => {
+        const cols: Columns = b[t];
+        return Object.keys(PG_TYPES[t]!).map((k) => cols[k]!.map(asBuffer));
       });
+      await c.query(batchSql, [
+        ...values,
+        [...b.counters.keys()],
+        [...b.counters.values()],
+        ['seed', 'next_index', 'people'],
+        [next.seed, String(next.nextIndex), String(next.people)],
+      ]);
     },
     async close() {
-      await c.end();
+      await Promise.all([c.end(), r.end()]);
     },
   };
 }
