@@ -102,7 +102,12 @@ describe('Fault points of every lifecycle action (issue 10 §3: "every lifecycle
   const LIFECYCLE = [
     'oidc.token.before-commit',
     'oidc.token.after-commit',
+    'enrollment.guardian.before-commit',
     'enrollment.guardian.after-commit',
+    'person.lock.before-commit',
+    'person.lock.after-commit',
+    'person.unlock.before-commit',
+    'person.unlock.after-commit',
     'lifecycle.renew.before-commit',
     'lifecycle.renew.after-commit',
     'person.phone.before-commit',

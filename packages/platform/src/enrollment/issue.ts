@@ -165,7 +165,9 @@ export class Issuer {
           keepNonce: true,
         });
       }
-      faultPoint('enrollment.issue.before-commit');
+      // A guardian's approval issues here too (collectNow false, approval.ts): its own point.
+      if (opts.collectNow) faultPoint('enrollment.issue.before-commit');
+      else faultPoint('enrollment.guardian.before-commit');
       return issued;
     });
     faultPoint('enrollment.issue.after-commit');

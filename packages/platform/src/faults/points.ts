@@ -2,7 +2,7 @@
  * Named fault points (issue 10 §3, docs/faults.md): places in the platform where the fault
  * suite (`npm run faults`) kills the process with a real `kill -9` — inside or just after the
  * commit of issuance, a verification's approval, the token endpoint's redemption of a code, a
- * guardian's approval, renewal, a phone change, a move to a new phone, a ban, an unban and a
+ * guardian's approval, lock and unlock, renewal, a phone change, a move to a new phone, a ban, an unban and a
  * cancellation, and between a job's delivery and its recording — to prove that nothing is left
  * half done.
  *
@@ -29,7 +29,7 @@ import { WzError } from '@wangzheng/core/errors';
 
 /** The closed list of points, in the order a person's life reaches them. */
 export const FAULT_POINTS = [
-  /** enrollment/issue.ts: every row of the issuance written (person, device, credential, passphrase, consents, history, session end), not committed. */
+  /** enrollment/issue.ts: every row of an enrollment's issuance written (person, device, credential, passphrase, consents, history, session end), not committed; a guardian's approval has its own point. */
   'enrollment.issue.before-commit',
   /** enrollment/issue.ts: the issuance committed, the credential not yet answered to the wallet. */
   'enrollment.issue.after-commit',
@@ -41,8 +41,18 @@ export const FAULT_POINTS = [
   'oidc.token.before-commit',
   /** oidc/service.ts token endpoint: the redemption committed, the tokens not yet answered to the RP. */
   'oidc.token.after-commit',
+  /** enrollment/issue.ts: a guardian's approval of a 14–17-year-old written (the ward's person, device, 网证 sealed into the enrollment, history); not committed. */
+  'enrollment.guardian.before-commit',
   /** enrollment/approval.ts: a guardian's approval of a 14–17-year-old committed (the 网证 issued into the enrollment), not yet answered. */
   'enrollment.guardian.after-commit',
+  /** person/service.ts: the person set locked and the `locked` history event written; not committed. */
+  'person.lock.before-commit',
+  /** person/service.ts: the lock committed, the wallet not yet answered. */
+  'person.lock.after-commit',
+  /** person/service.ts: the person set active again and the `unlocked` history event written; not committed. */
+  'person.unlock.before-commit',
+  /** person/service.ts: the unlock committed, the wallet not yet answered. */
+  'person.unlock.after-commit',
   /** lifecycle/renewal.ts: the old 网证 revoked, the new one minted, history, audit entry and SETs written; not committed. */
   'lifecycle.renew.before-commit',
   /** lifecycle/renewal.ts: the renewal committed, the new 网证 not yet answered to the wallet. */

@@ -24,6 +24,7 @@ import { exportPerson } from './export.ts';
 import { historyEvent } from './history.ts';
 import { buildHistory, MAX_HISTORY } from './history-view.ts';
 import { iso } from './wire.ts';
+import { faultPoint } from '../faults/points.ts';
 
 export interface PersonServiceDeps extends RevocationSinks {
   readonly store: Store;
@@ -85,7 +86,11 @@ export class PersonService {
       const p = await tx.persons.findById(me.person.id);
       if (!p || p.status !== from || !(await tx.persons.updateStatus(p.id, to))) throw notIn(from);
       await tx.events.append(historyEvent(this.deps.protector, { personId: p.id, dek: me.dek }, { kind: to === 'locked' ? 'locked' : 'unlocked', deviceId: me.device.id }, now));
+      if (to === 'locked') faultPoint('person.lock.before-commit');
+      else faultPoint('person.unlock.before-commit');
     });
+    if (to === 'locked') faultPoint('person.lock.after-commit');
+    else faultPoint('person.unlock.after-commit');
   }
 }
 
