@@ -20,6 +20,7 @@ const SECTIONS: Record<string, { title: string; run: () => Promise<string> }> = 
   lifecycle: { title: 'Lifecycle (a nationwide ban: status list and Shared Signals)', run: async () => formatRows(await runLifecycleBench()) },
   passphrase: { title: 'Passphrase modes (wz_pass) beside the Argon2id bound', run: async () => formatRows(await (await import('./passphrase.ts')).runPassphraseBench()) },
   peer: { title: 'OpenID Connect logins: ours (intl) beside oidc-provider', run: async () => formatRows(await (await import('./peer-oidc.ts')).runPeerOidcBench()) },
+  floor: { title: 'The floor under a verification: bare HTTP exchanges and statements beside its crypto', run: async () => formatRows(await (await import('./floor.ts')).runFloorBench()) },
 };
 
 // `scale` writes millions of rows and takes options of its own: run alone, never with the rest.

@@ -95,7 +95,7 @@ export async function startChild(dir: string, storeEnv: Record<string, string>, 
  *   verification needs; `serverFirstUse` adds it back.
  * - the wallet: the key-binding signature; the relying party: the receipt's signature check.
  */
-function cryptoFloorMs(): { server: number; serverFirstUse: number; wallet: number; rp: number } {
+export function cryptoFloorMs(): { server: number; serverFirstUse: number; wallet: number; rp: number } {
   const sm2 = generateKey('SM2');
   const msg = new Uint8Array(600);
   const sig = sm2.sign(msg, 'raw');
