@@ -75,6 +75,8 @@ export const configSchema = z.object({
   signing: z.object({
     gmKeyFile: z.string().optional(),
     intlKeyFile: z.string().optional(),
+    gmVerifyKeysFile: z.string().optional(),
+    intlVerifyKeysFile: z.string().optional(),
   }),
   enrollment: z.object({
     ttlSeconds: z.coerce.number().int().min(60).max(86_400),

@@ -15,7 +15,7 @@
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateKey, importPrivateKeyPem, type PrivateKey } from '@wangzheng/core/crypto/index';
+import { generateKey, importPrivateKeyPem, importPublicKey, type PrivateKey, type PublicKey, type SigAlg } from '@wangzheng/core/crypto/index';
 import { WzError } from '@wangzheng/core/errors';
 import { generateSecretEntry, parseSecretRing, type SecretRing } from '@wangzheng/core/identifiers/index';
 import { generateSharedKey } from '@wangzheng/core/registry/http-auth';
@@ -32,6 +32,8 @@ export interface PlatformSecrets {
   readonly registryKey: string;
   /** The platform's signing keys: SM2 (gm) and ES256 (intl). */
   readonly signing: { readonly gm: PrivateKey; readonly intl: PrivateKey };
+  /** Earlier signing keys kept after a rotation: they verify and are published, never sign. */
+  readonly verifyOnly: { readonly gm: readonly PublicKey[]; readonly intl: readonly PublicKey[] };
   /** Where development secrets came from, when they did (for the warning). */
   readonly developmentFile?: string;
 }
@@ -120,6 +122,31 @@ function readKeyFile(path: string, what: string): PrivateKey {
   return importPrivateKeyPem(pem);
 }
 
+const PEM_BLOCK = /-----BEGIN PUBLIC KEY-----[\s\S]*?-----END PUBLIC KEY-----/g;
+
+/** The earlier public keys of one suite (WZ_SIGNING_VERIFY_KEYS_*): each a public key of `alg`. */
+function readVerifyKeys(path: string | undefined, alg: SigAlg, what: string): PublicKey[] {
+  if (path === undefined) return [];
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new WzError('invalid_configuration', `${what}: cannot read the key file ${path}`);
+  }
+  const blocks = text.match(PEM_BLOCK) ?? [];
+  if (blocks.length === 0) throw new WzError('invalid_configuration', `${what}: ${path} holds no PEM public key (-----BEGIN PUBLIC KEY-----)`);
+  return blocks.map((pem, i) => {
+    let key: PublicKey;
+    try {
+      key = importPublicKey(pem);
+    } catch {
+      throw new WzError('invalid_configuration', `${what}: public key ${i + 1} in ${path} does not parse`);
+    }
+    if (key.alg !== alg) throw new WzError('invalid_configuration', `${what}: public key ${i + 1} in ${path} is ${key.alg}, not ${alg}`);
+    return key;
+  });
+}
+
 /** Resolves every secret the platform needs. Never logs a value. */
 export function resolveSecrets(cfg: Config, opts: { onDevelopmentFile?: (file: string, created: boolean) => void } = {}): PlatformSecrets {
   const s = cfg.secrets;
@@ -152,6 +179,10 @@ export function resolveSecrets(cfg: Config, opts: { onDevelopmentFile?: (file: s
     signing: {
       gm: cfg.signing.gmKeyFile ? readKeyFile(cfg.signing.gmKeyFile, 'WZ_SIGNING_KEY_GM') : importPrivateKeyPem(dev!.signing.gm),
       intl: cfg.signing.intlKeyFile ? readKeyFile(cfg.signing.intlKeyFile, 'WZ_SIGNING_KEY_INTL') : importPrivateKeyPem(dev!.signing.intl),
+    },
+    verifyOnly: {
+      gm: readVerifyKeys(cfg.signing.gmVerifyKeysFile, 'SM2', 'WZ_SIGNING_VERIFY_KEYS_GM'),
+      intl: readVerifyKeys(cfg.signing.intlVerifyKeysFile, 'ES256', 'WZ_SIGNING_VERIFY_KEYS_INTL'),
     },
     ...(devFile ? { developmentFile: devFile } : {}),
   };

@@ -151,7 +151,7 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
     passiveAuth,
     protector: new DataProtector(suite, secrets.kek),
     blindIndexer: new BlindIndexer(suite, secrets.blindIndex),
-    signing: { gm: new KeyRing(secrets.signing.gm), intl: new KeyRing(secrets.signing.intl) },
+    signing: { gm: new KeyRing(secrets.signing.gm, secrets.verifyOnly.gm), intl: new KeyRing(secrets.signing.intl, secrets.verifyOnly.intl) },
     issuer: publicUrl(config),
     logger,
   };
