@@ -27,7 +27,7 @@
  */
 import { chinaDate } from '@wangzheng/core/calendar';
 import type { PublicJwk } from '@wangzheng/core/crypto/index';
-import type { Renewed, Transferred } from '@wangzheng/core/person/controls';
+import type { Reissued, Renewed, Transferred } from '@wangzheng/core/person/controls';
 import { signCredential } from '../credential/mint.ts';
 import { netidClaims } from '../enrollment/issue.ts';
 import { checkPassphraseFactor, lockedError } from '../passphrase/factor.ts';
@@ -52,15 +52,7 @@ export async function renewalAgain(deps: Deps, id: IdentifiedCredential): Promis
   const device = id.device;
   const made = live(deps, (await deps.store.reader.credentials.listByPerson(old.person.id)).find((c) => c.deviceId === device.id && c.issuedAt === old.at));
   if (!made) return undefined;
-  return {
-    status: 'renewed',
-    netid: old.person.netid,
-    credentialId: made.id,
-    credential: signAgain(deps, old.person, device, made),
-    expiresAt: new Date(made.expiresAt).toISOString(),
-    deviceId: device.id,
-    revokedCredentialId: old.credential.id,
-  };
+  return { status: 'renewed', ...reissued(deps, old.person, device, made), revokedCredentialId: old.credential.id };
 }
 
 /** The move's 网证, signed again — or undefined: the retry is refused as before. */
@@ -82,11 +74,7 @@ export async function transferAgain(
   const fromDevice = id.device.id;
   return {
     status: 'transferred',
-    netid: old.person.netid,
-    credentialId: made.id,
-    credential: signAgain(deps, old.person, device, made),
-    expiresAt: new Date(made.expiresAt).toISOString(),
-    deviceId: device.id,
+    ...reissued(deps, old.person, device, made),
     revokedDeviceId: fromDevice,
     credentialsRevoked: mine.filter((c) => c.deviceId === fromDevice && c.reason === TRANSFERRED && c.revokedAt === old.at).map((c) => c.id),
   };
@@ -103,6 +91,17 @@ function replaced(deps: Deps, id: IdentifiedCredential, reason: string): { crede
 
 function live(deps: Deps, c: CredentialRecord | undefined): CredentialRecord | undefined {
   return c && c.status === 'valid' && c.expiresAt > deps.now() && c.statusList !== null && c.statusIndex !== null ? c : undefined;
+}
+
+/** What both answers carry: the 网证 made, signed again, with its id, expiry and device. */
+function reissued(deps: Deps, person: PersonRecord, device: DeviceRecord, made: CredentialRecord): Reissued {
+  return {
+    netid: person.netid,
+    credentialId: made.id,
+    credential: signAgain(deps, person, device, made),
+    expiresAt: new Date(made.expiresAt).toISOString(),
+    deviceId: device.id,
+  };
 }
 
 /** The same 网证 from its row: the claims as on the day it was issued (reissue.ts computed them so). */
