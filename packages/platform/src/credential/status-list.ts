@@ -12,7 +12,8 @@
  *
  * Freshness: the list is built from the store on every request, so a ban shows at once; the
  * token says `ttl` (how long a verifier may cache it) and `exp`, and the HTTP answer carries an
- * ETag of the statuses so that a verifier revalidating every few seconds costs a 304.
+ * ETag of the statuses so that a verifier revalidating every few seconds costs a 304 — without
+ * building, compressing or signing the list.
  */
 import { createHash, randomInt } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
@@ -71,7 +72,8 @@ export async function statusListIndex(store: StoreReader, issuer: string): Promi
 }
 
 export interface StatusListAnswer {
-  readonly token: string;
+  /** The signed JWT, signed when asked for: a revalidation answered 304 signs nothing. */
+  token(): string;
   /** A strong validator of the statuses (not of the signature, which changes with `iat`). */
   readonly etag: string;
 }
@@ -82,16 +84,19 @@ export async function statusListToken(store: StoreReader, signing: KeyRing, issu
   // Only what is not valid is encoded (valid is 0 bits): read through the partial index of 0015.
   const entries = await store.credentials.listStatusChanges(list);
   if (entries.length === 0 && !(await store.credentials.hasStatusList(list))) throw new WzError('not_found', 'No such status list.');
-  const bytes = new Uint8Array((LIST_SIZE * STATUS_BITS) / 8);
-  for (const e of entries) {
-    const v = VALUE[e.status];
-    if (v) bytes[(e.statusIndex * STATUS_BITS) >> 3]! |= v << ((e.statusIndex * STATUS_BITS) & 7);
-  }
-  const lst = deflateSync(bytes);
+  // The statuses that are not 0, in index order: the validator is their digest, so a revalidation
+  // answered 304 neither builds the 2^20-entry list, nor compresses it (~2 ms), nor signs it.
+  const set = entries.map((e) => [e.statusIndex, VALUE[e.status] ?? 0] as const).filter(([, v]) => v !== 0).sort((a, b) => a[0] - b[0]);
+  const etag = `"${createHash('sha256').update(set.map(([i, v]) => `${i}:${v}`).join(',')).digest('base64url').slice(0, 27)}"`;
   const iat = Math.floor(now / 1000);
-  const token = signing.signJws(
-    { sub: statusListUri(issuer, list), iat, exp: iat + 2 * STATUS_LIST_TTL, ttl: STATUS_LIST_TTL, status_list: { bits: STATUS_BITS, lst: b64u(lst) } },
-    { typ: STATUS_LIST_TYP },
-  );
-  return { token, etag: `"${createHash('sha256').update(lst).digest('base64url').slice(0, 27)}"` };
+  const token = (): string => {
+    const bytes = new Uint8Array((LIST_SIZE * STATUS_BITS) / 8);
+    for (const [i, v] of set) bytes[(i * STATUS_BITS) >> 3]! |= v << ((i * STATUS_BITS) & 7);
+    const lst = deflateSync(bytes);
+    return signing.signJws(
+      { sub: statusListUri(issuer, list), iat, exp: iat + 2 * STATUS_LIST_TTL, ttl: STATUS_LIST_TTL, status_list: { bits: STATUS_BITS, lst: b64u(lst) } },
+      { typ: STATUS_LIST_TYP },
+    );
+  };
+  return { token, etag };
 }

@@ -362,7 +362,7 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
     void reply.header('cache-control', 'public, no-cache').header('etag', etag);
     if (req.headers['if-none-match'] === etag) return reply.status(304).send();
     void reply.header('content-type', 'application/statuslist+jwt');
-    return token;
+    return token();
   });
 
   const checkpoints = scheduleCheckpoints(audit, config.audit.checkpointSeconds * 1000, logger);

@@ -4,7 +4,7 @@
 // the person cannot enroll again; the unban goes the same way back. Four eyes: the requester
 // cannot approve their own ban. Bad input answers a stable 4xx and changes nothing.
 import { getListFromStatusListJWT } from '@sd-jwt/jwt-status-list';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PrivateKey } from '@wangzheng/core/crypto/index';
 import type { Issued } from '@wangzheng/wallet/enroll/enroll';
 import { answerVerification, listPendingRequests } from '@wangzheng/wallet/verify';
@@ -53,6 +53,13 @@ describeEachEngine('nationwide bans', (engine) => {
     return getListFromStatusListJWT(await res.text()).getStatus(idx);
   }
 
+  /** What a verifier revalidating the holder's list with its cached ETag gets: 304, or 200 with the new ETag. */
+  async function revalidate(credential: string, etag: string): Promise<{ status: number; etag: string | null }> {
+    const res = await fetch(`${h.url}${new URL(statusIdx(credential).uri).pathname}`, { headers: { 'if-none-match': etag } });
+    await res.arrayBuffer();
+    return { status: res.status, etag: res.headers.get('etag') };
+  }
+
   /** A receipt request by the shop answered by the holder: the answer's status or error code. */
   async function verifyOnce(): Promise<string> {
     const r = await call('POST', '/v1/receipt-requests', { bizSeq: `ban-${++seq}`, mode: 'wz' }, shopAuth);
@@ -95,8 +102,19 @@ describeEachEngine('nationwide bans', (engine) => {
     expect(list.getStatus((1 << 20) - 1)).toBe(0);
     expect(res.headers.get('etag')).toMatch(/^"[A-Za-z0-9_-]+"$/);
     expect(res.headers.get('cache-control')).toBe('public, no-cache');
-    const again = await fetch(res.url, { headers: { 'if-none-match': res.headers.get('etag')! } });
-    expect(again.status).toBe(304);
+    // A revalidation of an unchanged list is a 304 that neither compresses nor signs anything.
+    const signs = vi.spyOn(h.platform.deps.signing.gm, 'signJws');
+    try {
+      const again = await fetch(res.url, { headers: { 'if-none-match': res.headers.get('etag')! } });
+      expect(again.status).toBe(304);
+      expect(signs).not.toHaveBeenCalled();
+      const stale = await fetch(res.url, { headers: { 'if-none-match': '"not-this-one"' } });
+      expect(stale.status).toBe(200);
+      expect(signs).toHaveBeenCalledTimes(1);
+      expect(stale.headers.get('etag')).toBe(res.headers.get('etag'));
+    } finally {
+      signs.mockRestore();
+    }
     // A second person's index is not the next one (sequential indexes would reveal issuance order).
     const other = (await h.enroll(people[1]!)) as Issued;
     expect(statusIdx(other.credential).idx).not.toBe(idx + 1);
@@ -117,6 +135,7 @@ describeEachEngine('nationwide bans', (engine) => {
 
   it('a ban suspends the 网证 at once: on the very next fetch of the status list, refused by verification; re-enrollment refused; unban restores', async () => {
     expect(await listStatus(holder.issued.credential)).toBe(0);
+    const before = (await revalidate(holder.issued.credential, '"none"')).etag!;
     const t0 = performance.now();
     const b = await call('POST', '/v1/admin/bans', { netid: holder.issued.netid, reason: 'fraud', legalRef: '《反电信网络诈骗法》第三十一条' });
     expect([b.status, b.body.state]).toEqual([201, 'active']);
@@ -124,6 +143,10 @@ describeEachEngine('nationwide bans', (engine) => {
     expect(await listStatus(holder.issued.credential)).toBe(2);
     const ms = performance.now() - t0;
     console.log(`[bans ${engine.name}] ban request → status list shows SUSPENDED: ${ms.toFixed(0)} ms`);
+    // A verifier revalidating with the ETag it had gets the changed list, not a 304.
+    const banned = await revalidate(holder.issued.credential, before);
+    expect(banned.status).toBe(200);
+    expect(banned.etag).not.toBe(before);
 
     // Every flow checks the holder in one place (credential/holder.ts): the answer path shared by
     // receipts and OpenID Connect, and the wallet's pending list of re-verification requests.
@@ -136,6 +159,8 @@ describeEachEngine('nationwide bans', (engine) => {
     const u = await call('POST', '/v1/admin/unbans', { netid: holder.issued.netid, legalRef: '复核撤销' });
     expect([u.status, u.body.state]).toEqual([200, 'lifted']);
     expect(await listStatus(holder.issued.credential)).toBe(0);
+    // The same statuses as before the ban: the same validator again.
+    expect(await revalidate(holder.issued.credential, before)).toEqual({ status: 304, etag: before });
     expect(await verifyOnce()).toBe('approved');
     const again = await call('POST', '/v1/admin/unbans', { netid: holder.issued.netid, legalRef: '复核撤销' });
     expect([again.status, again.body.error]).toEqual([409, 'not_banned']);
