@@ -100,3 +100,30 @@ export async function statusListToken(store: StoreReader, signing: KeyRing, issu
   };
   return { token, etag };
 }
+
+/**
+ * The signed lists as the platform serves them: a list's token, once built, is handed out again
+ * for up to `maxAgeMs` while its statuses stay the same (same ETag) — so a crowd of verifiers
+ * fetching the lists costs at most one build (compression, signature) per list and interval in
+ * each process, and a change is served at once (a new ETag is never answered from the cache).
+ */
+export class StatusListTokens {
+  readonly #built = new Map<string, { etag: string; token: string; at: number }>();
+
+  constructor(
+    private readonly deps: { store: StoreReader; signing: KeyRing; issuer: string },
+    private readonly maxAgeMs = 1000,
+  ) {}
+
+  async answer(list: string, now: number): Promise<StatusListAnswer> {
+    const a = await statusListToken(this.deps.store, this.deps.signing, this.deps.issuer, list, now);
+    const token = (): string => {
+      const b = this.#built.get(list);
+      if (b && b.etag === a.etag && now >= b.at && now - b.at < this.maxAgeMs) return b.token;
+      const built = a.token();
+      this.#built.set(list, { etag: a.etag, token: built, at: now });
+      return built;
+    };
+    return { etag: a.etag, token };
+  }
+}

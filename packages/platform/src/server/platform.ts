@@ -24,7 +24,7 @@ import { createPlatformPassiveAuth, createRegistryClient, loadTrustAnchors, type
 import type { PlatformSecrets } from '../secrets.ts';
 import { openStore, type Store, type StoreConfig } from '../store/index.ts';
 import { HolderVerifier } from '../credential/holder.ts';
-import { statusListIndex, statusListToken, STATUS_LIST_TTL } from '../credential/status-list.ts';
+import { statusListIndex, StatusListTokens, STATUS_LIST_TTL } from '../credential/status-list.ts';
 import { registerVerificationRoutes, Reverification, VerificationService } from '../verification/index.ts';
 import { OidcProvider, registerOidcRoutes } from '../oidc/index.ts';
 import { createPersonApi, registerPersonRoutes, type PersonApi } from '../person/index.ts';
@@ -355,9 +355,10 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
     return statusListIndex(store.reader, deps.issuer);
   });
 
+  const statusLists = new StatusListTokens({ store: store.reader, signing: config.suite === 'gm' ? deps.signing.gm : deps.signing.intl, issuer: deps.issuer });
   app.get('/status-lists/:list', async (req, reply) => {
     const { list } = req.params as { list: string };
-    const { token, etag } = await statusListToken(store.reader, config.suite === 'gm' ? deps.signing.gm : deps.signing.intl, deps.issuer, list, now());
+    const { token, etag } = await statusLists.answer(list, now());
     // Revalidate every time (a ban must travel within a second); an unchanged list is a 304.
     void reply.header('cache-control', 'public, no-cache').header('etag', etag);
     if (req.headers['if-none-match'] === etag) return reply.status(304).send();

@@ -110,7 +110,8 @@ describeEachEngine('nationwide bans', (engine) => {
       expect(signs).not.toHaveBeenCalled();
       const stale = await fetch(res.url, { headers: { 'if-none-match': '"not-this-one"' } });
       expect(stale.status).toBe(200);
-      expect(signs).toHaveBeenCalledTimes(1);
+      // The list built a moment ago is handed out again (StatusListTokens); at most one build after a second.
+      expect(signs.mock.calls.length).toBeLessThanOrEqual(1);
       expect(stale.headers.get('etag')).toBe(res.headers.get('etag'));
     } finally {
       signs.mockRestore();
