@@ -36,7 +36,8 @@ const PROBES: Probe[] = [
   { what: 're-enrollment: blind indexes replaced', sql: 'delete from "blind_indexes" where "person_id" = $1 and "kind" = $2', params: (s) => [s.person.id, s.index.kind], analyze: false },
   { what: 'holder: history page', sql: 'select * from "events" where "person_id" = $1 order by "created_at" desc, "id" desc limit 20', params: (s) => [s.person.id], analyze: true },
   { what: 'holder: active consent', sql: 'select * from "consents" where "person_id" = $1 and "subject" = $2 and "withdrawn_at" is null', params: (s) => [s.person.id, 'x'], analyze: true },
-  { what: 'status list: every entry of one list (GET /status-lists/1)', sql: 'select "status_index", "status" from "credentials" where "status_list" = $1 and "status_index" is not null order by "status_index"', params: (s) => [s.credential.status_list], analyze: true },
+  // Since 0015 the status list reads only the entries that are not valid, through a partial index (credentials.listStatusChanges).
+  { what: 'status list: the entries of one list that are not valid (GET /status-lists/1)', sql: 'select "status_index", "status" from "credentials" where "status_list" = $1 and "status" <> \'valid\' and "status_index" is not null order by "status_index"', params: (s) => [s.credential.status_list], analyze: true },
 ];
 
 export async function explainHotLookups(url: string): Promise<string> {
