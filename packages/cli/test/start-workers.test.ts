@@ -62,7 +62,9 @@ it('runs the platform as two worker processes, replaces one killed with SIGKILL,
     const now = workersOf(primary);
     return now.length === 2 && !now.includes(before[0]!) ? now : undefined;
   });
-  expect(out).toMatch(new RegExp(`platform worker ${before[0]} exited \\(SIGKILL\\); starting another`));
+  // The primary's line comes through its stderr pipe, which may arrive after the new worker shows in the process table.
+  const replaced = new RegExp(`platform worker ${before[0]} exited \\(SIGKILL\\); starting another`);
+  await until('the primary saying it replaced the worker', () => (replaced.test(out) ? true : undefined));
   // The port kept answering (the surviving worker), and answers with the replacement too.
   for (let i = 0; i < 10; i++) expect((await fetch(`${url}/healthz`, { headers: { connection: 'close' } })).status).toBe(200);
 
