@@ -188,9 +188,24 @@ const noCheck = (): void => {};
 /** A hook on each repository as built (before the guard): the relying-party cache. */
 type Decorate = (name: keyof StoreTx, repo: object) => object;
 
+/**
+ * The repositories over one handle. Each is built on first use: a transaction touches two or
+ * three of the twenty, and building them all (every method wrapped) for each one was measurable
+ * in a verification's CPU (issue 10).
+ */
 function repositories(ctx: RepoContext, decorate: Decorate, check: () => void): StoreTx {
   const out: Record<string, unknown> = {};
-  for (const { name, repo } of REPOSITORIES) out[name] = guarded(decorate(name, repo(ctx)), check);
+  for (const { name, repo } of REPOSITORIES) {
+    Object.defineProperty(out, name, {
+      configurable: true,
+      enumerable: true,
+      get() {
+        const built = guarded(decorate(name, repo(ctx)), check);
+        Object.defineProperty(out, name, { value: built, enumerable: true, writable: false, configurable: false });
+        return built;
+      },
+    });
+  }
   return out as Writers;
 }
 
