@@ -56,17 +56,18 @@ export class HolderVerifier {
       now: Math.floor(this.deps.now() / 1000),
       memo: this.#issuerSignatures,
     });
-    const r = this.deps.store.reader;
     const credentialId = v.payload.jti;
-    const credential = typeof credentialId === 'string' ? await r.credentials.findById(credentialId) : undefined;
+    // The credential, its device and its person: one statement (three before, issue 10).
+    const found = typeof credentialId === 'string' ? await this.deps.store.reader.credentials.findPresented(credentialId) : undefined;
+    const credential = found?.credential;
     if (!credential || credential.personId === null) throw new WzError('invalid_credential', 'This 网证 is not known to the platform.');
     if (credential.status !== 'valid') throw new WzError('credential_revoked', 'This 网证 has been revoked or suspended.');
     if (credential.expiresAt <= this.deps.now()) throw new WzError('credential_expired', 'This 网证 has expired.');
-    const device = credential.deviceId ? await r.devices.findById(credential.deviceId) : undefined;
+    const device = found.device;
     if (!device || device.revokedAt !== null || device.thumbprint !== jwkThumbprint(v.holderJwk)) {
       throw new WzError('invalid_presentation', 'This 网证 is not bound to this device any more.');
     }
-    const person = await r.persons.findById(credential.personId);
+    const person = found.person;
     // Locked is the person's own choice and undone by them: say so, not "revoked" (which sounds final).
     if (person?.status === 'locked') throw new WzError('credential_locked', 'This 网证 is locked by its holder: unlock it in the wallet to use it.');
     if (!person || person.status !== 'active') throw new WzError('credential_revoked', 'This 网证 cannot be used.');

@@ -12,7 +12,7 @@ const READ_METHODS: Readonly<Record<string, readonly string[]>> = {
   persons: ['findById', 'findByNetid', 'findByPersonIndex', 'findByBlindIndex', 'isNetidTaken', 'listBlindIndexes', 'count'],
   bans: ['findById', 'findOpenByDigest', 'list'],
   disclosures: ['findById', 'list'],
-  credentials: ['findById', 'listByPerson', 'listStatusEntries', 'listStatusChanges', 'hasStatusList', 'isStatusEntryTaken'],
+  credentials: ['findById', 'findPresented', 'listByPerson', 'listStatusEntries', 'listStatusChanges', 'hasStatusList', 'isStatusEntryTaken'],
   devices: ['findById', 'findByThumbprint', 'listByPerson'],
   consents: ['findById', 'listByPerson', 'findActive'],
   events: ['listByPerson'],

@@ -31,6 +31,34 @@ describeEachEngine('credentials: status and status-list entries', (engine) => {
     expect((await store.credentials.findById(c.id))?.status).toBe('revoked');
   });
 
+  it('findPresented reads the credential, its device and its person as the three lookups would', async () => {
+    const personId = await newPerson(store);
+    const device = await store.devices.insert({ personId, publicJwk: '{"kty":"EC"}', thumbprint: 'tp-presented', label: new Uint8Array([1, 2, 3]) });
+    const c = await store.credentials.insert({ personId, deviceId: device.id, expiresAt: t + 1000, statusList: 'list-p', statusIndex: 3 });
+    const same = async (): Promise<void> => {
+      const found = await store.credentials.findPresented(c.id);
+      const credential = await store.credentials.findById(c.id);
+      expect(found).toEqual({
+        credential,
+        device: (await store.devices.findById(device.id)) ?? undefined,
+        person: credential?.personId ? await store.persons.findById(credential.personId) : undefined,
+      });
+    };
+    await same();
+    expect((await store.credentials.findPresented(c.id))?.person?.wrappedDek).toBeInstanceOf(Uint8Array);
+    await store.devices.revoke(device.id, t + 1);
+    await same();
+    expect((await store.credentials.findPresented(c.id))?.device?.revokedAt).toBe(t + 1);
+    // No device named; the person shredded: both come back as none.
+    const bare = await store.credentials.insert({ personId, expiresAt: t + 1000 });
+    expect(await store.credentials.findPresented(bare.id)).toEqual({ credential: await store.credentials.findById(bare.id), device: undefined, person: await store.persons.findById(personId) });
+    expect(await store.persons.shred(personId)).toBe(true);
+    expect((await store.credentials.findPresented(c.id))?.person).toBeUndefined();
+    expect((await store.credentials.findPresented(c.id))?.credential.personId).toBeNull();
+    expect(await store.credentials.findPresented('00000000-0000-4000-8000-000000000000')).toBeUndefined();
+    expect(await store.credentials.findPresented('not-an-id')).toBeUndefined();
+  });
+
   it('one status-list index belongs to one credential', async () => {
     const personId = await newPerson(store);
     await store.credentials.insert({ personId, expiresAt: t + 1, statusList: 'list-2', statusIndex: 1 });

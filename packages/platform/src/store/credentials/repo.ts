@@ -1,11 +1,13 @@
 /** Credentials: status and status-list references, nothing personal. See types.ts. */
 import { sql, type Selectable } from 'kysely';
 import type { CredentialsTable } from '../schema.ts';
+import { toDevice } from '../devices/repo.ts';
+import { toPerson } from '../persons/repo.ts';
 import { CREDENTIAL_STATUSES, type CredentialReader, type CredentialRecord, type CredentialStatus, type CredentialWriter } from './types.ts';
 import { assertCode, assertEpochMs, assertInt32, lookupId, newId, writeId, type RepoContext } from '../context.ts';
 
 /** The read-only methods: all that `store.reader.credentials` carries. */
-export const CREDENTIAL_READ = ['findById', 'listByPerson', 'listStatusEntries', 'listStatusChanges', 'hasStatusList', 'isStatusEntryTaken'] as const satisfies readonly (keyof CredentialReader)[];
+export const CREDENTIAL_READ = ['findById', 'findPresented', 'listByPerson', 'listStatusEntries', 'listStatusChanges', 'hasStatusList', 'isStatusEntryTaken'] as const satisfies readonly (keyof CredentialReader)[];
 
 export function credentialRepo({ db, now }: RepoContext): CredentialWriter {
   return {
@@ -14,6 +16,46 @@ export function credentialRepo({ db, now }: RepoContext): CredentialWriter {
       if (key === undefined) return undefined;
       const row = await db.selectFrom('credentials').selectAll().where('id', '=', key).executeTakeFirst();
       return row && toCredential(row);
+    },
+
+    async findPresented(id) {
+      const key = lookupId(id);
+      if (key === undefined) return undefined;
+      // The three tables share column names: the device's and the person's come back prefixed.
+      const r = await db
+        .selectFrom('credentials as c')
+        .leftJoin('devices as d', 'd.id', 'c.device_id')
+        .leftJoin('persons as p', 'p.id', 'c.person_id')
+        .selectAll('c')
+        .select(['d.id as d_id', 'd.person_id as d_person_id', 'd.public_jwk as d_public_jwk', 'd.thumbprint as d_thumbprint', 'd.label as d_label', 'd.created_at as d_created_at', 'd.revoked_at as d_revoked_at'])
+        .select(['p.id as p_id', 'p.netid as p_netid', 'p.netid_attempt as p_netid_attempt', 'p.person_index as p_person_index', 'p.person_index_key_id as p_person_index_key_id'])
+        .select(['p.wrapped_dek as p_wrapped_dek', 'p.kek_id as p_kek_id', 'p.profile as p_profile', 'p.status as p_status', 'p.created_at as p_created_at', 'p.updated_at as p_updated_at'])
+        .where('c.id', '=', key)
+        .executeTakeFirst();
+      if (!r) return undefined;
+      return {
+        credential: toCredential(r),
+        device:
+          r.d_id === null
+            ? undefined
+            : toDevice({ id: r.d_id, person_id: r.d_person_id!, public_jwk: r.d_public_jwk!, thumbprint: r.d_thumbprint!, label: r.d_label, created_at: r.d_created_at!, revoked_at: r.d_revoked_at }),
+        person:
+          r.p_id === null
+            ? undefined
+            : toPerson({
+                id: r.p_id,
+                netid: r.p_netid!,
+                netid_attempt: r.p_netid_attempt!,
+                person_index: r.p_person_index!,
+                person_index_key_id: r.p_person_index_key_id!,
+                wrapped_dek: r.p_wrapped_dek!,
+                kek_id: r.p_kek_id!,
+                profile: r.p_profile!,
+                status: r.p_status!,
+                created_at: r.p_created_at!,
+                updated_at: r.p_updated_at!,
+              }),
+      };
     },
 
     async listByPerson(personId) {

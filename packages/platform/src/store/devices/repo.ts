@@ -58,7 +58,8 @@ export function deviceRepo({ db, now }: RepoContext): DeviceWriter {
   };
 }
 
-function toDevice(r: Selectable<DevicesTable>): DeviceRecord {
+/** A `devices` row as a record (also read joined: credentials/repo.ts `findPresented`). */
+export function toDevice(r: Selectable<DevicesTable>): DeviceRecord {
   return {
     id: r.id,
     personId: r.person_id,

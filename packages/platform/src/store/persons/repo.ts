@@ -217,7 +217,8 @@ export function personRepo({ db, now }: RepoContext): PersonWriter {
   return repo;
 }
 
-function toPerson(r: Selectable<PersonsTable>): PersonRecord {
+/** A `persons` row as a record (also read joined: credentials/repo.ts `findPresented`). */
+export function toPerson(r: Selectable<PersonsTable>): PersonRecord {
   return {
     id: r.id,
     netid: r.netid,
