@@ -18,7 +18,10 @@
  */
 import type { CryptoSuite } from '../crypto/types.ts';
 import { canonicalJson } from './canonical.ts';
-import { GENESIS_PREV, MAX_DATA_BYTES, entryProblem, fieldsProblem, type AuditData, type AuditEntry, type AuditFields } from './entry.ts';
+import { GENESIS_PREV, MAX_DATA_BYTES, fieldsProblem, isHashHex, isSeq, type AuditData, type AuditEntry, type AuditFields } from './entry.ts';
+
+/** All the next entry needs of the head: its sequence number and its hash. */
+export type AuditHead = Pick<AuditEntry, 'seq' | 'hash'>;
 
 /** The hashed content of an entry: every member but `hash` (an absent or null subject is left out). */
 function content(e: Omit<AuditEntry, 'hash'>): Record<string, unknown> {
@@ -42,7 +45,8 @@ export function entryHash(suite: CryptoSuite, e: Omit<AuditEntry, 'hash'>): stri
 }
 
 /**
- * The entry that follows `prev` (or the first one, when `prev` is undefined): `seq` and `prev`
+ * The entry that follows `prev` — the head entry, or just its `seq` and `hash` — (or the first
+ * one, when `prev` is undefined): `seq` and `prev`
  * filled in, `hash` computed with the suite's hash. `data` is copied (in canonical key order),
  * so later changes to the caller's object do not reach the entry. Misuse throws TypeError.
  *
@@ -50,10 +54,10 @@ export function entryHash(suite: CryptoSuite, e: Omit<AuditEntry, 'hash'>): stri
  *   const e1 = nextEntry(undefined, { at: Date.now(), actor: 'operator:7', action: 'rp.approved', subject: 'rp-123', data: { scopes: ['age_over_18'] } }, getSuite('gm'));
  *   const e2 = nextEntry(e1, { at: Date.now(), actor: 'system', action: 'verification.completed' }, getSuite('gm'));
  */
-export function nextEntry(prev: AuditEntry | undefined, fields: AuditFields, suite: CryptoSuite): AuditEntry {
+export function nextEntry(prev: AuditHead | undefined, fields: AuditFields, suite: CryptoSuite): AuditEntry {
   if (prev !== undefined) {
-    const bad = entryProblem(prev);
-    if (bad !== undefined) throw new TypeError(`nextEntry: previous entry: ${bad}`);
+    if (!isSeq(prev.seq)) throw new TypeError('nextEntry: previous entry: seq must be a positive integer');
+    if (!isHashHex(prev.hash)) throw new TypeError('nextEntry: previous entry: hash is not 32 bytes of hex');
     if (prev.seq >= Number.MAX_SAFE_INTEGER) throw new TypeError('nextEntry: sequence numbers exhausted');
   }
   const data = fields.data === undefined ? {} : fields.data;

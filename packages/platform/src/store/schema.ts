@@ -255,11 +255,13 @@ export interface AuditCheckpointsTable {
 
 /** 0008: the one row whose lock serialises audit appenders. */
 export interface AuditAppendLockTable {
-  /** 2 since 0014 (1 before). */
+  /** 3 since 0016 (2 since 0014, 1 before). */
   id: number;
   /** 0014: the head entry's key (seq, at), written with each append; NULL for an empty trail. */
   head_seq: number | null;
   head_at: number | null;
+  /** 0016: the head entry's hash, written with each append; NULL for an empty trail. */
+  head_hash: string | null;
 }
 
 /** 0009: the job outbox; the payload sealed under a per-job key. See store/jobs/types.ts. */

@@ -101,6 +101,23 @@ describeEachEngine('audit store: append-only, contiguous, transactional', (engin
     expect((await f.store.audit.head())?.seq).toBe(1);
   });
 
+  it('an append reads the head from the lock row (seq and hash), not from the trail: three statements', async () => {
+    const f = await freshTrail(engine);
+    await recordMany(f, 2);
+    const before = f.store.statementCount();
+    let seen: unknown;
+    const e = await f.store.audit.appendNext((head) => {
+      seen = head;
+      return { seq: head!.seq + 1, at: T0, actor: 'system', action: 'checkpoint', data: {}, prev: head!.hash, hash: 'c'.repeat(64) };
+    });
+    // Lock (and read the head), insert, record the new head — 0016 took out the read of the head entry.
+    expect(f.store.statementCount() - before).toBe(3);
+    const stored = await f.store.reader.audit.list();
+    expect(seen).toEqual({ seq: 2, hash: stored[1]!.hash });
+    expect(e.seq).toBe(3);
+    expect(await rawRows(f.cfg, 'select id, head_hash from audit_append_lock')).toEqual([{ id: 3, head_hash: 'c'.repeat(64) }]);
+  });
+
   it('search by action, actor, subject and time; keyset pages by seq', async () => {
     const f = await freshTrail(engine);
     await recordMany(f, 9);

@@ -88,7 +88,7 @@ describeEachEngine('0014 time partitions and retention', (engine) => {
       await conn.db.destroy();
     }
     const store = await engine.open(cfg);
-    expect(store.migrationsApplied).toEqual(['0014_time_partitions', '0015_status_changes']);
+    expect(store.migrationsApplied).toEqual(['0014_time_partitions', '0015_status_changes', '0016_audit_head_hash']);
     expect(await count(cfg, 'events')).toBe(times.length);
     expect(await count(cfg, 'verification_requests')).toBe(times.length);
     expect(await count(cfg, 'audit_entries')).toBe(times.length);
@@ -96,11 +96,14 @@ describeEachEngine('0014 time partitions and retention', (engine) => {
     const listed = await store.audit.list({ limit: 100 });
     expect(listed.map((e) => [e.seq, e.at])).toEqual(times.map((at, i) => [i + 1, at]));
     expect((await rawRows(cfg, `select id from events order by created_at`)).map((r) => r.id)).toEqual(eventIds);
-    // The appenders' lock row carries the migrated head, at its new id: the next entry is 7.
-    expect(await rawRows(cfg, 'select id, head_seq, head_at from audit_append_lock')).toEqual([{ id: 2, head_seq: 6, head_at: times[5] }].map((r) => (engine.name === 'postgres' ? { ...r, head_seq: '6', head_at: String(r.head_at) } : r)));
-    const next = await store.audit.appendNext((prev) => ({ ...prev!, seq: prev!.seq + 1, at: NOW, prev: prev!.hash, hash: 'e'.repeat(64) }));
+    // The appenders' lock row carries the migrated head (0014: its key; 0016: its hash), at its
+    // newest id: the next entry is 7 and follows the head's hash.
+    expect(await rawRows(cfg, 'select id, head_seq, head_at, head_hash from audit_append_lock')).toEqual(
+      [{ id: 3, head_seq: 6, head_at: times[5], head_hash: 'f'.repeat(64) }].map((r) => (engine.name === 'postgres' ? { ...r, head_seq: '6', head_at: String(r.head_at) } : r)),
+    );
+    const next = await store.audit.appendNext((head) => ({ seq: head!.seq + 1, at: NOW, actor: 'system', action: 'rp.approved', data: {}, prev: head!.hash, hash: 'e'.repeat(64) }));
     expect(next.seq).toBe(7);
-    expect(await rawRows(cfg, 'select head_seq from audit_append_lock')).toEqual([{ head_seq: engine.name === 'postgres' ? '7' : 7 }]);
+    expect(await rawRows(cfg, 'select head_seq, head_hash from audit_append_lock')).toEqual([{ head_seq: engine.name === 'postgres' ? '7' : 7, head_hash: 'e'.repeat(64) }]);
     // The bizSeqs of migrated requests are still taken.
     const again = await store.verifications.insert(receipt(clientId!, NOW, { bizSeq: 'seq-3' })).catch((e: unknown) => e);
     expect(isWzError(again, 'conflict')).toBe(true);

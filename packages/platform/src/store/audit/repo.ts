@@ -8,15 +8,16 @@
  * the head it read under the lock.
  */
 import type { Kysely, Selectable } from 'kysely';
-import { canonicalJson, GENESIS_PREV, isAuditAction, MAX_DATA_BYTES, type AuditData, type AuditEntry } from '@wangzheng/core/audit/index';
+import { canonicalJson, GENESIS_PREV, isAuditAction, MAX_DATA_BYTES, type AuditData, type AuditEntry, type AuditHead } from '@wangzheng/core/audit/index';
+import { isPostgres } from '../partitions.ts';
 import { assertEpochMs, assertText, type RepoContext } from '../context.ts';
 import type { AuditCheckpointsTable, AuditEntriesTable, Database } from '../schema.ts';
 import type { AuditCheckpointRecord, AuditReader, AuditWriter, StoredAuditEntry } from './types.ts';
 import { auditRetention } from './retention.ts';
 
 const MAX_PAGE = 1000;
-/** The appenders' lock row since migration 0014 (0008 made row 1). */
-const APPEND_LOCK_ROW = 2;
+/** The appenders' lock row since migration 0016 (0008 made row 1, 0014 moved it to 2). */
+const APPEND_LOCK_ROW = 3;
 
 /** The read-only methods: all that `store.reader.audit` carries. */
 export const AUDIT_READ = ['head', 'list', 'listCheckpoints', 'latestCheckpoint'] as const satisfies readonly (keyof AuditReader)[];
@@ -82,32 +83,27 @@ export function auditRepo({ db, now }: RepoContext): AuditWriter {
 }
 
 /** Under the appenders' lock: read the head, build, check it follows, insert. */
-async function append(db: Kysely<Database>, build: (prev: StoredAuditEntry | undefined) => AuditEntry): Promise<AuditEntry> {
-  // PostgreSQL: the row lock is held until this transaction commits or rolls back, so the next
-  // appender reads the head only after this entry is visible (READ COMMITTED takes a fresh
-  // snapshot per statement). SQLite: BEGIN IMMEDIATE already made this the only writer.
+async function append(db: Kysely<Database>, build: (head: AuditHead | undefined) => AuditEntry): Promise<AuditEntry> {
+  // PostgreSQL: the row lock (FOR UPDATE) is held until this transaction commits or rolls back,
+  // so the next appender reads the head only after this entry is visible (READ COMMITTED takes
+  // a fresh snapshot per statement). SQLite: BEGIN IMMEDIATE already made this the only writer,
+  // so the row is only read.
   //
-  // Since 0014 the lock row (id 2) also names the head (`head_seq`, `head_at`), kept in the same
-  // transaction as each append: on PostgreSQL's time-partitioned table the head is then read by
-  // its full key from one partition, where `order by seq desc` plans and probes every month.
-  // The row moved from id 1 to 2 so that a process of an older release, still locking id 1,
-  // fails to append instead of appending after a head it did not record (docs/store.md).
-  const locked = await db
-    .updateTable('audit_append_lock')
-    .set({ id: APPEND_LOCK_ROW })
-    .where('id', '=', APPEND_LOCK_ROW)
-    .returning(['head_seq', 'head_at'])
-    .executeTakeFirst();
-  if (locked === undefined) throw new TypeError('audit_append_lock has no row 2: the 0014 migration did not run');
-  let last =
-    locked.head_seq === null || locked.head_at === null
-      ? undefined
-      : await db.selectFrom('audit_entries').selectAll().where('seq', '=', locked.head_seq).where('at', '=', locked.head_at).executeTakeFirst();
-  // No head recorded (an empty trail), or not found where recorded: read it the long way.
-  if (last === undefined) last = await db.selectFrom('audit_entries').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  const prev = last === undefined ? undefined : toEntry(last);
-  const e = build(prev);
-  if (e.seq !== (prev?.seq ?? 0) + 1 || e.prev !== (prev?.hash ?? GENESIS_PREV)) {
+  // The lock row names the head — its key since 0014, its hash since 0016 — kept in the same
+  // transaction as each append, so the head entry itself is not read: one statement per append.
+  // The row moved to id 3 with 0016 so that a process of an older release, which does not keep
+  // the hash, finds no row and fails to append instead of leaving a stale hash (docs/store.md).
+  const query = db.selectFrom('audit_append_lock').select(['head_seq', 'head_at', 'head_hash']).where('id', '=', APPEND_LOCK_ROW);
+  const locked = await (isPostgres(db) ? query.forUpdate() : query).executeTakeFirst();
+  if (locked === undefined) throw new TypeError('audit_append_lock has no row 3: the 0016 migration did not run');
+  let head: AuditHead | undefined = locked.head_seq === null || locked.head_hash === null ? undefined : { seq: Number(locked.head_seq), hash: locked.head_hash };
+  // No head recorded (an empty trail, or a trail whose head 0016 could not find): read it the long way.
+  if (head === undefined) {
+    const last = await db.selectFrom('audit_entries').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    head = last === undefined ? undefined : { seq: Number(last.seq), hash: last.hash };
+  }
+  const e = build(head);
+  if (e.seq !== (head?.seq ?? 0) + 1 || e.prev !== (head?.hash ?? GENESIS_PREV)) {
     throw new TypeError('appendNext: the built entry does not follow the head it was given');
   }
   await db
@@ -123,7 +119,7 @@ async function append(db: Kysely<Database>, build: (prev: StoredAuditEntry | und
       hash: e.hash,
     })
     .execute();
-  await db.updateTable('audit_append_lock').set({ head_seq: e.seq, head_at: e.at }).where('id', '=', APPEND_LOCK_ROW).execute();
+  await db.updateTable('audit_append_lock').set({ head_seq: e.seq, head_at: e.at, head_hash: e.hash }).where('id', '=', APPEND_LOCK_ROW).execute();
   return e;
 }
 

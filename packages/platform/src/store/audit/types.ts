@@ -12,7 +12,7 @@
  * whether the trail is intact. A `data` column that is not a JSON object is returned as its raw
  * text, so the verifier reports it instead of the reader throwing.
  */
-import type { AuditAction, AuditEntry } from '@wangzheng/core/audit/index';
+import type { AuditAction, AuditEntry, AuditHead } from '@wangzheng/core/audit/index';
 import type { RetentionStep } from '../partitions.ts';
 
 /** An entry as stored: `AuditEntry` in shape, unverified in content (see above). */
@@ -53,15 +53,16 @@ export interface AuditReader {
 
 export interface AuditWriter extends AuditReader {
   /**
-   * Appends the entry `build(prev)` returns, where `prev` is the current head (undefined for
-   * the first entry). Appenders are serialised — PostgreSQL: a row lock on `audit_append_lock`,
-   * held until the transaction ends; SQLite: its single writer — so `seq` stays contiguous and
+   * Appends the entry `build(head)` returns, where `head` is the current head's `seq` and
+   * `hash` (undefined for the first entry), read from the appenders' lock row. Appenders are
+   * serialised — PostgreSQL: a row lock on `audit_append_lock`, held until the transaction
+   * ends; SQLite: its single writer — so `seq` stays contiguous and
    * `prev` is the real head, also with several processes on one database. Inside
    * `store.transaction(fn)` the entry commits or rolls back with the caller's other writes;
    * outside one it runs in a transaction of its own.
-   * @throws TypeError if the built entry does not follow `prev` (wrong seq or prev hash).
+   * @throws TypeError if the built entry does not follow `head` (wrong seq or prev hash).
    */
-  appendNext(build: (prev: StoredAuditEntry | undefined) => AuditEntry): Promise<AuditEntry>;
+  appendNext(build: (head: AuditHead | undefined) => AuditEntry): Promise<AuditEntry>;
   /** Stores a checkpoint; false (nothing written) if one for this `seq` exists already. */
   insertCheckpoint(c: { seq: number; token: string; createdAt?: number }): Promise<boolean>;
   /** PostgreSQL: creates missing monthly partitions, the month of `at` to `monthsAhead` after it; returns how many. SQLite: 0. */

@@ -24,6 +24,7 @@ import { phoneChanges } from './0012_phone_changes.ts';
 import { consoleOperators } from './0013_console_operators.ts';
 import { timePartitions } from './0014_time_partitions.ts';
 import { statusChanges } from './0015_status_changes.ts';
+import { auditHeadHash } from './0016_audit_head_hash.ts';
 
 import type { StoreMigration } from './migration.ts';
 
@@ -46,6 +47,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, StoreMigration]> = [
   ['0013_console_operators', consoleOperators],
   ['0014_time_partitions', timePartitions],
   ['0015_status_changes', statusChanges],
+  ['0016_audit_head_hash', auditHeadHash],
 ];
 
 export const MIGRATION_TABLE = 'wz_migration';
