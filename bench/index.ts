@@ -5,6 +5,7 @@
  *   npm run bench                 all sections
  *   npm run bench -- crypto       only the named sections
  *   npm run bench -- scale …      the bulk population generator (bench/scale.ts; not run by default)
+ *   npm run bench -- ab --base P  this checkout beside another, in alternating blocks (bench/ab.ts)
  *
  * Sections print Markdown tables; docs/benchmarks.md records the figures.
  */
@@ -22,6 +23,13 @@ const SECTIONS: Record<string, { title: string; run: () => Promise<string> }> = 
   peer: { title: 'OpenID Connect logins: ours (intl) beside oidc-provider', run: async () => formatRows(await (await import('./peer-oidc.ts')).runPeerOidcBench()) },
   floor: { title: 'The floor under a verification: bare HTTP exchanges and statements beside its crypto', run: async () => formatRows(await (await import('./floor.ts')).runFloorBench()) },
 };
+
+// `ab` compares this checkout with another (bench/ab.ts): options of its own, run alone.
+if (process.argv[2] === 'ab') {
+  const { runAbCli } = await import('./ab.ts');
+  process.stdout.write(`\n## This checkout beside another, in alternating blocks\n\n${await runAbCli(process.argv.slice(3))}\n`);
+  process.exit(0);
+}
 
 // `scale` writes millions of rows and takes options of its own: run alone, never with the rest.
 if (process.argv[2] === 'scale') {

@@ -62,9 +62,10 @@ export function serverCpuMs(pid: number): number {
   return [pid, ...workers].reduce((sum, p) => sum + cpuMsOf(p), 0);
 }
 
-export async function startChild(dir: string, storeEnv: Record<string, string>, workers?: number): Promise<{ child: ChildProcess; platformUrl: string; registryUrl: string }> {
+/** The platform started from `root` (this checkout by default; `bench ab` starts another's too). */
+export async function startChild(dir: string, storeEnv: Record<string, string>, workers?: number, root = ROOT): Promise<{ child: ChildProcess; platformUrl: string; registryUrl: string }> {
   const child = spawn(process.execPath, [...(process.env['BENCH_PROFILE_DIR'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE_DIR']}`] : []), 'bin/wangzheng.js', 'start', '--port', '0', '--registry-port', '0', '--no-demo', ...(workers ? ['--workers', String(workers)] : [])], {
-    cwd: ROOT,
+    cwd: root,
     env: { ...process.env, WZ_DATA_DIR: dir, WZ_REGISTRY_POPULATION: '3000', WZ_LOG_LEVEL: 'warn', ...storeEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
