@@ -13,6 +13,8 @@
  *   --engine E         sqlite (default) or pg (fresh schemas in WZ_TEST_PG_URL's database, dropped after)
  *   --blocks N         blocks per side (default 8)
  *   --per-block N      receipt verifications per block (default 300), 8 in flight
+ *   --warmup N         verifications per side before measuring (default 1,000: a fresh process
+ *                      is still compiling through about that many)
  *
  * Where `taskset` exists, both platforms run on the second core and this load on the first, so
  * that the load's own CPU does not land on the servers' core.
@@ -79,6 +81,7 @@ export async function runAbCli(args: string[]): Promise<string> {
   if (engine !== 'sqlite' && engine !== 'pg') throw new Error('bench ab: --engine is sqlite or pg');
   const blocks = positive(option(args, '--blocks'), 8, '--blocks');
   const perBlock = positive(option(args, '--per-block'), 300, '--per-block');
+  const warmup = positive(option(args, '--warmup'), 1000, '--warmup');
   const pgUrl = process.env['WZ_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
   const schemas = [`bench_ab_a_${process.pid}`, `bench_ab_b_${process.pid}`];
   const envOf = (i: number): Record<string, string> => (engine === 'pg' ? { WZ_STORE: 'postgres', WZ_POSTGRES_URL: pgUrl, WZ_POSTGRES_SCHEMA: schemas[i]! } : {});
@@ -88,7 +91,8 @@ export async function runAbCli(args: string[]): Promise<string> {
   try {
     sides.push(await startSide('A (base)', resolve(base), envOf(0), dirs[0]!));
     sides.push(await startSide('B (this checkout)', ROOT, envOf(1), dirs[1]!));
-    for (const s of sides) for (let i = 0; i < 200; i++) await s.verify(i); // warm-up
+    // Warm-up: V8 is still compiling through a fresh process's first ~1,000 verifications.
+    for (const s of sides) await closedLoop(warmup, 8, s.verify);
     const perVerification: number[][] = [[], []];
     const stmts: number[] = [];
     for (const [i, s] of sides.entries()) {

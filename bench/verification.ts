@@ -177,7 +177,11 @@ async function runVerificationBenchOn(engineName: string, storeEnv: Record<strin
     const rp = await benchRp(platformUrl, 'bench RP');
     const auth = rp.auth;
     const one = (h: { issued: Issued; key: PrivateKey }): Promise<number> => rp.verify(h, 'wz');
-    for (let i = 0; i < 20; i++) await one(holders[i % holders.length]!); // warm-up
+    // Warm-up: a fresh process spends its first ~1,000 verifications partly compiling (V8's
+    // optimising compiler runs on background threads whose CPU counts here); a server runs warm.
+    // BENCH_WARMUP=20 gives the figures of the sessions before 2026-12-02's fourth.
+    const warmup = Number(process.env['BENCH_WARMUP'] ?? 1000);
+    await closedLoop(warmup, concurrency, (i) => one(holders[i % holders.length]!));
     // /metrics is per process: the statement count is read only when there is one.
     const statements0 = workers ? 0 : await statementsRun(platformUrl);
     const cpu0 = serverCpuMs(child.pid!);

@@ -9,7 +9,7 @@ import { runAbCli } from '../../bench/ab.ts';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 it('compares two checkouts in paired blocks and reports the ratio', { timeout: 240_000 }, async () => {
-  const out = await runAbCli(['--base', ROOT, '--blocks', '2', '--per-block', '20']);
+  const out = await runAbCli(['--base', ROOT, '--blocks', '2', '--per-block', '20', '--warmup', '20']);
   const stmts = /\| store statements per verification \| ([\d.]+) \| ([\d.]+) \|/.exec(out);
   expect(stmts, out).not.toBeNull();
   expect(Number(stmts![1])).toBeGreaterThan(5);
