@@ -242,7 +242,7 @@ async function runVerificationBenchOn(engineName: string, storeEnv: Record<strin
       await tok.json();
       return performance.now() - t;
     };
-    for (let i = 0; i < 10; i++) await login(holders[i % holders.length]!);
+    await closedLoop(Math.ceil(warmup / 5), concurrency, (i) => login(holders[i % holders.length]!)); // warm-up of the login's own paths
     const loginCount = Math.max(50, Math.floor(count / 2));
     const lc0 = serverCpuMs(child.pid!);
     const { latencies: logins, wallS: loginWall } = await closedLoop(loginCount, concurrency, (i) => login(holders[i % holders.length]!));
