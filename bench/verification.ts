@@ -185,8 +185,12 @@ async function runVerificationBenchOn(engineName: string, storeEnv: Record<strin
     // /metrics is per process: the statement count is read only when there is one.
     const statements0 = workers ? 0 : await statementsRun(platformUrl);
     const cpu0 = serverCpuMs(child.pid!);
+    const own0 = process.cpuUsage();
     const { latencies, wallS: wall } = await closedLoop(count, concurrency, (i) => one(holders[i % holders.length]!));
     const serverCpu = (serverCpuMs(child.pid!) - cpu0) / count;
+    const own = process.cpuUsage(own0);
+    // This process: the RP and the wallets (HTTP clients, the key-binding signature, the receipt's check), on the same 2 cores.
+    const driverCpu = (own.user + own.system) / 1000 / count;
     const statements = workers ? undefined : ((await statementsRun(platformUrl)) - statements0) / count;
     const floor = cryptoFloorMs();
     const crypto = floor.server;
@@ -253,6 +257,7 @@ async function runVerificationBenchOn(engineName: string, storeEnv: Record<strin
     return [
       { name: `${engine}: RSS of the started platform process (/proc VmRSS, and VmHWM its peak)`, value: rss },
       { name: `${engine}: completed verifications/s (receipt flow, mode 网证, SM2 receipts checked by the RP, ${count} with ${concurrency} in flight)`, value: fmt(count / wall, 1) },
+      { name: `${engine}: CPU per verification of this process (the RP and the wallets), and the rate the server's and its CPU allow on 2 cores, with the share reached`, value: `${fmt(driverCpu, 2)} ms; ${fmt(2000 / (serverCpu + driverCpu), 0)}/s, ${fmt((100 * count) / wall / (2000 / (serverCpu + driverCpu)), 0)} %` },
       { name: `${engine}: crypto-bound ceiling of this machine (2 cores ÷ server + wallet + RP crypto of one verification), and the share reached`, value: `${fmt(ceiling, 0)}/s, ${fmt((100 * count) / wall / ceiling, 0)} %` },
       { name: `${engine}: latency p50 / p99 (create request → wallet answers → receipt fetched and checked)`, value: `${fmt(pct(latencies, 50), 1)} / ${fmt(pct(latencies, 99), 1)} ms` },
       { name: `${engine}: latency p50 / p99 at 70 % of that rate, open loop (${paced} started every ${fmt(1000 / rate70, 1)} ms)`, value: `${fmt(pct(pacedLatencies, 50), 1)} / ${fmt(pct(pacedLatencies, 99), 1)} ms` },
