@@ -30,7 +30,7 @@ import type { VerificationView } from '@wangzheng/core/verification/views';
 import type { HolderVerifier } from '../credential/holder.ts';
 import { AWAITING_GUARDIAN, guardianDecides } from './guardian-approval.ts';
 import { recordApproval, recordDecline, recordSettlement } from './settle.ts';
-import { openOutcome, sealOutcome, type SealedOutcome } from './outcome.ts';
+import { openRequestOutcome, sealOutcome, type SealedOutcome } from './outcome.ts';
 import { checkPassphraseFactor, lockedError } from '../passphrase/factor.ts';
 import { encodeConsentSubject } from '../person/consent-subject.ts';
 import type { AuditSink } from '../notify/sinks.ts';
@@ -337,13 +337,7 @@ export class VerificationService {
   }
 
   async #outcome(r: VerificationRequestRecord): Promise<SealedOutcome> {
-    const person = r.personId ? await this.deps.store.persons.findById(r.personId) : undefined;
-    const gone = (): WzError => new WzError('verification_not_found', 'The outcome of this request no longer exists.');
-    if (!person || !r.result) throw gone();
-    const dek = this.deps.protector.unwrapDataKey(person.id, person.wrappedDek, person.kekId);
-    const o = openOutcome(this.deps.protector, dek, person.id, r.id, r.result);
-    if (!o) throw gone();
-    return o;
+    return openRequestOutcome(this.deps.protector, r, r.personId ? await this.deps.store.persons.findById(r.personId) : undefined);
   }
 
   #visibleStatus(r: VerificationRequestRecord): string {
@@ -351,7 +345,10 @@ export class VerificationService {
   }
 
   async #own(rp: RelyingParty, id: string): Promise<VerificationRequestRecord> {
-    const r = typeof id === 'string' ? await this.deps.store.verifications.findById(id) : undefined;
+    return this.#ownOf(rp, typeof id === 'string' ? await this.deps.store.verifications.findById(id) : undefined);
+  }
+
+  #ownOf(rp: RelyingParty, r: VerificationRequestRecord | undefined): VerificationRequestRecord {
     // Another RP's request is indistinguishable from none.
     if (!r || r.clientId !== rp.clientId) throw new WzError('verification_not_found', 'No such verification request.');
     return r;
