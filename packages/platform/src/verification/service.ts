@@ -153,7 +153,9 @@ export class VerificationService {
 
   /** The platform-signed receipt, once. Pending → `verification_pending`; fetched before → `receipt_already_fetched`. */
   async fetchReceipt(rp: RelyingParty, id: string): Promise<{ receipt: string }> {
-    const r = await this.#own(rp, id);
+    // The request with its person's data key: one statement (issue 10).
+    const found = typeof id === 'string' ? await this.deps.store.verifications.findWithDataKey(id) : undefined;
+    const r = this.#ownOf(rp, found?.request);
     const visible = this.#visibleStatus(r);
     if (visible === 'pending') throw new WzError('verification_pending', 'The person has not answered yet; try again shortly.');
     if (visible === 'consumed') throw new WzError('receipt_already_fetched', 'This request’s receipt was already fetched; create a new request.');
@@ -169,7 +171,7 @@ export class VerificationService {
     let receipt: string;
     const key = (rp.idTokenSigningAlg === 'SM2' ? this.deps.signing.gm : this.deps.signing.intl).signer;
     if (visible === 'approved' || (visible === 'failed' && r.result)) {
-      const o = await this.#outcome(r);
+      const o = openRequestOutcome(this.deps.protector, r, found!.dataKey);
       receipt = signReceipt(key, {
         ...base,
         result: visible === 'approved' ? 'pass' : 'fail',

@@ -153,6 +153,27 @@ describeEachEngine('0014 time partitions and retention', (engine) => {
     expect(await store.audit.ensurePartitions(NOW, 5)).toBe(2);
   }, 30_000);
 
+  it('findWithDataKey reads a request with its person’s wrapped data key, recent or months old, as findById and the person would', async () => {
+    const store = await engine.openFresh();
+    const clientId = await insertApprovedRp(store);
+    const person = fakePerson();
+    await store.persons.insert(person);
+    const recent = receipt(clientId, NOW, { personId: person.id });
+    const old = receipt(clientId, inMonth(-5), { personId: person.id });
+    const nobody = receipt(clientId, NOW);
+    for (const r of [recent, old, nobody]) await store.verifications.insert(r);
+    const stored = await store.persons.findById(person.id);
+    for (const r of [recent, old]) {
+      expect(await store.verifications.findWithDataKey(r.id)).toEqual({
+        request: await store.verifications.findById(r.id),
+        dataKey: { id: person.id, wrappedDek: stored!.wrappedDek, kekId: stored!.kekId },
+      });
+    }
+    expect(await store.verifications.findWithDataKey(nobody.id)).toEqual({ request: await store.verifications.findById(nobody.id), dataKey: undefined });
+    expect(await store.verifications.findWithDataKey(newId())).toBeUndefined();
+    expect(await store.verifications.findWithDataKey('not-an-id')).toBeUndefined();
+  });
+
   it('an RP’s bizSeq stays single-use (conflict), per RP, and a deleted request frees it', async () => {
     const store = await engine.openFresh();
     const [a, b] = [await insertApprovedRp(store), await insertApprovedRp(store)];

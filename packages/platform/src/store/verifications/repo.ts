@@ -20,6 +20,7 @@ function status(v: unknown): VerificationStatus {
 /** The read-only methods: all that `store.reader.verifications` carries. */
 export const VERIFICATION_READ = [
   'findById',
+  'findWithDataKey',
   'findByRef',
   'listByPerson',
   'listPendingForPerson',
@@ -54,6 +55,23 @@ export function verificationRepo({ db, now }: RepoContext): VerificationWriter {
       if (key === undefined) return undefined;
       const row = await first(db.selectFrom('verification_requests').selectAll().where('id', '=', key));
       return row && toRecord(row);
+    },
+
+    async findWithDataKey(id) {
+      const key = lookupId(id);
+      if (key === undefined) return undefined;
+      const q = db
+        .selectFrom('verification_requests as v')
+        .leftJoin('persons as p', 'p.id', 'v.person_id')
+        .selectAll('v')
+        .select(['p.wrapped_dek as p_wrapped_dek', 'p.kek_id as p_kek_id'])
+        .where('v.id', '=', key);
+      // As `first` above: the recent window first on PostgreSQL, then everywhere.
+      const t = now();
+      const row = (partitioned ? await q.where('v.created_at', '>=', t - RECENT_BEFORE_MS).where('v.created_at', '<', t + RECENT_AFTER_MS).executeTakeFirst() : undefined) ?? (await q.executeTakeFirst());
+      if (!row) return undefined;
+      const dataKey = row.person_id === null || row.p_wrapped_dek === null || row.p_kek_id === null ? undefined : { id: row.person_id, wrappedDek: row.p_wrapped_dek, kekId: row.p_kek_id };
+      return { request: toRecord(row), dataKey };
     },
 
     async findByRef(refHash) {

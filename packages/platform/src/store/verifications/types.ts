@@ -8,6 +8,7 @@
  */
 import type { RetentionStep } from '../partitions.ts';
 import type { Optional } from '../row-types.ts';
+import type { WrappedKeyRow } from '../persons/types.ts';
 
 export const VERIFICATION_STATUSES = ['pending', 'approved', 'failed', 'declined', 'consumed'] as const;
 export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
@@ -54,6 +55,11 @@ export type VerificationPatch = Partial<Pick<VerificationRequestRecord, 'status'
 
 export interface VerificationReader {
   findById(id: string): Promise<VerificationRequestRecord | undefined>;
+  /**
+   * A request with the wrapped data key of its person (none: no person, or shredded), read
+   * together: what opening its sealed outcome for the receipt needs, one statement instead of two.
+   */
+  findWithDataKey(id: string): Promise<{ request: VerificationRequestRecord; dataKey: WrappedKeyRow | undefined } | undefined>;
   findByRef(refHash: Uint8Array): Promise<VerificationRequestRecord | undefined>;
   /** A person's verifications, newest first: who verified them, when. */
   listByPerson(personId: string, limit?: number): Promise<VerificationRequestRecord[]>;
