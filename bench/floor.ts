@@ -9,8 +9,8 @@
  *     options), then bare node:http. The server runs in a child process and its CPU is read from
  *     /proc, with 8 exchanges in flight from this process over keep-alive connections (fetch), as
  *     in the verification benchmark.
- *   - Statements: a verification's 12 (measured by the store's counter; 15 before issue 10's
- *     fourth session) as 6 primary-key reads and 6 primary-key updates of a 10,000-row table, in-process: better-sqlite3 prepared statements
+ *   - Statements: a verification's 11 (measured by the store's counter; 15 before issue 10's
+ *     fourth session) as 5 primary-key reads and 6 primary-key updates of a 10,000-row table, in-process: better-sqlite3 prepared statements
  *     (WAL, synchronous NORMAL, as the platform opens SQLite), the same through Kysely, and
  *     PostgreSQL through `pg` with named prepared statements (the client's CPU only, as the
  *     verification benchmark counts the platform's process only).
@@ -33,9 +33,9 @@ interface Row {
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const ROWS = 10_000;
-const READS = 6;
+const READS = 5;
 const WRITES = 6;
-/** Statements per verification (the store's counter: 15 until issue 10's fourth session, 12 since). */
+/** Statements per verification (the store's counter: 15 until issue 10's fourth session, 11 since). */
 const STATEMENTS = READS + WRITES;
 const fmt = (x: number, d = 3): string => x.toFixed(d);
 const cpuOf = (fn: () => void): number => {
