@@ -10,8 +10,9 @@
  *     /proc, with 8 exchanges in flight from this process over keep-alive connections (fetch), as
  *     in the verification benchmark.
  *   - Statements: a verification's 11 (measured by the store's counter; 15 before issue 10's
- *     fourth session) as 5 primary-key reads and 6 primary-key updates of a 10,000-row table, in-process: better-sqlite3 prepared statements
- *     (WAL, synchronous NORMAL, as the platform opens SQLite), the same through Kysely, and
+ *     fourth session) as 5 primary-key reads and 6 primary-key updates of a 10,000-row table,
+ *     in-process: better-sqlite3 prepared statements (WAL, synchronous NORMAL, as the platform
+ *     opens SQLite), the same through Kysely, and
  *     PostgreSQL through `pg` with named prepared statements (the client's CPU only, as the
  *     verification benchmark counts the platform's process only).
  *   - The server's crypto per verification (verification.ts `cryptoFloorMs`).
