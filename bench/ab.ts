@@ -17,7 +17,9 @@
  *                      is still compiling through about that many)
  *
  * Where `taskset` exists, both platforms run on the second core and this load on the first, so
- * that the load's own CPU does not land on the servers' core.
+ * that the load's own CPU does not land on the servers' core. On PostgreSQL the local database
+ * server's CPU per verification is reported too (all `postgres` processes, block by block: only
+ * the side running a block gives it work), where fewer statements should show.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -27,7 +29,7 @@ import pg from 'pg';
 import { enrollSamples } from './people.ts';
 import { closedLoop } from './load.ts';
 import { benchRp, type BenchRp } from './rp.ts';
-import { pct, serverCpuMs, startChild } from './verification.ts';
+import { databaseCpuMs, pct, serverCpuMs, startChild } from './verification.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -94,6 +96,8 @@ export async function runAbCli(args: string[]): Promise<string> {
     // Warm-up: V8 is still compiling through a fresh process's first ~1,000 verifications.
     for (const s of sides) await closedLoop(warmup, 8, s.verify);
     const perVerification: number[][] = [[], []];
+    // PostgreSQL: the database server's CPU in the same blocks (only the side running a block is busy).
+    const database: number[][] = [[], []];
     const stmts: number[] = [];
     for (const [i, s] of sides.entries()) {
       const s0 = await statements(s.url);
@@ -105,8 +109,10 @@ export async function runAbCli(args: string[]): Promise<string> {
       for (const i of b % 2 === 0 ? [0, 1] : [1, 0]) {
         const s = sides[i]!;
         const c0 = serverCpuMs(s.pid);
+        const d0 = engine === 'pg' ? databaseCpuMs() : 0;
         await closedLoop(perBlock, 8, s.verify);
         perVerification[i]!.push((serverCpuMs(s.pid) - c0) / perBlock);
+        if (engine === 'pg') database[i]!.push((databaseCpuMs() - d0) / perBlock);
       }
       process.stderr.write(`bench ab: block ${b + 1}/${blocks}: A ${perVerification[0]!.at(-1)!.toFixed(2)} ms, B ${perVerification[1]!.at(-1)!.toFixed(2)} ms\n`);
     }
@@ -118,9 +124,15 @@ export async function runAbCli(args: string[]): Promise<string> {
       '| --- | ---: | ---: |',
       `| server CPU per verification, median of ${blocks} blocks of ${perBlock} (min–max) | ${f(med(perVerification[0]!))} ms (${f(Math.min(...perVerification[0]!))}–${f(Math.max(...perVerification[0]!))}) | ${f(med(perVerification[1]!))} ms (${f(Math.min(...perVerification[1]!))}–${f(Math.max(...perVerification[1]!))}) |`,
       `| store statements per verification | ${f(stmts[0]!, 1)} | ${f(stmts[1]!, 1)} |`,
+      ...(engine === 'pg'
+        ? [
+            `| PostgreSQL server CPU per verification (all local postgres processes), median of the blocks | ${f(med(database[0]!))} ms | ${f(med(database[1]!))} ms |`,
+            `| B ÷ A, the database server's CPU, median of the paired blocks (min–max) | | ${f(med(database[1]!.map((x, i) => x / database[0]![i]!)), 3)}× |`,
+          ]
+        : []),
       `| B ÷ A, median of the ${blocks} paired blocks (min–max) | | **${f(med(ratios), 3)}×** (${f(Math.min(...ratios), 3)}–${f(Math.max(...ratios), 3)}) |`,
       '',
-      `Engine: ${engine === 'pg' ? 'PostgreSQL (the database server’s CPU not included)' : 'SQLite'}; base: ${resolve(base)}.`,
+      `Engine: ${engine === 'pg' ? 'PostgreSQL (the platform’s CPU above is its process’s only; the database server’s is its own row)' : 'SQLite'}; base: ${resolve(base)}.`,
     ].join('\n');
   } finally {
     for (const s of sides) s.stop();

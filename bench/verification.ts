@@ -62,6 +62,27 @@ export function serverCpuMs(pid: number): number {
   return [pid, ...workers].reduce((sum, p) => sum + cpuMsOf(p), 0);
 }
 
+/**
+ * The CPU time of the local PostgreSQL server: every `postgres` process on this machine (the
+ * backends serving the platform's pool among them). Only meaningful when nothing else uses it;
+ * a backend that exits during a measurement takes its time with it.
+ */
+export function databaseCpuMs(): number {
+  let pids: number[] = [];
+  try {
+    pids = execFileSync('pgrep', ['-x', 'postgres'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    return 0; // no local PostgreSQL
+  }
+  return pids.reduce((sum, p) => {
+    try {
+      return sum + cpuMsOf(p);
+    } catch {
+      return sum; // gone meanwhile
+    }
+  }, 0);
+}
+
 /** The platform started from `root` (this checkout by default; `bench ab` starts another's too). */
 export async function startChild(dir: string, storeEnv: Record<string, string>, workers?: number, root = ROOT): Promise<{ child: ChildProcess; platformUrl: string; registryUrl: string }> {
   const child = spawn(process.execPath, [...(process.env['BENCH_PROFILE_DIR'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE_DIR']}`] : []), 'bin/wangzheng.js', 'start', '--port', '0', '--registry-port', '0', '--no-demo', ...(workers ? ['--workers', String(workers)] : [])], {
