@@ -145,6 +145,10 @@ export class PartitionsAndRetention {
   }
 
   #fail(jobId: string, step: string, e: unknown): void {
-    this.#o.logger?.error({ job: jobId, step, code: isWzError(e) ? e.code : 'unexpected' }, 'partitions and retention step failed');
+    const code = isWzError(e) ? e.code : 'unexpected';
+    // A database outage is the job worker's to report, once (jobs/worker.ts); the deferred sweep
+    // runs again. Logging each step at error would repeat it for every outage the sweep meets.
+    if (code === 'store_unavailable') this.#o.logger?.debug({ job: jobId, step, code }, 'partitions and retention step failed');
+    else this.#o.logger?.error({ job: jobId, step, code }, 'partitions and retention step failed');
   }
 }

@@ -6,6 +6,7 @@
 // the configuration keys (default: keep forever) and the settings' validation.
 import { randomBytes } from 'node:crypto';
 import { expect, it } from 'vitest';
+import { WzError } from '@wangzheng/core/errors';
 import { loadConfig } from '../../src/config.ts';
 import { ExpirySweep, type ClaimedJob, type SweepCounts, type SweepOptions } from '../../src/jobs/index.ts';
 import { checkRetentionSettings, retentionSettings } from '../../src/jobs/retention.ts';
@@ -96,6 +97,20 @@ describeEachEngine('retention in the expiry sweep', (engine) => {
     expect(JSON.stringify(log.lines)).not.toContain('secret detail');
     // Verification retention ran all the same.
     expect(await rawRows(cfg, 'select id from verification_requests')).toEqual([]);
+  }, 30_000);
+
+  it('a step that meets a database outage is logged at debug (the job worker reports the outage once) and defers the sweep', async () => {
+    const store = await engine.openFresh();
+    const log = recorder();
+    const down = async (): Promise<never> => Promise.reject(new WzError('store_unavailable', 'the database is unavailable'));
+    const broken = { ...store, events: { ...store.events, ensurePartitions: down, deleteBefore: down } } as Store;
+    const sweep = new ExpirySweep({ store: broken, now: () => NOW, intervalMs: 60_000, retentionMs: 7 * DAY, logger: log.logger, retention: { historyMs: DAY } });
+    expect(await sweep.run(JOB)).toEqual({ type: 'defer', runAt: NOW + 60_000 });
+    expect(log.lines.filter((l) => l.level === 'error')).toEqual([]);
+    expect(log.lines.filter((l) => l.msg === 'partitions and retention step failed').map((l) => [l.level, (l.obj as { step: string }).step])).toEqual([
+      ['debug', 'partitions'],
+      ['debug', 'history_retention'],
+    ]);
   }, 30_000);
 });
 
