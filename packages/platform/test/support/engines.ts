@@ -6,7 +6,7 @@
  * - PostgreSQL: `WZ_TEST_PG_URL` (default postgres://postgres@127.0.0.1:5432/test), a fresh
  *   random schema per `freshConfig()` (the server is shared with parallel test files), dropped
  *   after the suite. If the server is unreachable the suite FAILS with a message saying how to
- *   start it; only `WZ_TEST_PG=off` skips the PostgreSQL variants, under a suite name that says so.
+ *   start it. There is no way to skip the PostgreSQL variants: a store change is tested on both.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,7 +29,6 @@ export interface TestEngine {
 }
 
 export const PG_URL = process.env.WZ_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-export const PG_OFF = process.env.WZ_TEST_PG === 'off';
 
 /** host:port/database only: never print a password. */
 export function redactedPgUrl(url: string = PG_URL): string {
@@ -43,11 +42,7 @@ export function redactedPgUrl(url: string = PG_URL): string {
 
 export function describeEachEngine(title: string, body: (engine: TestEngine) => void): void {
   describe(`${title} [sqlite]`, () => body(sqliteEngine()));
-  if (PG_OFF) {
-    describe.skip(`${title} [postgres — SKIPPED because WZ_TEST_PG=off]`, () => body(postgresEngine()));
-  } else {
-    describe(`${title} [postgres]`, () => body(postgresEngine()));
-  }
+  describe(`${title} [postgres]`, () => body(postgresEngine()));
 }
 
 function tracked(name: EngineName, makeConfig: () => Promise<StoreConfig>): TestEngine {
@@ -108,7 +103,7 @@ function postgresEngine(): TestEngine {
 
 let reachable: Promise<void> | undefined;
 
-/** Fails loudly (never skips) when PostgreSQL is down, unless WZ_TEST_PG=off was set. */
+/** Fails loudly (never skips) when PostgreSQL is down. */
 export function assertPgReachable(): Promise<void> {
   reachable ??= (async () => {
     let client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5_000 });
@@ -127,8 +122,7 @@ export function assertPgReachable(): Promise<void> {
       const code = (e as { code?: string }).code ?? (e as Error).message;
       throw new Error(
         `PostgreSQL at ${redactedPgUrl()} is unreachable (${code}). The store tests run against both engines: ` +
-          'start PostgreSQL (see shared/STACK.md, "Services"), point WZ_TEST_PG_URL at one, ' +
-          'or set WZ_TEST_PG=off to skip the PostgreSQL variants explicitly.',
+          'start PostgreSQL (see shared/STACK.md, "Services") or point WZ_TEST_PG_URL at one.',
       );
     } finally {
       await client.end().catch(() => {});
