@@ -10,6 +10,7 @@
  *                          platform.db (default .wangzheng/scale/sqlite or .wangzheng/scale/pg)
  *   --pg-url URL           the PostgreSQL database (default postgres://postgres@127.0.0.1:5432/wz_scale,
  *                          created when missing; the `test` database is refused)
+ *   --months N             enrollments spread over the last N months (default 11; 0: all now)
  *   --into                 add to a database that already holds people this tool did not write
  *   --explain              (pg) print PostgreSQL's plans of the per-person lookups, generate nothing
  *
@@ -67,6 +68,9 @@ export async function runScaleCli(args: string[]): Promise<string> {
   };
   const people = count('--people', engine === 'sqlite' ? 1_000_000 : 10_000_000);
   const batch = count('--batch', 2_000);
+  const monthsArg = option(args, '--months');
+  const months = monthsArg === undefined ? undefined : Number(monthsArg);
+  if (months !== undefined && !(Number.isSafeInteger(months) && months >= 0)) throw new Error('scale: --months wants a whole number of months (0 or more)');
   const { dataDir, store } = scaleTarget(engine, { dir: option(args, '--dir'), pgUrl: option(args, '--pg-url') });
   if (args.includes('--explain')) {
     if (store.engine !== 'postgres') throw new Error('scale: --explain is for --engine pg');
@@ -83,7 +87,7 @@ export async function runScaleCli(args: string[]): Promise<string> {
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onInt);
   try {
-    const r = await generateScale({ store, dataDir, people, batch, into: args.includes('--into'), progress: new Progress(), stop: () => stopping });
+    const r = await generateScale({ store, dataDir, people, batch, months, into: args.includes('--into'), progress: new Progress(), stop: () => stopping });
     const bytes = await databaseBytes(store);
     return [
       '| measure | value |',

@@ -19,7 +19,9 @@ import { loadConfig } from '@wangzheng/platform/config';
 import { PassphraseHasher } from '@wangzheng/platform/passphrase/hasher';
 import { BlindIndexer, DataProtector } from '@wangzheng/platform/protect/index';
 import { resolveSecrets } from '@wangzheng/platform/secrets';
+import { connect } from '@wangzheng/platform/store/dialect';
 import { openStore, type StoreConfig } from '@wangzheng/platform/store/index';
+import { ensureMonthlyPartitions } from '@wangzheng/platform/store/partitions';
 import { DeviceKeys } from './device-keys.ts';
 import type { Progress } from './progress.ts';
 import { buildBatch, enrollsWith, StatusPositions, type Chosen } from './rows.ts';
@@ -28,6 +30,9 @@ import { openSink } from './sink.ts';
 export const SEED = 'wangzheng';
 /** Every generated person's passphrase (what the benchmarks' holders use too). */
 export const PASSPHRASE = '48273915';
+/** Enrollments spread over the last 11 months by default: a 网证 is valid for 365 days. */
+export const DEFAULT_MONTHS = 11;
+const MONTH_MS = 30 * 86_400_000;
 
 export interface ScaleOptions {
   readonly store: StoreConfig;
@@ -36,6 +41,13 @@ export interface ScaleOptions {
   /** People enrolled in the database when done (a rerun adds only what is missing). */
   readonly people: number;
   readonly batch?: number;
+  /**
+   * The enrollments are spread evenly over this many months before now, in population order
+   * (default DEFAULT_MONTHS; 0: all at the moment of writing), as a platform in service for
+   * that long would hold them: on PostgreSQL each month's history events fill that month's
+   * partition, not all of them the current one.
+   */
+  readonly months?: number;
   /** Add to a database that already holds people this generator did not write. */
   readonly into?: boolean;
   readonly progress?: Progress;
@@ -59,6 +71,10 @@ export async function generateScale(o: ScaleOptions): Promise<ScaleResult> {
   const cfg = loadConfig({ WZ_DATA_DIR: o.dataDir });
   const secrets = resolveSecrets(cfg);
   const suite = getSuite(cfg.suite);
+  const spanMs = (o.months ?? DEFAULT_MONTHS) * MONTH_MS;
+  if (!(spanMs >= 0) || spanMs >= (cfg.credential.validityDays - 1) * 86_400_000) {
+    throw new Error(`scale: --months must leave the earliest 网证 valid (validity ${cfg.credential.validityDays} days)`);
+  }
   // Argon2id costs ~50 ms: once per run, not per person (10 M hashes would take days). Every
   // person of a run shares this PHC string (same salt); each still verifies as a real one.
   const passphraseHash = await new PassphraseHasher(cfg.passphrase).hash(PASSPHRASE);
@@ -70,6 +86,7 @@ export async function generateScale(o: ScaleOptions): Promise<ScaleResult> {
     validityDays: cfg.credential.validityDays,
   };
   await (await openStore(o.store)).close(); // the platform's schema, by its own migrations
+  if (spanMs > 0) await historyPartitions(o.store, Date.now() - spanMs);
   const sink = await openSink(o.store);
   const t0 = performance.now();
   try {
@@ -110,13 +127,15 @@ export async function generateScale(o: ScaleOptions): Promise<ScaleResult> {
     try {
       while (people < o.people && !(o.stop?.() ?? false) && (o.maxBatches === undefined || batches < o.maxBatches)) {
         const now = Date.now();
+        // This batch's enrollment time: earlier people enrolled earlier (a rerun goes on from where it stopped).
+        const at = now - Math.round(spanMs * (1 - people / o.people));
         const chosen: Chosen[] = [];
         const want = Math.min(batchSize, o.people - people);
         while (chosen.length < want) {
           const found: Omit<Chosen, 'personIndex'>[] = [];
           while (found.length < want - chosen.length) {
             const p = model.person(index++);
-            const doc = enrollsWith(p, now, keys.validityDays);
+            const doc = enrollsWith(p, at, keys.validityDays, now);
             if (doc) found.push({ p, doc });
           }
           // Someone already enrolled (a database given with --into) is passed over, as the
@@ -125,7 +144,7 @@ export async function generateScale(o: ScaleOptions): Promise<ScaleResult> {
           const known = await sink.personsEnrolled(indexed.map((f) => f.personIndex.digest));
           for (const f of indexed) if (!known.has(Buffer.from(f.personIndex.digest).toString('hex'))) chosen.push(f);
         }
-        const b = await buildBatch(keys, chosen, devices.next(chosen.length), status, taken, now);
+        const b = await buildBatch(keys, chosen, devices.next(chosen.length), status, taken, at);
         // One batch written at a time, in order: the bookkeeping of a committed batch covers all before it.
         await writing?.done;
         if (writing) o.progress?.update(people);
@@ -144,5 +163,15 @@ export async function generateScale(o: ScaleOptions): Promise<ScaleResult> {
     return { people, written: people - start, nextIndex: index, seconds: (performance.now() - t0) / 1000 };
   } finally {
     await sink.close();
+  }
+}
+
+/** PostgreSQL: the history's monthly partitions back to `from`, as a platform in service since then has them. */
+async function historyPartitions(store: StoreConfig, from: number): Promise<void> {
+  const { db } = await connect(store);
+  try {
+    await ensureMonthlyPartitions(db, 'events', from, Date.now());
+  } finally {
+    await db.destroy();
   }
 }

@@ -70,12 +70,16 @@ export function phoneOf(index: number): string {
   return `19${String(index).padStart(9, '0')}`;
 }
 
-/** Whether person `p` enrolls on `today` (YYYY-MM-DD, China time), and with which document. */
-export function enrollsWith(p: SyntheticPerson, now: number, validityDays: number): SyntheticPerson['documents'][number] | undefined {
+/**
+ * Whether person `p`, enrolling at `at`, does so in one sitting, and with which document: an
+ * adult on that day whose first document is not reported lost and whose 网证 issued then is
+ * still valid at `now` (by default the same moment).
+ */
+export function enrollsWith(p: SyntheticPerson, at: number, validityDays: number, now = at): SyntheticPerson['documents'][number] | undefined {
   const doc = p.documents[0];
   if (!doc || doc.lostOn !== null) return undefined;
-  if (ageOn(p.birthDate, chinaDate(now)) < 18) return undefined;
-  if (credentialExpiry({ birthDate: p.birthDate, documentValidUntil: doc.validUntil }, now, validityDays) <= now) return undefined;
+  if (ageOn(p.birthDate, chinaDate(at)) < 18) return undefined;
+  if (credentialExpiry({ birthDate: p.birthDate, documentValidUntil: doc.validUntil }, at, validityDays) <= now) return undefined;
   return doc;
 }
 

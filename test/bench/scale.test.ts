@@ -45,12 +45,13 @@ async function counts(store: Store, cfg: StoreConfig): Promise<Record<string, nu
   return out;
 }
 
-async function rowCount(cfg: StoreConfig, table: string): Promise<number> {
+/** Rows of a query over the generated tables (PostgreSQL: in the test's schema). */
+async function rows<T>(cfg: StoreConfig, text: string): Promise<T[]> {
   if (cfg.engine === 'sqlite') {
     const { default: Database } = await import('better-sqlite3');
     const db = new Database(cfg.path, { readonly: true });
     try {
-      return db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+      return db.prepare(text).all() as T[];
     } finally {
       db.close();
     }
@@ -59,10 +60,15 @@ async function rowCount(cfg: StoreConfig, table: string): Promise<number> {
   const c = new pg.Client({ connectionString: cfg.url });
   await c.connect();
   try {
-    return Number((await c.query<{ n: string }>(`SELECT count(*) AS n FROM "${cfg.schema}".${table}`)).rows[0]!.n);
+    await c.query(`SET search_path TO "${cfg.schema}"`);
+    return (await c.query(text)).rows as T[];
   } finally {
     await c.end();
   }
+}
+
+async function rowCount(cfg: StoreConfig, table: string): Promise<number> {
+  return Number((await rows<{ n: number | string }>(cfg, `SELECT count(*) AS n FROM ${table}`))[0]!.n);
 }
 
 describeEachEngine('bench/scale: generated people are enrolled people', (engine) => {
@@ -70,16 +76,16 @@ describeEachEngine('bench/scale: generated people are enrolled people', (engine)
     const cfg = await engine.freshConfig();
     const dir = dataDir();
     // Interrupted: two batches of 400 committed, then the run ends (as a kill between batches would).
-    const first = await generateScale({ store: cfg, dataDir: dir, people: 1_500, batch: 400, maxBatches: 2 });
+    const first = await generateScale({ store: cfg, dataDir: dir, people: 1_500, batch: 400, months: 0, maxBatches: 2 });
     expect(first.people).toBe(800);
     // The rerun continues where the first stopped, to exactly the number asked.
-    const second = await generateScale({ store: cfg, dataDir: dir, people: 1_500, batch: 400 });
+    const second = await generateScale({ store: cfg, dataDir: dir, people: 1_500, batch: 400, months: 0 });
     expect(second).toMatchObject({ people: 1_500, written: 700 });
     expect(second.nextIndex).toBeGreaterThan(first.nextIndex);
     // Once there, a third run writes nothing.
-    expect((await generateScale({ store: cfg, dataDir: dir, people: 1_500, batch: 400 })).written).toBe(0);
+    expect((await generateScale({ store: cfg, dataDir: dir, people: 1_500, batch: 400, months: 0 })).written).toBe(0);
     // A rerun with another data directory (other keys) would write people the platform cannot open.
-    await expect(generateScale({ store: cfg, dataDir: dataDir(), people: 1_600, batch: 400 })).rejects.toThrow(/keys of another data directory/);
+    await expect(generateScale({ store: cfg, dataDir: dataDir(), people: 1_600, batch: 400, months: 0 })).rejects.toThrow(/keys of another data directory/);
 
     const store = await engine.open(cfg);
     expect(await counts(store, cfg)).toEqual({
@@ -140,6 +146,40 @@ describeEachEngine('bench/scale: generated people are enrolled people', (engine)
     const pass = await store.reader.passphrases.find(someone!.id);
     expect(await new PassphraseHasher(config.passphrase).verify(pass!.hash, PASSPHRASE)).toBe(true);
     expect(await new PassphraseHasher(config.passphrase).verify(pass!.hash, '00000000')).toBe(false);
+  });
+
+  it('spreads the enrollments over the months asked, earlier people earlier, each month in its history partition, every 网证 still valid', async () => {
+    const cfg = await engine.freshConfig();
+    const before = Date.now();
+    await generateScale({ store: cfg, dataDir: dataDir(), people: 600, batch: 100, months: 6 });
+    const after = Date.now();
+    const month = 30 * 86_400_000;
+    // Six batches, enrolled 6, 5, … 1 months before the run: every table's times agree.
+    const times = await rows<{ at: number; issued: number; expires: number; person: number }>(
+      cfg,
+      `SELECT e.created_at AS at, c.issued_at AS issued, c.expires_at AS expires, p.created_at AS person
+         FROM events e JOIN credentials c ON c.person_id = e.person_id JOIN persons p ON p.id = e.person_id`,
+    );
+    expect(times).toHaveLength(600);
+    const distinct = [...new Set(times.map((t) => Number(t.at)))].sort((a, b) => a - b);
+    expect(distinct).toHaveLength(6);
+    distinct.forEach((at, k) => {
+      expect(at).toBeGreaterThanOrEqual(before - (6 - k) * month);
+      expect(at).toBeLessThanOrEqual(after - (6 - k) * month);
+    });
+    for (const t of times) {
+      expect(Number(t.issued)).toBe(Number(t.at));
+      expect(Number(t.person)).toBe(Number(t.at));
+      expect(Number(t.expires)).toBeGreaterThan(after);
+    }
+    if (cfg.engine === 'postgres') {
+      // Each event sits in the monthly partition of its own month, none in DEFAULT.
+      const parts = await rows<{ part: string; at: string }>(cfg, `SELECT tableoid::regclass::text AS part, created_at AS at FROM events`);
+      for (const r of parts) {
+        const d = new Date(Number(r.at));
+        expect(r.part.replace(/^.*\./, '')).toBe(`events_p${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}`);
+      }
+    }
   });
 
   it('refuses a database holding people it did not write, unless told (--into)', async () => {
