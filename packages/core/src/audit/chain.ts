@@ -45,10 +45,10 @@ export function entryHash(suite: CryptoSuite, e: Omit<AuditEntry, 'hash'>): stri
 }
 
 /**
- * The entry that follows `prev` — the head entry, or just its `seq` and `hash` — (or the first
- * one, when `prev` is undefined): `seq` and `prev`
- * filled in, `hash` computed with the suite's hash. `data` is copied (in canonical key order),
- * so later changes to the caller's object do not reach the entry. Misuse throws TypeError.
+ * The entry that follows `prev` (the head entry, or just its `seq` and `hash`), or the first
+ * one when `prev` is undefined: `seq` and `prev` filled in, `hash` computed with the suite's
+ * hash. `data` is copied (in canonical key order), so later changes to the caller's object do
+ * not reach the entry. Misuse throws TypeError.
  *
  * @example
  *   const e1 = nextEntry(undefined, { at: Date.now(), actor: 'operator:7', action: 'rp.approved', subject: 'rp-123', data: { scopes: ['age_over_18'] } }, getSuite('gm'));

@@ -3,11 +3,11 @@
  * second, unbounded one only when the first, bounded to recent months, changed nothing), so of
  * two concurrent approvals (or receipt fetches) exactly one takes effect, on both engines.
  */
-import type { Selectable, SelectQueryBuilder } from 'kysely';
+import { sql, type Selectable, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { isClientId } from '@wangzheng/core/rp/client-id';
 import { toDbBytes } from '../dialect.ts';
 import { isPostgres } from '../partitions.ts';
-import type { Database, VerificationRequestsTable } from '../schema.ts';
+import type { VerificationRequestsTable } from '../schema.ts';
 import { VERIFICATION_STATUSES, type VerificationReader, type VerificationRequestRecord, type VerificationStatus, type VerificationWriter } from './types.ts';
 import { assertBytes, assertCode, assertEpochMs, assertText, lookupId, writeId, type RepoContext } from '../context.ts';
 import { verificationRetention } from './retention.ts';
@@ -39,11 +39,12 @@ const RECENT_AFTER_MS = 86_400_000;
 
 export function verificationRepo({ db, now }: RepoContext): VerificationWriter {
   const partitioned = isPostgres(db);
-  /** The recent window first on PostgreSQL (see above), then everywhere. */
-  async function first<O>(q: SelectQueryBuilder<Database, 'verification_requests', O>): Promise<O | undefined> {
+  /** The recent window of `created` (the requests' time column, as the query names it) first on PostgreSQL (see above), then everywhere. */
+  async function first<DB, TB extends keyof DB, O>(q: SelectQueryBuilder<DB, TB, O>, created: 'created_at' | 'v.created_at' = 'created_at'): Promise<O | undefined> {
     if (partitioned) {
       const t = now();
-      const hit = await q.where('created_at', '>=', t - RECENT_BEFORE_MS).where('created_at', '<', t + RECENT_AFTER_MS).executeTakeFirst();
+      const col = sql.ref(created);
+      const hit = await q.where(sql<SqlBool>`${col} >= ${t - RECENT_BEFORE_MS} and ${col} < ${t + RECENT_AFTER_MS}`).executeTakeFirst();
       if (hit !== undefined) return hit;
     }
     return q.executeTakeFirst();
@@ -60,15 +61,15 @@ export function verificationRepo({ db, now }: RepoContext): VerificationWriter {
     async findWithDataKey(id) {
       const key = lookupId(id);
       if (key === undefined) return undefined;
-      const q = db
-        .selectFrom('verification_requests as v')
-        .leftJoin('persons as p', 'p.id', 'v.person_id')
-        .selectAll('v')
-        .select(['p.wrapped_dek as p_wrapped_dek', 'p.kek_id as p_kek_id'])
-        .where('v.id', '=', key);
-      // As `first` above: the recent window first on PostgreSQL, then everywhere.
-      const t = now();
-      const row = (partitioned ? await q.where('v.created_at', '>=', t - RECENT_BEFORE_MS).where('v.created_at', '<', t + RECENT_AFTER_MS).executeTakeFirst() : undefined) ?? (await q.executeTakeFirst());
+      const row = await first(
+        db
+          .selectFrom('verification_requests as v')
+          .leftJoin('persons as p', 'p.id', 'v.person_id')
+          .selectAll('v')
+          .select(['p.wrapped_dek as p_wrapped_dek', 'p.kek_id as p_kek_id'])
+          .where('v.id', '=', key),
+        'v.created_at',
+      );
       if (!row) return undefined;
       const dataKey = row.person_id === null || row.p_wrapped_dek === null || row.p_kek_id === null ? undefined : { id: row.person_id, wrappedDek: row.p_wrapped_dek, kekId: row.p_kek_id };
       return { request: toRecord(row), dataKey };
