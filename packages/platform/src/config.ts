@@ -56,6 +56,7 @@ export const configSchema = z.object({
     postgresSchema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).optional(),
     poolSize: z.coerce.number().int().min(1).max(256),
     preparedStatements: z.enum(['on', 'off']).transform((v) => v === 'on'),
+    checkTransactions: z.enum(['on', 'off']).transform((v) => v === 'on'),
   }),
   registry: z.object({
     url: z.url(),

@@ -20,6 +20,10 @@ describe('configuration', () => {
     expect(cfg.suite).toBe('gm');
     expect(cfg.http.port).toBe(8080);
     expect(cfg.registry.port).toBe(8081);
+    // The store's development assertion is off in service (its cost: docs/store.md, "Transactions").
+    expect(cfg.store.checkTransactions).toBe(false);
+    expect(loadConfig({ WZ_STORE_CHECK_TRANSACTIONS: 'on' }).store.checkTransactions).toBe(true);
+    expect(codeOf(() => loadConfig({ WZ_STORE_CHECK_TRANSACTIONS: 'yes' }))).toBe('invalid_configuration');
   });
 
   it('environment variables and overrides apply, overrides last', () => {

@@ -133,7 +133,7 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
   });
   const passiveAuth = createPlatformPassiveAuth({ trustAnchors: anchors });
 
-  const store = opts.store ?? (await openStore(storeConfig(config)));
+  const store = opts.store ?? (await openStore(storeConfig(config), { checkTransactions: config.store.checkTransactions }));
   metrics.watchStore(() => store.statementCount());
   if (store.migrationsApplied.length > 0) logger.info({ migrations: store.migrationsApplied }, 'store migrated');
   metrics.describe({ suite: config.suite, store: store.engine, mode: config.mode });

@@ -103,6 +103,15 @@ export interface OpenStoreOptions {
   readonly now?: () => number;
   /** The per-process cache of relying-party records (rp-cache.ts): `{ ttlMs: 0 }` turns it off. */
   readonly rpCache?: RpCacheOptions;
+  /**
+   * Refuse, with a TypeError, the store's own repositories or a second `transaction` used
+   * inside `transaction(fn)` (a programming error: on SQLite it waits forever for the one
+   * connection, on PostgreSQL it runs outside the transaction). A development assertion, on in
+   * the test suite, off by default: it needs an AsyncLocalStorage, and once one is in use
+   * Node 20 runs a hook on every promise the process makes, which cost the platform a measured
+   * share of each verification's CPU (docs/store.md, "Transactions").
+   */
+  readonly checkTransactions?: boolean;
 }
 
 /** Counts executed statements (Kysely calls `transformResult` once per query, in and out of transactions). */
@@ -132,11 +141,17 @@ export async function openStore(cfg: StoreConfig, opts: OpenStoreOptions = {}): 
   // Inside `transaction(fn)`, the store's own (non-transaction) repositories must not be used:
   // on SQLite they would wait forever for the one connection the transaction holds, on
   // PostgreSQL they would run outside the transaction. Both engines refuse it the same way.
-  const inTransaction = new AsyncLocalStorage<true>();
+  const inTransaction = opts.checkTransactions === true ? new AsyncLocalStorage<true>() : undefined;
   const rpCache = new RpCache(opts.rpCache);
-  const root = repositories({ db, now }, (name, repo) => (name === 'relyingParties' ? rpCache.wrap(repo as StoreTx['relyingParties']) : repo), () => {
-    if (inTransaction.getStore()) throw new TypeError('inside store.transaction(fn), use the tx repositories, not the store’s');
-  });
+  const root = repositories(
+    { db, now },
+    (name, repo) => (name === 'relyingParties' ? rpCache.wrap(repo as StoreTx['relyingParties']) : repo),
+    inTransaction === undefined
+      ? noCheck
+      : () => {
+          if (inTransaction.getStore()) throw new TypeError('inside store.transaction(fn), use the tx repositories, not the store’s');
+        },
+  );
   let closed = false;
 
   async function transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -146,8 +161,11 @@ export async function openStore(cfg: StoreConfig, opts: OpenStoreOptions = {}): 
     const markRp = (): void => void (wroteRp = true);
     const decorate: Decorate = (name, repo) => (name === 'relyingParties' ? rpCache.wrapTx(repo as StoreTx['relyingParties'], markRp) : repo);
     try {
-      if (inTransaction.getStore()) throw new TypeError('store.transaction does not nest');
-      return await db.transaction().execute((trx) => inTransaction.run(true, () => fn(repositories({ db: trx, now }, decorate, noCheck))));
+      if (inTransaction?.getStore()) throw new TypeError('store.transaction does not nest');
+      return await db.transaction().execute((trx) => {
+        const tx = repositories({ db: trx, now }, decorate, noCheck);
+        return inTransaction === undefined ? fn(tx) : inTransaction.run(true, () => fn(tx));
+      });
     } catch (e) {
       throw toStoreError(e);
     } finally {
@@ -171,7 +189,7 @@ export async function openStore(cfg: StoreConfig, opts: OpenStoreOptions = {}): 
     reader: readerOf(writers),
     transaction,
     async compact() {
-      if (inTransaction.getStore()) throw new TypeError('store.compact runs outside a transaction');
+      if (inTransaction?.getStore()) throw new TypeError('store.compact runs outside a transaction');
       return compact(conn).catch((e: unknown) => Promise.reject(toStoreError(e)));
     },
     statementCount: () => statements.count,

@@ -54,7 +54,8 @@ function tracked(name: EngineName, makeConfig: () => Promise<StoreConfig>): Test
     name,
     freshConfig: makeConfig,
     async open(cfg, opts) {
-      const s = await openStore(cfg, opts);
+      // The development assertion is on in every test (OpenStoreOptions.checkTransactions).
+      const s = await openStore(cfg, { checkTransactions: true, ...opts });
       stores.push(s);
       return s;
     },
