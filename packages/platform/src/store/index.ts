@@ -143,7 +143,7 @@ export async function openStore(cfg: StoreConfig, opts: OpenStoreOptions = {}): 
   // PostgreSQL they would run outside the transaction. Both engines refuse it the same way.
   const inTransaction = opts.checkTransactions === true ? new AsyncLocalStorage<true>() : undefined;
   const rpCache = new RpCache(opts.rpCache);
-  const root = repositories(
+  const root = allRepositories(
     { db, now },
     (name, repo) => (name === 'relyingParties' ? rpCache.wrap(repo as StoreTx['relyingParties']) : repo),
     inTransaction === undefined
@@ -206,24 +206,49 @@ const noCheck = (): void => {};
 /** A hook on each repository as built (before the guard): the relying-party cache. */
 type Decorate = (name: keyof StoreTx, repo: object) => object;
 
+/** What a set of lazily built repositories is bound to. */
+interface Binding {
+  readonly ctx: RepoContext;
+  readonly decorate: Decorate;
+  readonly check: () => void;
+}
+
+const BINDING = Symbol('repositories binding');
+
 /**
- * The repositories over one handle. Each is built on first use: a transaction touches two or
- * three of the twenty, and building them all (every method wrapped) for each one was measurable
- * in a verification's CPU (issue 10).
+ * One lazy getter per repository, shared by every transaction's repositories object: the first
+ * use builds the repository (guarded, decorated) and keeps it as a plain value. The getters are
+ * the same functions every time, so defining them on a new object reuses V8's hidden classes; a
+ * fresh closure per getter and transaction (as before) was measurable in a verification's CPU,
+ * and so was building all twenty (issue 10). They are the object's own properties: a
+ * transaction's repositories can be spread (`{ ...tx, counters }`) like any object.
  */
-function repositories(ctx: RepoContext, decorate: Decorate, check: () => void): StoreTx {
-  const out: Record<string, unknown> = {};
-  for (const { name, repo } of REPOSITORIES) {
-    Object.defineProperty(out, name, {
-      configurable: true,
+const LAZY_REPOSITORIES: PropertyDescriptorMap = Object.fromEntries(
+  REPOSITORIES.map(({ name, repo }) => [
+    name,
+    {
       enumerable: true,
-      get() {
-        const built = guarded(decorate(name, repo(ctx)), check);
-        Object.defineProperty(out, name, { value: built, enumerable: true, writable: false, configurable: false });
+      configurable: true,
+      get(this: { readonly [BINDING]: Binding }) {
+        const { ctx, decorate, check } = this[BINDING];
+        const built = guarded(decorate(name, (repo as (c: RepoContext) => object)(ctx)), check);
+        Object.defineProperty(this, name, { value: built, enumerable: true });
         return built;
       },
-    });
-  }
+    },
+  ]),
+);
+
+/** The repositories over one handle (a transaction's), each built on first use. */
+function repositories(ctx: RepoContext, decorate: Decorate, check: () => void): StoreTx {
+  const out = Object.defineProperty({}, BINDING, { value: { ctx, decorate, check } });
+  return Object.defineProperties(out, LAZY_REPOSITORIES) as unknown as Writers;
+}
+
+/** All the repositories over one handle, built at once as own properties (the store's own, once). */
+function allRepositories(ctx: RepoContext, decorate: Decorate, check: () => void): StoreTx {
+  const out: Record<string, unknown> = {};
+  for (const { name, repo } of REPOSITORIES) out[name] = guarded(decorate(name, (repo as (c: RepoContext) => object)(ctx)), check);
   return out as Writers;
 }
 

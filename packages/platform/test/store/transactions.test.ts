@@ -110,6 +110,19 @@ describeEachEngine('transactions: misuse is refused the same way on both engines
     expect(await store.persons.findById(p.id)).toBeUndefined();
   });
 
+  it('a transaction’s repositories are its own properties: spread, every one is there and bound to the transaction', async () => {
+    const store = await engine.openFresh();
+    const p = person();
+    const names = await store.transaction(async (tx) => {
+      const wrapped = { ...tx };
+      await wrapped.persons.insert(p);
+      expect(await wrapped.persons.findById(p.id)).toBeDefined();
+      return Object.keys(wrapped).sort();
+    });
+    expect(names).toEqual(Object.keys(store.reader).concat(['assertionJtis', 'erasure', 'phoneChanges', 'spentNonces']).sort());
+    expect(await store.persons.findById(p.id)).toBeDefined();
+  });
+
   it('transactions do not nest', async () => {
     const store = await engine.openFresh();
     const err = await store.transaction(() => store.transaction(async () => 1)).catch((e: unknown) => e);
