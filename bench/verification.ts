@@ -85,7 +85,9 @@ export function databaseCpuMs(): number {
 
 /** The platform started from `root` (this checkout by default; `bench ab` starts another's too). */
 export async function startChild(dir: string, storeEnv: Record<string, string>, workers?: number, root = ROOT): Promise<{ child: ChildProcess; platformUrl: string; registryUrl: string }> {
-  const child = spawn(process.execPath, [...(process.env['BENCH_PROFILE_DIR'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE_DIR']}`] : []), 'bin/wangzheng.js', 'start', '--port', '0', '--registry-port', '0', '--no-demo', ...(workers ? ['--workers', String(workers)] : [])], {
+  // BENCH_NODE_ARGS: Node options for the platform only (`--perf-basic-prof` for `perf`, `--log-deopt --logfile=…`).
+  const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, ...(process.env['BENCH_PROFILE_DIR'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE_DIR']}`] : []), 'bin/wangzheng.js', 'start', '--port', '0', '--registry-port', '0', '--no-demo', ...(workers ? ['--workers', String(workers)] : [])], {
     cwd: root,
     env: { ...process.env, WZ_DATA_DIR: dir, WZ_REGISTRY_POPULATION: '3000', WZ_LOG_LEVEL: 'warn', ...storeEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
