@@ -11,6 +11,7 @@ import { PlatformClient } from '@wangzheng/wallet/enroll/client';
 import type { Issued } from '@wangzheng/wallet/enroll/enroll';
 import { answerVerification } from '@wangzheng/wallet/verify';
 import { nodeHolder } from '@wangzheng/wallet/holder/node';
+import { loadFetch } from './http.ts';
 
 export interface BenchRp {
   readonly clientId: string;
@@ -23,7 +24,7 @@ export interface BenchRp {
 }
 
 export async function benchRp(platformUrl: string, name: string): Promise<BenchRp> {
-  const client = new PlatformClient(platformUrl);
+  const client = new PlatformClient(platformUrl, loadFetch);
   const rp = await client.post<{ clientId: string; clientSecret: string }>('/v1/rp/sandbox', {
     name,
     redirectUris: ['http://localhost/cb'],
@@ -32,7 +33,7 @@ export async function benchRp(platformUrl: string, name: string): Promise<BenchR
   });
   const auth = `Basic ${Buffer.from(`${rp.clientId}:${rp.clientSecret}`).toString('base64')}`;
   const call = async <T>(path: string, body: unknown): Promise<T> => {
-    const res = await fetch(`${platformUrl}${path}`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await loadFetch(`${platformUrl}${path}`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     if (!res.ok) throw new Error(`bench: ${path} → ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   };

@@ -30,6 +30,7 @@ import { answerVerification } from '@wangzheng/wallet/verify';
 import { nodeHolder } from '@wangzheng/wallet/holder/node';
 import { enrollSamples } from './people.ts';
 import { closedLoop } from './load.ts';
+import { loadFetch } from './http.ts';
 import { benchRp } from './rp.ts';
 import { bannerUrls } from '../test/support/banner.ts';
 
@@ -194,7 +195,7 @@ async function runVerificationBenchOn(engineName: string, storeEnv: Record<strin
   const dir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'wz-bench-verify-'));
   const { child, platformUrl, registryUrl } = await startChild(dir, storeEnv, workers);
   try {
-    const client = new PlatformClient(platformUrl);
+    const client = new PlatformClient(platformUrl, loadFetch);
     const holders = (await enrollSamples({ platformUrl, registryUrl, dataDir: dir, count: holdersN, alg: 'SM2', phonePrefix: '137' })).people;
     if (holders.length === 0) throw new Error('bench: nobody could be enrolled');
     const rp = await benchRp(platformUrl, 'bench RP');
@@ -254,20 +255,20 @@ async function runVerificationBenchOn(engineName: string, storeEnv: Record<strin
         code_challenge: createHash('sha256').update(verifier).digest('base64url'),
         code_challenge_method: 'S256',
       });
-      const page = await fetch(`${platformUrl}/oauth/authorize?${q}`, { redirect: 'manual' });
+      const page = await loadFetch(`${platformUrl}/oauth/authorize?${q}`, { redirect: 'manual' });
       const html = await page.text();
       const ref = /data-ref="([A-Za-z0-9_-]{22})"/.exec(html)?.[1];
       const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
       if (!ref) throw new Error(`bench: no authorize page (${page.status})`);
       const a = await answerVerification(client, { ref, holder: nodeHolder(h.issued.credential, h.key) });
       if (a.status !== 'approved') throw new Error(`bench: ${a.status}`);
-      const st = (await (await fetch(`${platformUrl}/oauth/authorize/status?ref=${ref}`, { headers: { cookie } })).json()) as { redirect?: string };
+      const st = (await (await loadFetch(`${platformUrl}/oauth/authorize/status?ref=${ref}`, { headers: { cookie } })).json()) as { redirect?: string };
       const code = st.redirect ? new URL(st.redirect).searchParams.get('code') : null;
       if (!code) throw new Error(`bench: no code (${JSON.stringify(st)})`);
-      const tok = await fetch(`${platformUrl}/oauth/token`, {
+      const tok = await loadFetch(`${platformUrl}/oauth/token`, {
         method: 'POST',
         headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier }),
+        body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier }).toString(),
       });
       if (!tok.ok) throw new Error(`bench: token ${tok.status} ${await tok.text()}`);
       await tok.json();

@@ -15,6 +15,7 @@ import { PlatformClient } from '@wangzheng/wallet/enroll/client';
 import { answerVerification } from '@wangzheng/wallet/verify';
 import { nodeHolder } from '@wangzheng/wallet/holder/node';
 import { enrollSamples, type Enrolled } from '../people.ts';
+import { loadFetch } from '../http.ts';
 import { startChild } from '../verification.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -112,10 +113,10 @@ async function redeem(o: {
   clientId: string;
   nonce: string;
 }): Promise<void> {
-  const tok = await fetch(o.tokenUrl, {
+  const tok = await loadFetch(o.tokenUrl, {
     method: 'POST',
     headers: { authorization: o.auth, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code: o.code, redirect_uri: o.redirectUri, code_verifier: o.verifier }),
+    body: new URLSearchParams({ grant_type: 'authorization_code', code: o.code, redirect_uri: o.redirectUri, code_verifier: o.verifier }).toString(),
   });
   if (!tok.ok) await fail('token', tok);
   const body = (await tok.json()) as { id_token?: string; access_token?: string };
@@ -155,8 +156,8 @@ export async function startPeer(): Promise<Side> {
     });
     child.once('exit', (c) => reject(new Error(`bench peer: oidc-provider exited (${c}):\n${out}${err}`)));
   });
-  const discovery = (await (await fetch(`${cfg.url}/.well-known/openid-configuration`)).json()) as { issuer: string; jwks_uri: string; authorization_endpoint: string; token_endpoint: string };
-  const jwks = createLocalJWKSet((await (await fetch(discovery.jwks_uri)).json()) as JSONWebKeySet);
+  const discovery = (await (await loadFetch(`${cfg.url}/.well-known/openid-configuration`)).json()) as { issuer: string; jwks_uri: string; authorization_endpoint: string; token_endpoint: string };
+  const jwks = createLocalJWKSet((await (await loadFetch(discovery.jwks_uri)).json()) as JSONWebKeySet);
   const auth = basic(cfg.clientId, cfg.clientSecret);
 
   const login = async (): Promise<number> => {
@@ -171,7 +172,7 @@ export async function startPeer(): Promise<Side> {
     let hops = 0;
     while (!url.startsWith(cfg.redirectUri)) {
       if (++hops > 3) throw new Error(`bench peer: too many redirects (at ${url})`);
-      const res = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header(url) } });
+      const res = await loadFetch(url, { redirect: 'manual', headers: { cookie: jar.header(url) } });
       jar.take(res);
       const loc = res.headers.get('location');
       if (res.status !== 303 && res.status !== 302) await fail(`GET ${new URL(url).pathname}`, res);
@@ -205,7 +206,7 @@ export async function startOurs(holdersN = 8): Promise<Side & { deviceAlg: strin
     child = started.child;
     track(child);
     const { platformUrl, registryUrl } = started;
-    const client = new PlatformClient(platformUrl);
+    const client = new PlatformClient(platformUrl, loadFetch);
     const { people, refused } = await enrollSamples({ platformUrl, registryUrl, dataDir: dir, count: holdersN, alg: 'ES256', phonePrefix: '138' });
     if (people.length === 0) throw new Error(`bench peer: nobody could be enrolled (${refused.join('; ')})`);
     let credentialAlg = '?';
@@ -223,10 +224,10 @@ export async function startOurs(holdersN = 8): Promise<Side & { deviceAlg: strin
       idTokenSigningAlg: 'ES256',
     });
     const auth = basic(rp.clientId, rp.clientSecret);
-    const discovery = (await (await fetch(`${platformUrl}/.well-known/openid-configuration`)).json()) as { issuer: string };
+    const discovery = (await (await loadFetch(`${platformUrl}/.well-known/openid-configuration`)).json()) as { issuer: string };
     // The issuer named in discovery is the configured one; on port 0 the socket is elsewhere, so
     // the endpoints are called on the socket's address and only the issuer value is checked.
-    const jwks = createLocalJWKSet((await (await fetch(`${platformUrl}/.well-known/jwks.json`)).json()) as JSONWebKeySet);
+    const jwks = createLocalJWKSet((await (await loadFetch(`${platformUrl}/.well-known/jwks.json`)).json()) as JSONWebKeySet);
 
     let n = 0;
     const login = async (): Promise<number> => {
@@ -238,7 +239,7 @@ export async function startOurs(holdersN = 8): Promise<Side & { deviceAlg: strin
       const nonce = randomBytes(12).toString('base64url');
       const q = new URLSearchParams({ client_id: rp.clientId, redirect_uri: redirectUri, response_type: 'code', scope: 'openid', state, nonce, code_challenge: challenge, code_challenge_method: 'S256' });
       const pageUrl = `${platformUrl}/oauth/authorize?${q}`;
-      const page = await fetch(pageUrl, { redirect: 'manual' });
+      const page = await loadFetch(pageUrl, { redirect: 'manual' });
       jar.take(page);
       const html = await page.text();
       const ref = /data-ref="([A-Za-z0-9_-]{22})"/.exec(html)?.[1];
@@ -246,7 +247,7 @@ export async function startOurs(holdersN = 8): Promise<Side & { deviceAlg: strin
       const a = await answerVerification(client, { ref, holder: nodeHolder(person.issued.credential, person.key) });
       if (a.status !== 'approved') throw new Error(`bench peer: the wallet's answer was ${a.status}${a.failure ? ` (${a.failure})` : ''}`);
       const statusUrl = `${platformUrl}/oauth/authorize/status?ref=${ref}`;
-      const stRes = await fetch(statusUrl, { headers: { cookie: jar.header(statusUrl) } });
+      const stRes = await loadFetch(statusUrl, { headers: { cookie: jar.header(statusUrl) } });
       if (!stRes.ok) await fail('authorize status', stRes);
       const st = (await stRes.json()) as { redirect?: string };
       const back = st.redirect ? new URL(st.redirect).searchParams : undefined;
