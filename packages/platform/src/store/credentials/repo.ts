@@ -9,7 +9,24 @@ import { assertCode, assertEpochMs, assertInt32, lookupId, newId, writeId, type 
 /** The read-only methods: all that `store.reader.credentials` carries. */
 export const CREDENTIAL_READ = ['findById', 'findPresented', 'listByPerson', 'listStatusEntries', 'listStatusChanges', 'hasStatusList', 'isStatusEntryTaken'] as const satisfies readonly (keyof CredentialReader)[];
 
+/**
+ * `findPresented`'s query up to its condition. The three tables share column names: the device's
+ * and the person's come back prefixed. Built once per repository (Kysely's builders are
+ * immutable): building this select list costs about half of what running the whole lookup does.
+ */
+function presentedQuery(db: RepoContext['db']) {
+  return db
+    .selectFrom('credentials as c')
+    .leftJoin('devices as d', 'd.id', 'c.device_id')
+    .leftJoin('persons as p', 'p.id', 'c.person_id')
+    .selectAll('c')
+    .select(['d.id as d_id', 'd.person_id as d_person_id', 'd.public_jwk as d_public_jwk', 'd.thumbprint as d_thumbprint', 'd.label as d_label', 'd.created_at as d_created_at', 'd.revoked_at as d_revoked_at'])
+    .select(['p.id as p_id', 'p.netid as p_netid', 'p.netid_attempt as p_netid_attempt', 'p.person_index as p_person_index', 'p.person_index_key_id as p_person_index_key_id'])
+    .select(['p.wrapped_dek as p_wrapped_dek', 'p.kek_id as p_kek_id', 'p.profile as p_profile', 'p.status as p_status', 'p.created_at as p_created_at', 'p.updated_at as p_updated_at']);
+}
+
 export function credentialRepo({ db, now }: RepoContext): CredentialWriter {
+  let presented: ReturnType<typeof presentedQuery> | undefined;
   return {
     async findById(id) {
       const key = lookupId(id);
@@ -21,17 +38,8 @@ export function credentialRepo({ db, now }: RepoContext): CredentialWriter {
     async findPresented(id) {
       const key = lookupId(id);
       if (key === undefined) return undefined;
-      // The three tables share column names: the device's and the person's come back prefixed.
-      const r = await db
-        .selectFrom('credentials as c')
-        .leftJoin('devices as d', 'd.id', 'c.device_id')
-        .leftJoin('persons as p', 'p.id', 'c.person_id')
-        .selectAll('c')
-        .select(['d.id as d_id', 'd.person_id as d_person_id', 'd.public_jwk as d_public_jwk', 'd.thumbprint as d_thumbprint', 'd.label as d_label', 'd.created_at as d_created_at', 'd.revoked_at as d_revoked_at'])
-        .select(['p.id as p_id', 'p.netid as p_netid', 'p.netid_attempt as p_netid_attempt', 'p.person_index as p_person_index', 'p.person_index_key_id as p_person_index_key_id'])
-        .select(['p.wrapped_dek as p_wrapped_dek', 'p.kek_id as p_kek_id', 'p.profile as p_profile', 'p.status as p_status', 'p.created_at as p_created_at', 'p.updated_at as p_updated_at'])
-        .where('c.id', '=', key)
-        .executeTakeFirst();
+      presented ??= presentedQuery(db);
+      const r = await presented.where('c.id', '=', key).executeTakeFirst();
       if (!r) return undefined;
       return {
         credential: toCredential(r),

@@ -37,8 +37,14 @@ export const VERIFICATION_READ = [
 const RECENT_BEFORE_MS = 7 * 86_400_000;
 const RECENT_AFTER_MS = 86_400_000;
 
+/** `findWithDataKey`'s query up to its condition: a request with its person's wrapped data key. */
+function dataKeyQuery(db: RepoContext['db']) {
+  return db.selectFrom('verification_requests as v').leftJoin('persons as p', 'p.id', 'v.person_id').selectAll('v').select(['p.wrapped_dek as p_wrapped_dek', 'p.kek_id as p_kek_id']);
+}
+
 export function verificationRepo({ db, now }: RepoContext): VerificationWriter {
   const partitioned = isPostgres(db);
+  let withDataKey: ReturnType<typeof dataKeyQuery> | undefined;
   /** The recent window of `created` (the requests' time column, as the query names it) first on PostgreSQL (see above), then everywhere. */
   async function first<DB, TB extends keyof DB, O>(q: SelectQueryBuilder<DB, TB, O>, created: 'created_at' | 'v.created_at' = 'created_at'): Promise<O | undefined> {
     if (partitioned) {
@@ -61,15 +67,9 @@ export function verificationRepo({ db, now }: RepoContext): VerificationWriter {
     async findWithDataKey(id) {
       const key = lookupId(id);
       if (key === undefined) return undefined;
-      const row = await first(
-        db
-          .selectFrom('verification_requests as v')
-          .leftJoin('persons as p', 'p.id', 'v.person_id')
-          .selectAll('v')
-          .select(['p.wrapped_dek as p_wrapped_dek', 'p.kek_id as p_kek_id'])
-          .where('v.id', '=', key),
-        'v.created_at',
-      );
+      // Built once per repository (Kysely's builders are immutable), as credentials.findPresented's.
+      withDataKey ??= dataKeyQuery(db);
+      const row = await first(withDataKey.where('v.id', '=', key), 'v.created_at');
       if (!row) return undefined;
       const dataKey = row.person_id === null || row.p_wrapped_dek === null || row.p_kek_id === null ? undefined : { id: row.person_id, wrappedDek: row.p_wrapped_dek, kekId: row.p_kek_id };
       return { request: toRecord(row), dataKey };
