@@ -63,6 +63,8 @@ export interface Approval {
 
 export async function recordApproval(d: SettleDeps, r: VerificationRequestRecord, rp: RelyingParty, a: Approval, now: number): Promise<void> {
   const { personId, dek } = a;
+  // The person's own history: who verified them, when, how, and what they learned (sealed before the transaction).
+  const verified = historyEvent(d.protector, { personId, dek }, { kind: 'verified', clientId: rp.clientId, rp: rp.name, mode: r.mode, scopes: [...r.scopes], requestId: r.id }, now);
   await d.store.transaction(async (tx) => {
     if (!(await tx.verifications.transition(r.id, 'pending', { status: 'approved', personId, result: a.sealed, approvedAt: now }))) throw answered();
     if (a.extra.length > 0) {
@@ -73,9 +75,10 @@ export async function recordApproval(d: SettleDeps, r: VerificationRequestRecord
       if (sensitive.length > 0) await tx.consents.insert({ personId, subject: subject(true), scope: sensitive.join(','), grantedAt: now });
     }
     if (!a.appIdRecorded) await recordAppId(tx, d, personId, dek, rp.clientId, a.appId);
+    await tx.events.append(verified);
+    // The audit entry last: on PostgreSQL its append locks the chain's head row until the commit,
+    // and every audited action of every process waits for that lock (docs/audit.md).
     await d.audit?.record(tx, { actor: 'system', action: 'verification.completed', subject: subjectRef(dek), data: { request: r.id, rp: rp.clientId, mode: r.mode, scopes: r.scopes.join(' ') } });
-    // The person's own history: who verified them, when, how, and what they learned.
-    await tx.events.append(historyEvent(d.protector, { personId, dek }, { kind: 'verified', clientId: rp.clientId, rp: rp.name, mode: r.mode, scopes: [...r.scopes], requestId: r.id }, now));
     faultPoint('verification.approval.before-commit');
   });
   faultPoint('verification.approval.after-commit');
