@@ -29,7 +29,7 @@ import pg from 'pg';
 import { enrollSamples } from './people.ts';
 import { closedLoop } from './load.ts';
 import { benchRp, type BenchRp } from './rp.ts';
-import { databaseCpuMs, pct, serverCpuMs, startChild } from './verification.ts';
+import { databaseCpuMs, pct, serverCpuMs, startChild } from './child.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 

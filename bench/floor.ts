@@ -25,7 +25,8 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { closedLoop } from './load.ts';
-import { cpuMsOf, cryptoFloorMs } from './verification.ts';
+import { cpuMsOf } from './child.ts';
+import { cryptoFloorMs } from './verification.ts';
 
 interface Row {
   name: string;

@@ -24,7 +24,7 @@ import { CONFIG_FIELDS } from '../packages/platform/src/config-fields.ts';
 import { enrollSamples } from './people.ts';
 import { closedLoop } from './load.ts';
 import { benchRp } from './rp.ts';
-import { pct, serverCpuMs, startChild } from './verification.ts';
+import { pct, serverCpuMs, startChild } from './child.ts';
 
 interface Row {
   name: string;

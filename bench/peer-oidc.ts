@@ -21,7 +21,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { startOurs, startPeer, type Side } from './peer/driver.ts';
-import { cpuMsOf, pct } from './verification.ts';
+import { cpuMsOf, pct } from './child.ts';
 import { closedLoop } from './load.ts';
 
 interface Row {

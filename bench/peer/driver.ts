@@ -16,7 +16,7 @@ import { answerVerification } from '@wangzheng/wallet/verify';
 import { nodeHolder } from '@wangzheng/wallet/holder/node';
 import { enrollSamples, type Enrolled } from '../people.ts';
 import { loadFetch } from '../http.ts';
-import { startChild } from '../verification.ts';
+import { startChild } from '../child.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 

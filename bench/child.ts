@@ -1,0 +1,80 @@
+/**
+ * The platform as a child process of a benchmark, and what it costs: `startChild` starts
+ * `wangzheng start` (SQLite or PostgreSQL by environment, one process or `--workers`), and the CPU
+ * time of it, its workers and the local PostgreSQL server is read from /proc, so that a benchmark
+ * measures the server apart from its own load. Used by the verification, passphrase, peer and
+ * paired (`ab`) benchmarks.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { bannerUrls } from '../test/support/banner.ts';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+
+export function cpuMsOf(pid: number): number {
+  // utime + stime, in clock ticks (USER_HZ = 100 on Linux).
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
+
+export function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+/** The CPU time of the platform: the started process and its worker processes (`start --workers`). */
+export function serverCpuMs(pid: number): number {
+  let workers: number[] = [];
+  try {
+    workers = execFileSync('pgrep', ['-P', String(pid), '-f', 'wangzheng.js'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    // no workers: one process
+  }
+  return [pid, ...workers].reduce((sum, p) => sum + cpuMsOf(p), 0);
+}
+
+/**
+ * The CPU time of the local PostgreSQL server: every `postgres` process on this machine (the
+ * backends serving the platform's pool among them). Only meaningful when nothing else uses it;
+ * a backend that exits during a measurement takes its time with it.
+ */
+export function databaseCpuMs(): number {
+  let pids: number[] = [];
+  try {
+    pids = execFileSync('pgrep', ['-x', 'postgres'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    return 0; // no local PostgreSQL
+  }
+  return pids.reduce((sum, p) => {
+    try {
+      return sum + cpuMsOf(p);
+    } catch {
+      return sum; // gone meanwhile
+    }
+  }, 0);
+}
+
+/** The platform started from `root` (this checkout by default; `bench ab` starts another's too). */
+export async function startChild(dir: string, storeEnv: Record<string, string>, workers?: number, root = ROOT): Promise<{ child: ChildProcess; platformUrl: string; registryUrl: string }> {
+  // BENCH_NODE_ARGS: Node options for the platform only (`--perf-basic-prof` for `perf`, `--log-deopt --logfile=…`).
+  const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, ...(process.env['BENCH_PROFILE_DIR'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE_DIR']}`] : []), 'bin/wangzheng.js', 'start', '--port', '0', '--registry-port', '0', '--no-demo', ...(workers ? ['--workers', String(workers)] : [])], {
+    cwd: root,
+    env: { ...process.env, WZ_DATA_DIR: dir, WZ_REGISTRY_POPULATION: '3000', WZ_LOG_LEVEL: 'warn', ...storeEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`bench: the platform did not start:\n${out}`)), 60_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += String(d);
+      const b = bannerUrls(out);
+      if (b?.registryUrl) {
+        clearTimeout(timer);
+        resolve({ child, platformUrl: b.platformUrl, registryUrl: b.registryUrl });
+      }
+    });
+    child.stderr!.on('data', () => {});
+    child.on('exit', (c) => reject(new Error(`bench: the platform exited (${c}):\n${out}`)));
+  });
+}
