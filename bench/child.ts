@@ -8,6 +8,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { bannerUrls } from '../test/support/banner.ts';
+import { GcLog } from './runtime.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -54,10 +55,14 @@ export function databaseCpuMs(): number {
   }, 0);
 }
 
-/** The platform started from `root` (this checkout by default; `bench ab` starts another's too). */
-export async function startChild(dir: string, storeEnv: Record<string, string>, workers?: number, root = ROOT): Promise<{ child: ChildProcess; platformUrl: string; registryUrl: string }> {
+/**
+ * The platform started from `root` (this checkout by default; `bench ab` starts another's too).
+ * `traceGc`: run it with `--trace-gc` and read its collector's pauses into `gc` (bench/runtime.ts).
+ */
+export async function startChild(dir: string, storeEnv: Record<string, string>, workers?: number, root = ROOT, o: { traceGc?: boolean } = {}): Promise<{ child: ChildProcess; platformUrl: string; registryUrl: string; gc: GcLog }> {
   // BENCH_NODE_ARGS: Node options for the platform only (`--perf-basic-prof` for `perf`, `--log-deopt --logfile=…`).
-  const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean);
+  const nodeArgs = [...(process.env['BENCH_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean), ...(o.traceGc ? ['--trace-gc'] : [])];
+  const gc = new GcLog();
   const child = spawn(process.execPath, [...nodeArgs, ...(process.env['BENCH_PROFILE_DIR'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE_DIR']}`] : []), 'bin/wangzheng.js', 'start', '--port', '0', '--registry-port', '0', '--no-demo', ...(workers ? ['--workers', String(workers)] : [])], {
     cwd: root,
     env: { ...process.env, WZ_DATA_DIR: dir, WZ_REGISTRY_POPULATION: '3000', WZ_LOG_LEVEL: 'warn', ...storeEnv },
@@ -66,12 +71,16 @@ export async function startChild(dir: string, storeEnv: Record<string, string>, 
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`bench: the platform did not start:\n${out}`)), 60_000);
+    let started = false;
     child.stdout!.on('data', (d: Buffer) => {
+      if (o.traceGc) gc.feed(String(d));
+      if (started) return;
       out += String(d);
       const b = bannerUrls(out);
       if (b?.registryUrl) {
+        started = true;
         clearTimeout(timer);
-        resolve({ child, platformUrl: b.platformUrl, registryUrl: b.registryUrl });
+        resolve({ child, platformUrl: b.platformUrl, registryUrl: b.registryUrl, gc });
       }
     });
     child.stderr!.on('data', () => {});

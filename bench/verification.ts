@@ -31,6 +31,7 @@ import { enrollSamples } from './people.ts';
 import { closedLoop } from './load.ts';
 import { loadFetch } from './http.ts';
 import { benchRp } from './rp.ts';
+import { runtimeFigures, runtimeRows, type RuntimeFigures } from './runtime.ts';
 import { databaseCpuMs, pct, serverCpuMs, startChild } from './child.ts';
 
 interface Row {
@@ -76,12 +77,11 @@ export function cryptoFloorMs(): { server: number; serverFirstUse: number; walle
   return { server, serverFirstUse: server + verify, wallet: sign, rp: verify };
 }
 
-/** The store's statement counter from the platform's /metrics (open in development). */
-async function statementsRun(platformUrl: string): Promise<number> {
-  const text = await (await fetch(`${platformUrl}/metrics`)).text();
-  const m = /^wz_store_statements_total (\d+)/m.exec(text);
-  if (!m) throw new Error('bench: /metrics has no wz_store_statements_total');
-  return Number(m[1]);
+/** The platform's /metrics (open in development): its statement counter and its runtime's figures. */
+async function scrape(platformUrl: string): Promise<RuntimeFigures> {
+  const figures = runtimeFigures(await (await fetch(`${platformUrl}/metrics`)).text());
+  if (Number.isNaN(figures.statements)) throw new Error('bench: /metrics has no wz_store_statements_total');
+  return figures;
 }
 
 /** Both engines: SQLite, then the local PostgreSQL when it is reachable (a fresh schema, dropped after). */
@@ -122,7 +122,7 @@ async function runVerificationBenchOn(engineName: string, storeEnv: Record<strin
   const concurrency = o.concurrency ?? Number(process.env['BENCH_CONCURRENCY'] ?? 8);
   const holdersN = o.holders ?? 8;
   const dir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'wz-bench-verify-'));
-  const { child, platformUrl, registryUrl } = await startChild(dir, storeEnv, workers);
+  const { child, platformUrl, registryUrl, gc } = await startChild(dir, storeEnv, workers, undefined, { traceGc: !workers });
   try {
     const client = new PlatformClient(platformUrl, loadFetch);
     const holders = (await enrollSamples({ platformUrl, registryUrl, dataDir: dir, count: holdersN, alg: 'SM2', phonePrefix: '137' })).people;
@@ -136,7 +136,7 @@ async function runVerificationBenchOn(engineName: string, storeEnv: Record<strin
     const warmup = Number(process.env['BENCH_WARMUP'] ?? 1000);
     await closedLoop(warmup, concurrency, (i) => one(holders[i % holders.length]!));
     // /metrics is per process: the statement count is read only when there is one.
-    const statements0 = workers ? 0 : await statementsRun(platformUrl);
+    const statements0 = workers ? 0 : (await scrape(platformUrl)).statements;
     // PostgreSQL: the database server runs on the same 2 cores, and its CPU is part of each verification's cost.
     const onPg = engineName === 'PostgreSQL';
     const db0 = onPg ? databaseCpuMs() : 0;
@@ -148,7 +148,7 @@ async function runVerificationBenchOn(engineName: string, storeEnv: Record<strin
     const own = process.cpuUsage(own0);
     // This process: the RP and the wallets (HTTP clients, the key-binding signature, the receipt's check), on the same 2 cores.
     const driverCpu = (own.user + own.system) / 1000 / count;
-    const statements = workers ? undefined : ((await statementsRun(platformUrl)) - statements0) / count;
+    const statements = workers ? undefined : ((await scrape(platformUrl)).statements - statements0) / count;
     const floor = cryptoFloorMs();
     const crypto = floor.server;
     // Two cores doing nothing but the cryptography of verifications: server, wallet and RP.
@@ -158,16 +158,18 @@ async function runVerificationBenchOn(engineName: string, storeEnv: Record<strin
     // the earlier ones do, and each latency counts from its scheduled start (no coordinated omission).
     const paced = Math.max(50, Math.floor(count / 2));
     const rate70 = (0.7 * count) / wall;
-    const pacedLatencies: number[] = [];
+    const pacedRequests: Array<{ start: number; ms: number }> = [];
     const p0 = performance.now();
     await Promise.all(
       Array.from({ length: paced }, async (_, i) => {
         const due = p0 + (i * 1000) / rate70;
         await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
         await one(holders[i % holders.length]!);
-        pacedLatencies.push(performance.now() - due);
+        pacedRequests.push({ start: due, ms: performance.now() - due });
       }),
     );
+    const pacedLatencies = pacedRequests.map((r) => r.ms);
+    const pacedRuntime = workers ? undefined : runtimeRows(engine, gc.between(p0, performance.now()), pacedRequests, await scrape(platformUrl));
 
     // OpenID Connect logins: authorization code flow with PKCE, as a browser + RP back end would.
     const redirectUri = 'http://localhost/cb';
@@ -221,6 +223,7 @@ async function runVerificationBenchOn(engineName: string, storeEnv: Record<strin
       { name: `${engine}: crypto-bound ceiling of this machine (2 cores ÷ server + wallet + RP crypto of one verification), and the share reached`, value: `${fmt(ceiling, 0)}/s, ${fmt((100 * count) / wall / ceiling, 0)} %` },
       { name: `${engine}: latency p50 / p99 (create request → wallet answers → receipt fetched and checked)`, value: `${fmt(pct(latencies, 50), 1)} / ${fmt(pct(latencies, 99), 1)} ms` },
       { name: `${engine}: latency p50 / p99 at 70 % of that rate, open loop (${paced} started every ${fmt(1000 / rate70, 1)} ms)`, value: `${fmt(pct(pacedLatencies, 50), 1)} / ${fmt(pct(pacedLatencies, 99), 1)} ms` },
+      ...(pacedRuntime ?? []),
       { name: `${engine}: server CPU per verification (platform process${workers ? 'es' : ''}, /proc${onPg ? '; the database server not included' : ''})`, value: `${fmt(serverCpu, 2)} ms` },
       ...(onPg ? [{ name: `${engine}: database server CPU per verification (every local postgres process, /proc), and platform + database ÷ its crypto`, value: `${fmt(dbCpu, 2)} ms; ${fmt((serverCpu + dbCpu) / crypto, 2)}×` }] : []),
       ...(statements === undefined ? [] : [{ name: `${engine}: store statements per verification (wz_store_statements_total; the job worker's polls included)`, value: fmt(statements, 1) }]),
