@@ -4,10 +4,12 @@
  * - surnames: the 100 most common, weighted roughly by the 2020 census shares
  *   (王 李 张 刘 陈 together about 30 %);
  * - given names: one character (15 %) or two (85 %) from sex-leaning character pools.
- * Foreigners' names come from @faker-js/faker's English lists.
+ * Foreigners' names come from @faker-js/faker's English lists. Only the English locale is loaded
+ * (`@faker-js/faker/locale/en`): the package's root would load all ~70 locales, ~17 MB of heap in
+ * every process that starts the simulator.
  * Pinyin is written without tone marks, surname first, in capitals: `WANG XIUYING`.
  */
-import { en } from '@faker-js/faker';
+import { faker } from '@faker-js/faker/locale/en';
 import { cumulative, type Rng } from './prng.ts';
 
 // [surname, pinyin, weight in per-mille]
@@ -96,6 +98,7 @@ export function chineseName(rng: Rng, surname: ChineseSurname, sex: 'M' | 'F'): 
   return { name: surname.hanzi + a[0] + b[0], nameLatin: `${surname.pinyin} ${a[1]}${b[1]}` };
 }
 
+const en = faker.rawDefinitions;
 const EN_LAST = en.person!.last_name!.generic as readonly string[];
 const EN_FIRST = en.person!.first_name as unknown as { female: readonly string[]; male: readonly string[] };
 
