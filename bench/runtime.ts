@@ -16,6 +16,8 @@
 export type GcKind = 'scavenge' | 'mark-compact' | 'other';
 
 export interface GcPause {
+  /** The V8 isolate (`0x…`): the main thread's, or a worker thread's. */
+  readonly isolate: string;
   readonly kind: GcKind;
   /** The end of the pause, on the child's clock (ms since its isolate started). */
   readonly atMs: number;
@@ -26,20 +28,26 @@ export interface GcPause {
   readonly committedMb: number;
 }
 
-const LINE = /^\[\d+:0x[0-9a-f]+\]\s+(\d+) ms: ([A-Za-z -]+?)(?: \([a-z ]+\))? [\d.]+ \([\d.]+\) -> ([\d.]+) \(([\d.]+)\) MB, ([\d.]+) \/ [\d.]+ ms/;
+const LINE = /^\[\d+:(0x[0-9a-f]+)\]\s+(\d+) ms: ([A-Za-z -]+?)(?: \([a-z ]+\))? [\d.]+ \([\d.]+\) -> ([\d.]+) \(([\d.]+)\) MB, ([\d.]+) \/ [\d.]+ ms/;
 
 /** One `--trace-gc` line, or undefined for any other line (the platform's own logs share stdout). */
 export function parseTraceGcLine(line: string): GcPause | undefined {
   const m = LINE.exec(line);
   if (!m) return undefined;
-  const name = m[2]!;
+  const name = m[3]!;
   const kind: GcKind = name === 'Scavenge' ? 'scavenge' : name === 'Mark-Compact' || name === 'Mark-sweep' ? 'mark-compact' : 'other';
-  return { kind, atMs: Number(m[1]), pauseMs: Number(m[5]), heapAfterMb: Number(m[3]), committedMb: Number(m[4]) };
+  return { isolate: m[1]!, kind, atMs: Number(m[2]), pauseMs: Number(m[6]), heapAfterMb: Number(m[4]), committedMb: Number(m[5]) };
 }
 
-/** The pauses a child reported, as its stdout arrives. */
+/**
+ * The pauses of a child's main thread, as its stdout arrives. The first isolate to collect is the
+ * main thread's (it collects while loading modules, before any worker thread exists); a worker
+ * thread's pauses (the registry simulator's population loader) have their own clock and do not
+ * stop the main event loop, so they are left out.
+ */
 export class GcLog {
   readonly pauses: GcPause[] = [];
+  #main: string | undefined;
   /** This process's clock minus the child's, from the least-delayed line. */
   #offset = Infinity;
   #rest = '';
@@ -49,7 +57,7 @@ export class GcLog {
     this.#rest = lines.pop()!;
     for (const line of lines) {
       const p = parseTraceGcLine(line);
-      if (!p) continue;
+      if (!p || (this.#main ??= p.isolate) !== p.isolate) continue;
       this.pauses.push(p);
       this.#offset = Math.min(this.#offset, now - p.atMs);
     }

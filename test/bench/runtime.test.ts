@@ -9,8 +9,8 @@ import { GcLog, parseTraceGcLine, runtimeFigures, slowestOverlapping, summarise 
 
 describe('--trace-gc lines', () => {
   it('reads scavenges and mark-compacts, with the main-thread pause and the heap after', () => {
-    expect(parseTraceGcLine('[9890:0x39834ec0]       21 ms: Scavenge 3.9 (4.0) -> 3.7 (5.0) MB, 1.18 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; ')).toEqual({ kind: 'scavenge', atMs: 21, pauseMs: 1.18, heapAfterMb: 3.7, committedMb: 5 });
-    expect(parseTraceGcLine('[9898:0x3bedee50]      186 ms: Mark-Compact 61.9 (80.4) -> 52.2 (86.8) MB, 18.01 / 0.01 ms  (+ 7.5 ms in 27 steps since start of marking, biggest step 4.2 ms) finalize incremental marking via stack guard')).toEqual({ kind: 'mark-compact', atMs: 186, pauseMs: 18.01, heapAfterMb: 52.2, committedMb: 86.8 });
+    expect(parseTraceGcLine('[9890:0x39834ec0]       21 ms: Scavenge 3.9 (4.0) -> 3.7 (5.0) MB, 1.18 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; ')).toEqual({ isolate: '0x39834ec0', kind: 'scavenge', atMs: 21, pauseMs: 1.18, heapAfterMb: 3.7, committedMb: 5 });
+    expect(parseTraceGcLine('[9898:0x3bedee50]      186 ms: Mark-Compact 61.9 (80.4) -> 52.2 (86.8) MB, 18.01 / 0.01 ms  (+ 7.5 ms in 27 steps since start of marking, biggest step 4.2 ms) finalize incremental marking via stack guard')).toEqual({ isolate: '0x3bedee50', kind: 'mark-compact', atMs: 186, pauseMs: 18.01, heapAfterMb: 52.2, committedMb: 86.8 });
     expect(parseTraceGcLine('[1:0x1]  9 ms: Mark-Compact (reduce) 10.0 (12.0) -> 8.0 (9.0) MB, 3.50 / 0.00 ms  (average mu = 0.9) low memory notification')?.kind).toBe('mark-compact');
     expect(parseTraceGcLine('{"level":40,"msg":"a platform log line"}')).toBeUndefined();
     expect(parseTraceGcLine('wangzheng: platform  http://127.0.0.1:4000')).toBeUndefined();
@@ -34,10 +34,20 @@ describe('--trace-gc lines', () => {
     expect(Math.max(...mapped.map((p) => p.end))).toBeCloseTo(t, 6);
     expect(log.between(t + 1, t + 2)).toEqual([]);
   });
+
+  it("keeps the main thread's pauses only: a worker thread's isolate has its own clock and loop", () => {
+    const log = new GcLog();
+    log.feed('[7:0xaaa]   20 ms: Scavenge 3.9 (4.0) -> 3.7 (5.0) MB, 1.00 / 0.00 ms  allocation failure;\n', 1000);
+    log.feed('[7:0xbbb]    5 ms: Mark-Compact 9.0 (12.0) -> 8.0 (12.0) MB, 30.00 / 0.00 ms  testing;\n', 1010);
+    log.feed('[7:0xaaa]   40 ms: Scavenge 3.9 (5.0) -> 3.8 (6.0) MB, 2.00 / 0.00 ms  allocation failure;\n', 1025);
+    expect(log.pauses.map((p) => [p.isolate, p.pauseMs])).toEqual([['0xaaa', 1], ['0xaaa', 2]]);
+    // Offset 980 (the first line waited least): the second pause ends at 1020 on our clock.
+    expect(log.between(1019, 1019).map((p) => [p.start, p.end])).toEqual([[1018, 1020]]);
+  });
 });
 
 describe('the slowest requests and the pauses they overlapped', () => {
-  const pause = (start: number, ms: number, kind: 'scavenge' | 'mark-compact') => ({ kind, atMs: 0, pauseMs: ms, heapAfterMb: 0, committedMb: 0, start, end: start + ms });
+  const pause = (start: number, ms: number, kind: 'scavenge' | 'mark-compact') => ({ isolate: '0x1', kind, atMs: 0, pauseMs: ms, heapAfterMb: 0, committedMb: 0, start, end: start + ms });
   const requests = Array.from({ length: 200 }, (_, i) => ({ start: i * 10, ms: i === 50 ? 80 : i === 120 ? 90 : 5 }));
 
   it('counts the slowest 1 % that a pause of the size and kind asked for touched', () => {
