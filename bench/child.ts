@@ -23,15 +23,25 @@ export function pct(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 }
 
+/** The worker processes of the started platform (`start --workers`); none when it is one process. */
+export function workerPids(pid: number): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(pid), '-f', 'wangzheng.js'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    return []; // no workers: one process
+  }
+}
+
 /** The CPU time of the platform: the started process and its worker processes (`start --workers`). */
 export function serverCpuMs(pid: number): number {
-  let workers: number[] = [];
-  try {
-    workers = execFileSync('pgrep', ['-P', String(pid), '-f', 'wangzheng.js'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
-  } catch {
-    // no workers: one process
-  }
-  return [pid, ...workers].reduce((sum, p) => sum + cpuMsOf(p), 0);
+  return [pid, ...workerPids(pid)].reduce((sum, p) => sum + cpuMsOf(p), 0);
+}
+
+/** A process's resident memory now and at its peak (/proc VmRSS and VmHWM), in MB. */
+export function rssMb(pid: number): { now: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
 /**

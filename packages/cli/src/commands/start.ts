@@ -24,8 +24,7 @@ import pino, { type Logger } from 'pino';
 import { loadConfig, publicUrl, smsOutboxPath, sqlitePath, type Config } from '@wangzheng/platform/config';
 import { resolveSecrets } from '@wangzheng/platform/secrets';
 import { createPlatform, type Platform } from '@wangzheng/platform/server/platform';
-import { createRegistryServer, type RegistryServer } from '@wangzheng/registry-sim/http/server';
-import { buildWeb } from '@wangzheng/web/build';
+import type { RegistryServer } from '@wangzheng/registry-sim/http/server';
 import type { Io } from '../io.ts';
 import { cli } from '../util/invocation.ts';
 import { untilSignalled } from '../util/signals.ts';
@@ -70,11 +69,14 @@ export async function prepareSystem(cfg: Config, io: Io, logger: Logger, opts: {
 
   // The web pages (wallet, venue checker): built here too, so `npx wangzheng start` serves them
   // as `npm start` does; an unchanged build is left as it is (a few hundred milliseconds).
-  if (opts.web !== false) for (const b of await buildWeb()) if (b.written) io.out(`web pages: built ${b.outDir} (${b.files.length} files, ${b.ms} ms)`);
+  // The builder and the simulator are imported only when they run: a worker of `--workers`, or a
+  // platform with `--no-registry`, never loads them (the simulator's names and its database code).
+  if (opts.web !== false) for (const b of await (await import('@wangzheng/web/build')).buildWeb()) if (b.written) io.out(`web pages: built ${b.outDir} (${b.files.length} files, ${b.ms} ms)`);
 
   if (!opts.simulator) return { secrets, registryUrl: cfg.registry.url };
   const dbPath = join(cfg.dataDir, 'registry.db');
   io.out(`registry simulator: opening ${dbPath} (a population of ${cfg.registry.population.toLocaleString('en-US')} is generated on first start)…`);
+  const { createRegistryServer } = await import('@wangzheng/registry-sim/http/server');
   const registry = await createRegistryServer({
     dbPath,
     sharedKeys: [secrets.registryKey],
