@@ -6,12 +6,15 @@
  * - the event loop's delay, from the platform's /metrics: prom-client's `monitorEventLoopDelay`
  *   histogram (10 ms resolution), which every scrape reads and resets, so that two scrapes
  *   bracket a window;
- * - the heap and the memory outside it, from the same /metrics.
+ * - the heap and the memory outside it, from the same /metrics;
+ * - the same delay and pauses in the benchmark's own process (`watchThisProcess`), which plays
+ *   the relying party and the wallets on the same cores.
  *
  * A `--trace-gc` line is stamped in milliseconds since the child's isolate started, at the end of
  * the pause. `GcLog` maps that clock onto this process's `performance.now()` by the smallest
  * difference seen between a line's arrival and its stamp (the line that waited least in the pipe).
  */
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 
 export type GcKind = 'scavenge' | 'mark-compact' | 'other';
 
@@ -122,11 +125,33 @@ export function runtimeFigures(metricsText: string): RuntimeFigures {
 }
 
 /**
+ * This process's own event-loop delay and collector pauses over a window: the load (the RP and
+ * the wallets) shares the 2 cores, and a stall of its loop delays a request as much as one of
+ * the platform's would.
+ */
+export function watchThisProcess(): { stop(): { loopP99Ms: number; loopMaxMs: number; gc: GcSummary } } {
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  const pauses: number[] = [];
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) pauses.push(e.duration);
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  loop.enable();
+  return {
+    stop() {
+      loop.disable();
+      obs.disconnect();
+      return { loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6, gc: { count: pauses.length, totalMs: pauses.reduce((a, b) => a + b, 0), maxMs: Math.max(0, ...pauses) } };
+    },
+  };
+}
+
+/**
  * The verification benchmark's rows for its open loop (one platform process): the collector's
  * pauses in it, the event loop's delay, how many of the slowest 1 % overlapped a pause of 5 ms or
  * more, and the heap at its end.
  */
-export function runtimeRows(engine: string, pauses: ReturnType<GcLog['between']>, requests: ReadonlyArray<{ start: number; ms: number }>, after: RuntimeFigures): Array<{ name: string; value: string }> {
+export function runtimeRows(engine: string, pauses: ReturnType<GcLog['between']>, requests: ReadonlyArray<{ start: number; ms: number }>, after: RuntimeFigures, load: ReturnType<ReturnType<typeof watchThisProcess>['stop']>): Array<{ name: string; value: string }> {
   const f = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 });
   const line = (s: GcSummary, what: string): string => `${s.count} ${what}, ${f(s.totalMs)} ms in all, longest ${f(s.maxMs)} ms`;
   const any = slowestOverlapping(requests, pauses, { share: 0.01, minPauseMs: 5 });
@@ -135,6 +160,7 @@ export function runtimeRows(engine: string, pauses: ReturnType<GcLog['between']>
   return [
     { name: `${engine}: garbage collection during the open loop (--trace-gc: main-thread pauses)`, value: `${line(summarise(pauses, 'scavenge'), 'scavenges')}; ${line(summarise(pauses, 'mark-compact'), 'mark-compacts')}` },
     { name: `${engine}: event-loop delay during the open loop, p99 / max (monitorEventLoopDelay via /metrics, 10 ms resolution)`, value: `${f(after.loopP99Ms)} / ${f(after.loopMaxMs)} ms` },
+    { name: `${engine}: the load's own process during the open loop (the RP and the wallets): event-loop delay p99 / max, collector pauses (all kinds)`, value: `${f(load.loopP99Ms)} / ${f(load.loopMaxMs)} ms; ${line(load.gc, 'pauses')}` },
     { name: `${engine}: the open loop's slowest 1 %: how many overlapped a collector pause ≥ 5 ms, and a mark-compact ≥ 5 ms`, value: `${any.overlapping} of ${any.slowest}; ${major.overlapping} of ${major.slowest}` },
     { name: `${engine}: heap after the open loop, used / committed (and the most committed at a collection in it), memory outside the heap (external)`, value: `${f(after.heapUsedMb)} / ${f(after.heapTotalMb)} MB (${f(committed)} MB), ${f(after.externalMb)} MB` },
   ];

@@ -17,7 +17,7 @@
  * PKCE, id_token signed SM2). Each engine twice: one platform process, then `--workers 2`.
  */
 import pg from 'pg';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -31,8 +31,8 @@ import { enrollSamples } from './people.ts';
 import { closedLoop } from './load.ts';
 import { loadFetch } from './http.ts';
 import { benchRp } from './rp.ts';
-import { runtimeFigures, runtimeRows, type RuntimeFigures } from './runtime.ts';
-import { databaseCpuMs, pct, serverCpuMs, startChild } from './child.ts';
+import { runtimeFigures, runtimeRows, watchThisProcess, type RuntimeFigures } from './runtime.ts';
+import { databaseCpuMs, pct, rssMb, serverCpuMs, startChild, workerPids } from './child.ts';
 
 interface Row {
   name: string;
@@ -159,6 +159,7 @@ async function runVerificationBenchOn(engineName: string, storeEnv: Record<strin
     const paced = Math.max(50, Math.floor(count / 2));
     const rate70 = (0.7 * count) / wall;
     const pacedRequests: Array<{ start: number; ms: number }> = [];
+    const watch = watchThisProcess();
     const p0 = performance.now();
     await Promise.all(
       Array.from({ length: paced }, async (_, i) => {
@@ -168,8 +169,9 @@ async function runVerificationBenchOn(engineName: string, storeEnv: Record<strin
         pacedRequests.push({ start: due, ms: performance.now() - due });
       }),
     );
+    const load = watch.stop();
     const pacedLatencies = pacedRequests.map((r) => r.ms);
-    const pacedRuntime = workers ? undefined : runtimeRows(engine, gc.between(p0, performance.now()), pacedRequests, await scrape(platformUrl));
+    const pacedRuntime = workers ? undefined : runtimeRows(engine, gc.between(p0, performance.now()), pacedRequests, await scrape(platformUrl), load);
 
     // OpenID Connect logins: authorization code flow with PKCE, as a browser + RP back end would.
     const redirectUri = 'http://localhost/cb';
@@ -213,11 +215,11 @@ async function runVerificationBenchOn(engineName: string, storeEnv: Record<strin
     const loginCpu = (serverCpuMs(child.pid!) - lc0) / loginCount;
     const loginDbCpu = onPg ? (databaseCpuMs() - ldb0) / loginCount : 0;
     const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-    const mem = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
-    const rss = `${fmt(mem('VmRSS'))} MB, peak ${fmt(mem('VmHWM'))} MB`;
+    const mb = (m: { now: number; peak: number }): string => `${fmt(m.now)} MB, peak ${fmt(m.peak)} MB`;
+    const rss = workers ? `workers ${workerPids(child.pid!).map((p) => mb(rssMb(p))).join('; ')}; primary ${mb(rssMb(child.pid!))}` : mb(rssMb(child.pid!));
     const allowed = 2000 / (serverCpu + dbCpu + driverCpu);
     return [
-      { name: `${engine}: RSS of the started platform process (/proc VmRSS, and VmHWM its peak)`, value: rss },
+      { name: `${engine}: RSS of ${workers ? 'each platform worker process, and of the primary (the registry simulator)' : 'the platform process (with the registry simulator in it)'} (/proc VmRSS, and VmHWM its peak)`, value: rss },
       { name: `${engine}: completed verifications/s (receipt flow, mode 网证, SM2 receipts checked by the RP, ${count} with ${concurrency} in flight)`, value: fmt(count / wall, 1) },
       { name: `${engine}: CPU per verification of this process (the RP and the wallets), and the rate the server's${onPg ? ', the database server\'s' : ''} and its CPU allow on 2 cores, with the share reached`, value: `${fmt(driverCpu, 2)} ms; ${fmt(allowed, 0)}/s, ${fmt((100 * count) / wall / allowed, 0)} %` },
       { name: `${engine}: crypto-bound ceiling of this machine (2 cores ÷ server + wallet + RP crypto of one verification), and the share reached`, value: `${fmt(ceiling, 0)}/s, ${fmt((100 * count) / wall / ceiling, 0)} %` },

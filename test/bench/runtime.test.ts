@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { GcLog, parseTraceGcLine, runtimeFigures, slowestOverlapping, summarise } from '../../bench/runtime.ts';
+import { GcLog, parseTraceGcLine, runtimeFigures, slowestOverlapping, summarise, watchThisProcess } from '../../bench/runtime.ts';
 
 describe('--trace-gc lines', () => {
   it('reads scavenges and mark-compacts, with the main-thread pause and the heap after', () => {
@@ -69,5 +69,23 @@ describe('/metrics', () => {
     expect(f.heapTotalMb).toBe(70);
     expect(f.statements).toBe(4200);
     expect(f.externalMb).toBeNaN();
+  });
+});
+
+describe('this process', () => {
+  it('sees its own loop blocked and its own collections', async () => {
+    const watch = watchThisProcess();
+    await new Promise((r) => setTimeout(r, 30));
+    const until = performance.now() + 80;
+    while (performance.now() < until); // the loop stands still for 80 ms
+    let keep: unknown[] = [];
+    for (let i = 0; i < 400_000; i++) keep.push({ i, s: `x${i}` }), keep.length > 50_000 && (keep = []); // young-generation garbage
+    await new Promise((r) => setTimeout(r, 50)); // the collector's entries arrive asynchronously
+    const seen = watch.stop();
+    expect(seen.loopMaxMs).toBeGreaterThanOrEqual(60);
+    expect(seen.loopP99Ms).toBeGreaterThan(0);
+    expect(seen.gc.count).toBeGreaterThan(0);
+    expect(seen.gc.maxMs).toBeGreaterThan(0);
+    expect(seen.gc.totalMs).toBeGreaterThanOrEqual(seen.gc.maxMs);
   });
 });
