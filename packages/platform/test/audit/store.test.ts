@@ -11,7 +11,7 @@ import { WzError } from '@wangzheng/core/errors';
 import type { StoreConfig } from '../../src/store/index.ts';
 import { fakePerson } from '../support/rows.ts';
 import { describeEachEngine } from '../support/engines.ts';
-import { freshTrail, rawRows, recordMany, summary, T0 } from './support.ts';
+import { freshTrail, rawRows, rawSql, recordMany, summary, T0 } from './support.ts';
 
 const CHILD = fileURLToPath(new URL('./append-child.ts', import.meta.url));
 
@@ -101,7 +101,7 @@ describeEachEngine('audit store: append-only, contiguous, transactional', (engin
     expect((await f.store.audit.head())?.seq).toBe(1);
   });
 
-  it('an append reads the head from the lock row (seq and hash), not from the trail: three statements', async () => {
+  it('an append reads the head from the lock row (seq and hash), not from the trail: three statements (two on PostgreSQL)', async () => {
     const f = await freshTrail(engine);
     await recordMany(f, 2);
     const before = f.store.statementCount();
@@ -110,12 +110,25 @@ describeEachEngine('audit store: append-only, contiguous, transactional', (engin
       seen = head;
       return { seq: head!.seq + 1, at: T0, actor: 'system', action: 'checkpoint', data: {}, prev: head!.hash, hash: 'c'.repeat(64) };
     });
-    // Lock (and read the head), insert, record the new head — 0016 took out the read of the head entry.
-    expect(f.store.statementCount() - before).toBe(3);
+    // Lock (and read the head), insert, record the new head — 0016 took out the read of the head
+    // entry. PostgreSQL inserts and records in one statement (a data-modifying CTE).
+    expect(f.store.statementCount() - before).toBe(engine.name === 'postgres' ? 2 : 3);
     const stored = await f.store.reader.audit.list();
     expect(seen).toEqual({ seq: 2, hash: stored[1]!.hash });
     expect(e.seq).toBe(3);
     expect(await rawRows(f.cfg, 'select id, head_hash from audit_append_lock')).toEqual([{ id: 3, head_hash: 'c'.repeat(64) }]);
+  });
+
+  it('an entry that cannot be inserted leaves the head where it was: both or neither', async () => {
+    const f = await freshTrail(engine);
+    await recordMany(f, 2);
+    const [head] = await rawRows(f.cfg, 'select head_seq, head_hash from audit_append_lock');
+    // A row already holds the next seq (written around the lock, as no appender would): the insert fails.
+    const at = T0 + 5_000;
+    await rawSql(f.cfg, [{ sql: 'insert into audit_entries (seq, at, actor, action, subject, data, prev, hash) values ($1, $2, $3, $4, $5, $6, $7, $8)', params: [3, at, 'system', 'checkpoint', null, '{}', 'x'.repeat(64), 'y'.repeat(64)] }]);
+    await expect(f.store.audit.appendNext((h) => ({ seq: h!.seq + 1, at, actor: 'system', action: 'checkpoint', data: {}, prev: h!.hash, hash: 'c'.repeat(64) }))).rejects.toThrow();
+    expect(await rawRows(f.cfg, 'select head_seq, head_hash from audit_append_lock')).toEqual([head]);
+    expect((await rawRows(f.cfg, "select count(*) as n from audit_entries where hash = '" + 'c'.repeat(64) + "'")).map((r) => Number(r['n']))).toEqual([0]);
   });
 
   it('search by action, actor, subject and time; keyset pages by seq', async () => {

@@ -106,20 +106,22 @@ async function append(db: Kysely<Database>, build: (head: AuditHead | undefined)
   if (e.seq !== (head?.seq ?? 0) + 1 || e.prev !== (head?.hash ?? GENESIS_PREV)) {
     throw new TypeError('appendNext: the built entry does not follow the head it was given');
   }
-  await db
-    .insertInto('audit_entries')
-    .values({
-      seq: e.seq,
-      at: e.at,
-      actor: e.actor,
-      action: e.action,
-      subject: e.subject ?? null,
-      data: canonicalJson(e.data, MAX_DATA_BYTES),
-      prev: e.prev,
-      hash: e.hash,
-    })
-    .execute();
-  await db.updateTable('audit_append_lock').set({ head_seq: e.seq, head_at: e.at, head_hash: e.hash }).where('id', '=', APPEND_LOCK_ROW).execute();
+  const row = { seq: e.seq, at: e.at, actor: e.actor, action: e.action, subject: e.subject ?? null, data: canonicalJson(e.data, MAX_DATA_BYTES), prev: e.prev, hash: e.hash };
+  const newHead = { head_seq: e.seq, head_at: e.at, head_hash: e.hash };
+  if (isPostgres(db)) {
+    // One statement, one round trip fewer while the row lock is held: the entry is inserted by
+    // a data-modifying CTE and the head moved by the statement around it, both or neither.
+    await db
+      .with('entry', (q) => q.insertInto('audit_entries').values(row))
+      .updateTable('audit_append_lock')
+      .set(newHead)
+      .where('id', '=', APPEND_LOCK_ROW)
+      .execute();
+  } else {
+    // SQLite has no data-modifying CTE; its two statements cost no round trip.
+    await db.insertInto('audit_entries').values(row).execute();
+    await db.updateTable('audit_append_lock').set(newHead).where('id', '=', APPEND_LOCK_ROW).execute();
+  }
   return e;
 }
 
