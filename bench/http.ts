@@ -66,7 +66,13 @@ export function leanFetch(url: string | URL, init: LeanInit = {}): Promise<LeanR
   });
 }
 
-/** `leanFetch` where a `fetch` is expected (the wallet's PlatformClient): only the subset above is used there. */
+/**
+ * `leanFetch` where a `fetch` is expected (the wallet's PlatformClient): only the subset above is
+ * used there. What it leaves out, on purpose: `signal` is ignored (the wallet client's 30 s
+ * timeout does not apply: a request to a local process that hangs hangs the benchmark), and
+ * `redirect` is always `manual` (a 3xx comes back as it is).
+ * Anything else it cannot carry — a `Request`, `Headers`, a non-string body — is refused.
+ */
 export const leanFetchAsFetch = ((input: string | URL | Request, init?: RequestInit): Promise<Response> => {
   if (input instanceof Request) return Promise.reject(new Error('bench http: a Request object is not supported'));
   const h = init?.headers;
