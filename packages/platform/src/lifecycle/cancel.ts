@@ -118,7 +118,6 @@ export class Cancellation {
           throw new WzError('person_status_conflict', 'This 网号 cannot be cancelled here now (it is banned); the platform operator decides.');
         }
         const credentialsRevoked = (await tx.credentials.listByPerson(personId)).filter((c) => c.status !== 'revoked').length;
-        await this.deps.audit.record(tx, { actor: o.actor, action: 'person.cancelled', subject: subjectRef(dek), data: o.data });
         // Before the shred: the emitter opens the profile to find the RPs and their identifiers.
         const told = await this.deps.signals.emitForPerson(tx, { personId, dek, event: { code: 'account_purged' } });
         await tx.erasure.eraseLinkedRows(personId);
@@ -126,6 +125,8 @@ export class Cancellation {
         if (this.deps.consoleGrants) await tx.consoleOperators.delete(this.deps.consoleGrants.appIdOfPerson(person, dek));
         if (!(await tx.persons.shred(personId))) throw alreadyCancelled();
         await tx.counters.increment(CANCELLED_COUNTER);
+        // The audit append last (its PostgreSQL row lock is held until the commit; docs/audit.md).
+        await this.deps.audit.record(tx, { actor: o.actor, action: 'person.cancelled', subject: subjectRef(dek), data: o.data });
         return { status: 'cancelled', cancelledAt: new Date(at).toISOString(), credentialsRevoked, relyingPartiesNotified: told.length };
       });
     } finally {

@@ -26,6 +26,8 @@ export async function noticeRevocation(
   sinks: RevocationSinks,
   r: { personId: string; dek: Uint8Array; action: Extract<AuditAction, 'credential.renewed' | 'device.revoked'>; cause: CredentialRevocationCause; revoked: number },
 ): Promise<void> {
-  await sinks.audit?.record(tx, { actor: 'person', action: r.action, subject: subjectRef(r.dek), data: { cause: r.cause, credentialsRevoked: r.revoked } });
   if (r.revoked > 0) await sinks.signals?.emitForPerson(tx, { personId: r.personId, dek: r.dek, event: { code: 'credential_revoked', cause: r.cause } });
+  // The audit append last: on PostgreSQL its row lock, which every appender waits for, is then
+  // held only until the commit that follows (docs/audit.md).
+  await sinks.audit?.record(tx, { actor: 'person', action: r.action, subject: subjectRef(r.dek), data: { cause: r.cause, credentialsRevoked: r.revoked } });
 }
