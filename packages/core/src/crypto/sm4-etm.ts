@@ -38,15 +38,30 @@ function keys(key: Uint8Array): { enc: Buffer; mac: Buffer } {
   return { enc: k.subarray(0, ETM_KEY_LENGTH), mac: k.subarray(ETM_KEY_LENGTH) };
 }
 
+/**
+ * An SM4-ETM key with its two derived keys computed once: for a key that seals or opens many
+ * times in a process (a KEK, on every request that unwraps a data key). It seals and opens
+ * exactly as the raw key does, and holds the same secret: keep it as the raw key is kept.
+ */
+export class Sm4EtmKey {
+  readonly enc: Buffer;
+  readonly mac: Buffer;
+  constructor(key: Uint8Array) {
+    const k = keys(key);
+    this.enc = k.enc;
+    this.mac = k.mac;
+  }
+}
+
 function tagOf(macKey: Buffer, aad: Uint8Array, iv: Uint8Array, ct: Uint8Array): Buffer {
   const len = Buffer.alloc(8);
   len.writeBigUInt64BE(BigInt(aad.length));
   return createHmac('sm3', macKey).update(len).update(aad).update(iv).update(ct).digest().subarray(0, ETM_TAG_LENGTH);
 }
 
-/** Seals `plaintext` under the 16-byte key `key`: iv(16) ‖ ciphertext ‖ tag(16). */
-export function sm4EtmSeal(key: Uint8Array, plaintext: Uint8Array, aad: Uint8Array = new Uint8Array(0), iv: Uint8Array = randomBytes(ETM_IV_LENGTH)): Uint8Array {
-  const k = keys(key);
+/** Seals `plaintext` under the 16-byte key `key` (or its `Sm4EtmKey`): iv(16) ‖ ciphertext ‖ tag(16). */
+export function sm4EtmSeal(key: Uint8Array | Sm4EtmKey, plaintext: Uint8Array, aad: Uint8Array = new Uint8Array(0), iv: Uint8Array = randomBytes(ETM_IV_LENGTH)): Uint8Array {
+  const k = key instanceof Sm4EtmKey ? key : keys(key);
   if (iv.length !== ETM_IV_LENGTH) throw new TypeError('SM4-CTR IV must be 16 bytes');
   const c = createCipheriv('sm4-ctr', k.enc, iv);
   const ct = Buffer.concat([c.update(plaintext), c.final()]);
@@ -59,8 +74,8 @@ export function sm4EtmSeal(key: Uint8Array, plaintext: Uint8Array, aad: Uint8Arr
 }
 
 /** Opens what `sm4EtmSeal` sealed with the same key and associated data; anything else is `decryption_failed`. */
-export function sm4EtmOpen(key: Uint8Array, sealed: Uint8Array, aad: Uint8Array = new Uint8Array(0)): Uint8Array {
-  const k = keys(key);
+export function sm4EtmOpen(key: Uint8Array | Sm4EtmKey, sealed: Uint8Array, aad: Uint8Array = new Uint8Array(0)): Uint8Array {
+  const k = key instanceof Sm4EtmKey ? key : keys(key);
   if (!(sealed instanceof Uint8Array) || sealed.length < ETM_IV_LENGTH + ETM_TAG_LENGTH) {
     throw new WzError('decryption_failed', 'Decryption failed.', { detail: 'sealed data too short' });
   }

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ETM_IV_LENGTH, ETM_TAG_LENGTH, sm4EtmOpen, sm4EtmSeal } from '@wangzheng/core/crypto/sm4-etm';
+import { ETM_IV_LENGTH, ETM_TAG_LENGTH, Sm4EtmKey, sm4EtmOpen, sm4EtmSeal } from '@wangzheng/core/crypto/sm4-etm';
 import { isWzError } from '@wangzheng/core/errors';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -59,6 +59,15 @@ describe('SM4-CTR + HMAC-SM3 against the OpenSSL command line', () => {
 
   it('opens to the plaintext', () => {
     expect(Buffer.from(sm4EtmOpen(Buffer.from(KEY, 'hex'), sealed, AAD)).equals(PLAIN)).toBe(true);
+  });
+
+  it('a key with its derived keys made once (Sm4EtmKey) seals the same bytes and opens the same', () => {
+    const prepared = new Sm4EtmKey(Buffer.from(KEY, 'hex'));
+    expect(hex(sm4EtmSeal(prepared, PLAIN, AAD, Buffer.from(IV, 'hex')))).toBe(hex(sealed));
+    expect(Buffer.from(sm4EtmOpen(prepared, sealed, AAD)).equals(PLAIN)).toBe(true);
+    const other = new Sm4EtmKey(Buffer.from(KEY.replace('0123', '4567'), 'hex'));
+    expect(code(() => sm4EtmOpen(other, sealed, AAD))).toBe('decryption_failed');
+    expect(() => new Sm4EtmKey(new Uint8Array(15))).toThrow(TypeError);
   });
 });
 
