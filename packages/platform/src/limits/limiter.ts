@@ -84,6 +84,9 @@ export function sourceKey(ip: string | undefined): string {
   return `${groups.slice(0, 4).map((g) => (parseInt(g, 16) || 0).toString(16)).join(':')}::/64`;
 }
 
+/** At most this many client keys are kept (a bound against unknown ids sent on purpose; then it starts over). */
+const CLIENT_KEYS_MAX = 10_000;
+
 /**
  * Keys for values that must not be stored as they are (client ids, phone numbers): an HMAC
  * under a key derived from a platform secret, so every process (sharing Redis) makes the same
@@ -91,12 +94,29 @@ export function sourceKey(ip: string | undefined): string {
  */
 export class KeyHasher {
   readonly #key: Buffer;
+  /**
+   * Client ids' keys, made once: every call of a relying party asks for its key, and client ids
+   * are a small set of public identifiers. Phone numbers are never kept here (personal data).
+   */
+  readonly #clients = new Map<string, string>();
 
   constructor(secret: Uint8Array) {
     this.#key = createHmac('sha256', secret).update('wangzheng-rate-limit-keys').digest();
   }
 
   keyOf(kind: 'client' | 'phone', value: string): string {
+    if (kind === 'phone') return this.#hash(kind, value);
+    let k = this.#clients.get(value);
+    if (k === undefined) {
+      if (this.#clients.size >= CLIENT_KEYS_MAX) this.#clients.clear();
+      k = this.#hash(kind, value);
+      this.#clients.set(value, k);
+    }
+    return k;
+  }
+
+  #hash(kind: 'client' | 'phone', value: string): string {
     return `${kind[0]}:${createHmac('sha256', this.#key).update(`${kind}\u0000${value}`).digest('base64url').slice(0, 22)}`;
   }
 }
+

@@ -82,6 +82,17 @@ describe('keys', () => {
     expect(a).not.toBe(new KeyHasher(randomBytes(32)).keyOf('phone', '13912345678'));
     expect(new KeyHasher(secret).keyOf('client', '13912345678')).not.toBe(a);
   });
+
+  it("a client's key is made once and stays the same, also after the kept keys start over", () => {
+    const secret = randomBytes(32);
+    const h = new KeyHasher(secret);
+    const first = h.keyOf('client', 'wz_client_a');
+    expect(h.keyOf('client', 'wz_client_a')).toBe(first);
+    for (let i = 0; i < 10_001; i++) h.keyOf('client', `wz_other_${i}`); // past the bound: the kept keys start over
+    expect(h.keyOf('client', 'wz_client_a')).toBe(first);
+    expect(new KeyHasher(Uint8Array.from(secret)).keyOf('client', 'wz_client_a')).toBe(first);
+    expect(h.keyOf('client', 'wz_client_b')).not.toBe(first);
+  });
 });
 
 describe('policies: WZ_RATE_LIMITS and the configuration', () => {
