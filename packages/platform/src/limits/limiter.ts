@@ -119,4 +119,3 @@ export class KeyHasher {
     return `${kind[0]}:${createHmac('sha256', this.#key).update(`${kind}\u0000${value}`).digest('base64url').slice(0, 22)}`;
   }
 }
-
