@@ -284,7 +284,8 @@ describe('the developer portal, in Chromium', () => {
     await page.locator('nav.portal-nav a', { hasText: 'Apply' }).focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('main h1').textContent()).toBe('Apply');
-    expect(await page.evaluate('document.activeElement && document.activeElement.tagName')).toBe('H1');
+    // The heading takes the focus in an effect after the screen renders: wait for it as for the text.
+    await expect.poll(() => page.evaluate('document.activeElement && document.activeElement.tagName')).toBe('H1');
     await checkScreen('developers-13-apply-en');
     await open('#/snippets');
     await checkScreen('developers-14-snippets-en-no-credentials');
