@@ -128,6 +128,9 @@ describeEachEngine('developer portal: an RP manages and reads its own integratio
       const r = await call<{ requestId: string }>('POST', '/v1/receipt-requests', a.auth, { bizSeq: `order-${i}`, mode: 'wz' });
       expect(r.status).toBe(201);
       made.push(r.body.requestId);
+      // created_at counts milliseconds: two requests made in the same one are equally new and come
+      // in id order, so each is made in a millisecond of its own for "newest first" to be defined.
+      await new Promise((resolve) => setTimeout(resolve, 2));
     }
     await call('POST', '/v1/receipt-requests', b.auth, { bizSeq: 'other-rp', mode: 'wz' });
 
