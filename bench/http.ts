@@ -36,8 +36,19 @@ export function leanFetch(url: string | URL, init: LeanInit = {}): Promise<LeanR
   if (u.protocol !== 'http:') return Promise.reject(new Error(`bench http: only http: URLs (${u.protocol})`));
   const headers: Record<string, string | number> = { ...init.headers };
   if (init.body !== undefined) headers['content-length'] = Buffer.byteLength(init.body);
+  return send(u, init, headers, false);
+}
+
+/**
+ * A kept-alive connection the server closed (its keep-alive timeout) while this process was busy
+ * is still in the pool when the next request picks it: that request fails with ECONNRESET before
+ * any response. The server never read it, so it is sent again, once, on a connection of its own (the pool's other
+ * idle connections may be as stale) — as
+ * Node's documentation of `request.reusedSocket` advises. Any other failure is the caller's.
+ */
+function send(u: URL, init: LeanInit, headers: Record<string, string | number>, retried: boolean): Promise<LeanResponse> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ agent, host: u.hostname, port: u.port, path: u.pathname + u.search, method: init.method ?? 'GET', headers }, (res) => {
+    const req = http.request({ agent: retried ? false : agent, host: u.hostname, port: u.port, path: u.pathname + u.search, method: init.method ?? 'GET', headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);
@@ -61,7 +72,10 @@ export function leanFetch(url: string | URL, init: LeanInit = {}): Promise<LeanR
         });
       });
     });
-    req.on('error', reject);
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (!retried && req.reusedSocket && err.code === 'ECONNRESET') send(u, init, headers, true).then(resolve, reject);
+      else reject(err);
+    });
     req.end(init.body);
   });
 }

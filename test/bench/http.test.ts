@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leanFetch, leanFetchAsFetch } from '../../bench/http.ts';
 
@@ -61,5 +62,35 @@ describe('bench/http: the load client', () => {
     await expect(leanFetch('https://127.0.0.1/')).rejects.toThrow(/only http:/);
     await expect(leanFetchAsFetch(`${base}/echo`, { method: 'POST', body: new URLSearchParams({ a: '1' }) })).rejects.toThrow(/body must be a string/);
     await expect(leanFetchAsFetch(`${base}/echo`, { headers: new Headers({ a: '1' }) })).rejects.toThrow(/plain object/);
+  });
+});
+
+describe('bench/http: a kept-alive connection the server closed while the load was busy', () => {
+  it('sends the request again on a fresh connection, once', async () => {
+    // The server runs on a thread of its own, so that it closes the idle connection (keep-alive
+    // timeout 2.5 s) while this thread is blocked for 4 s; the close is then still unread, and the
+    // agent's own idle timer (1 s, from the server's `Keep-Alive: timeout=2` hint) has not run,
+    // when the next request picks that connection from the pool — the race an open loop meets
+    // after a pause of the load. Without the retry this request fails with `socket hang up`.
+    const worker = new Worker(
+      `const http = require('node:http');
+       const { parentPort } = require('node:worker_threads');
+       let n = 0;
+       const s = http.createServer((req, res) => { n++; res.end(String(n)); });
+       s.keepAliveTimeout = 2500;
+       s.listen(0, '127.0.0.1', () => parentPort.postMessage(s.address().port));`,
+      { eval: true },
+    );
+    try {
+      const port = await new Promise<number>((r) => worker.once('message', r));
+      const url = `http://127.0.0.1:${port}/`;
+      expect(await (await leanFetch(url)).text()).toBe('1');
+      const until = Date.now() + 4000;
+      while (Date.now() < until); // busy: the server's close arrives but is not read
+      // The first try failed unread (the server counts it not), the second was answered.
+      expect(await (await leanFetch(url)).text()).toBe('2');
+    } finally {
+      await worker.terminate();
+    }
   });
 });
