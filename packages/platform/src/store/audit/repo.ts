@@ -82,46 +82,58 @@ export function auditRepo({ db, now }: RepoContext): AuditWriter {
   };
 }
 
-/** Under the appenders' lock: read the head, build, check it follows, insert. */
-async function append(db: Kysely<Database>, build: (head: AuditHead | undefined) => AuditEntry): Promise<AuditEntry> {
-  // PostgreSQL: the row lock (FOR UPDATE) is held until this transaction commits or rolls back,
-  // so the next appender reads the head only after this entry is visible (READ COMMITTED takes
-  // a fresh snapshot per statement). SQLite: BEGIN IMMEDIATE already made this the only writer,
-  // so the row is only read.
-  //
-  // The lock row names the head — its key since 0014, its hash since 0016 — kept in the same
-  // transaction as each append, so the head entry itself is not read: one statement per append.
-  // The row moved to id 3 with 0016 so that a process of an older release, which does not keep
-  // the hash, finds no row and fails to append instead of leaving a stale hash (docs/store.md).
+/**
+ * The appenders' lock and the head it names. PostgreSQL: `FOR UPDATE`, held until the transaction
+ * ends; SQLite: BEGIN IMMEDIATE already made this the only writer, so the row is only read.
+ */
+async function lockHead(db: Kysely<Database>): Promise<AuditHead | undefined> {
   const query = db.selectFrom('audit_append_lock').select(['head_seq', 'head_at', 'head_hash']).where('id', '=', APPEND_LOCK_ROW);
   const locked = await (isPostgres(db) ? query.forUpdate() : query).executeTakeFirst();
   if (locked === undefined) throw new TypeError('audit_append_lock has no row 3: the 0016 migration did not run');
-  let head: AuditHead | undefined = locked.head_seq === null || locked.head_hash === null ? undefined : { seq: Number(locked.head_seq), hash: locked.head_hash };
+  if (locked.head_seq !== null && locked.head_hash !== null) return { seq: Number(locked.head_seq), hash: locked.head_hash };
   // No head recorded (an empty trail, or a trail whose head 0016 could not find): read it the long way.
-  if (head === undefined) {
-    const last = await db.selectFrom('audit_entries').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-    head = last === undefined ? undefined : { seq: Number(last.seq), hash: last.hash };
-  }
-  const e = build(head);
-  if (e.seq !== (head?.seq ?? 0) + 1 || e.prev !== (head?.hash ?? GENESIS_PREV)) {
-    throw new TypeError('appendNext: the built entry does not follow the head it was given');
-  }
-  const row = { seq: e.seq, at: e.at, actor: e.actor, action: e.action, subject: e.subject ?? null, data: canonicalJson(e.data, MAX_DATA_BYTES), prev: e.prev, hash: e.hash };
-  const newHead = { head_seq: e.seq, head_at: e.at, head_hash: e.hash };
+  const last = await db.selectFrom('audit_entries').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  return last === undefined ? undefined : { seq: Number(last.seq), hash: last.hash };
+}
+
+/**
+ * Inserts `entries` and records the last as the head, in the caller's transaction. PostgreSQL:
+ * one statement (a data-modifying CTE), one round trip while the lock is held; SQLite has no
+ * data-modifying CTE, and its statements cost no round trip.
+ */
+async function insertAndMoveHead(db: Kysely<Database>, entries: readonly AuditEntry[]): Promise<void> {
+  const rows = entries.map((e) => ({ seq: e.seq, at: e.at, actor: e.actor, action: e.action, subject: e.subject ?? null, data: canonicalJson(e.data, MAX_DATA_BYTES), prev: e.prev, hash: e.hash }));
+  const last = entries.at(-1)!;
+  const newHead = { head_seq: last.seq, head_at: last.at, head_hash: last.hash };
   if (isPostgres(db)) {
-    // One statement, one round trip fewer while the row lock is held: the entry is inserted by
-    // a data-modifying CTE and the head moved by the statement around it, both or neither.
     await db
-      .with('entry', (q) => q.insertInto('audit_entries').values(row))
+      .with('entry', (q) => q.insertInto('audit_entries').values(rows))
       .updateTable('audit_append_lock')
       .set(newHead)
       .where('id', '=', APPEND_LOCK_ROW)
       .execute();
   } else {
-    // SQLite has no data-modifying CTE; its two statements cost no round trip.
-    await db.insertInto('audit_entries').values(row).execute();
+    await db.insertInto('audit_entries').values(rows).execute();
     await db.updateTable('audit_append_lock').set(newHead).where('id', '=', APPEND_LOCK_ROW).execute();
   }
+}
+
+/** Under the appenders' lock: read the head, build, check it follows, insert. */
+async function append(db: Kysely<Database>, build: (head: AuditHead | undefined) => AuditEntry): Promise<AuditEntry> {
+  // PostgreSQL: the row lock (FOR UPDATE) is held until this transaction commits or rolls back,
+  // so the next appender reads the head only after this entry is visible (READ COMMITTED takes
+  // a fresh snapshot per statement).
+  //
+  // The lock row names the head — its key since 0014, its hash since 0016 — kept in the same
+  // transaction as each append, so the head entry itself is not read: one statement per append.
+  // The row moved to id 3 with 0016 so that a process of an older release, which does not keep
+  // the hash, finds no row and fails to append instead of leaving a stale hash (docs/store.md).
+  const head = await lockHead(db);
+  const e = build(head);
+  if (e.seq !== (head?.seq ?? 0) + 1 || e.prev !== (head?.hash ?? GENESIS_PREV)) {
+    throw new TypeError('appendNext: the built entry does not follow the head it was given');
+  }
+  await insertAndMoveHead(db, [e]);
   return e;
 }
 
