@@ -88,7 +88,10 @@ export async function snapshot(t: DbTarget): Promise<Snapshot> {
   return withRows(t, async (all) => {
     const n = async (sql: string): Promise<number> => Number((await all(sql))[0]?.['n'] ?? 0);
     const by = async (sql: string): Promise<Record<string, number>> => Object.fromEntries((await all(sql)).map((r) => [String(r['k']), Number(r['n'])]));
-    const completions = await all(`SELECT data FROM audit_entries WHERE action = 'verification.completed'`);
+    // An entry is recorded once it is chained or queued (0017: the queue commits with its action
+    // and the sequencer moves it into the chain, deleting it in the same transaction).
+    const recorded = '(SELECT action, data FROM audit_entries UNION ALL SELECT action, data FROM audit_queue) AS r';
+    const completions = await all(`SELECT data FROM ${recorded} WHERE action = 'verification.completed'`);
     const perRequest = new Map<string, number>();
     for (const c of completions) {
       const data = typeof c['data'] === 'string' ? (JSON.parse(c['data']) as { request?: unknown }) : (c['data'] as { request?: unknown });
@@ -124,7 +127,7 @@ export async function snapshot(t: DbTarget): Promise<Snapshot> {
           AND (SELECT count(*) FROM oidc_access_tokens t WHERE t.authorization_id = a.id) <> 1`),
       bans: await by('SELECT state AS k, count(*) AS n FROM bans GROUP BY state'),
       phoneCodesWaiting: await n('SELECT count(*) AS n FROM phone_changes WHERE data IS NOT NULL'),
-      audit: await by('SELECT action AS k, count(*) AS n FROM audit_entries GROUP BY action'),
+      audit: await by(`SELECT action AS k, count(*) AS n FROM ${recorded} GROUP BY action`),
       duplicateCompletions: [...perRequest.values()].filter((v) => v > 1).length,
       approvedUnaudited: approved.filter((r) => perRequest.get(String(r['id'])) !== 1).length,
       historyMismatch: await n(`SELECT count(*) AS n FROM persons p WHERE

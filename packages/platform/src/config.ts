@@ -102,6 +102,7 @@ export const configSchema = z.object({
   }),
   audit: z.object({
     checkpointSeconds: z.coerce.number().int().min(1).max(86_400),
+    sequenceIntervalMs: z.coerce.number().int().min(10).max(60_000),
   }),
   jobs: z.object({
     intervalMs: z.coerce.number().int().min(0).max(60_000),

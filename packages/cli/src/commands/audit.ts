@@ -13,6 +13,9 @@
  *
  * Configuration and secrets load exactly as for `wangzheng start` (WZ_* variables, development
  * secrets from <dataDir>/dev-secrets.json). Only the public half of the signing key is used.
+ * `verify` and `search` first chain the entries queued by the platform's processes (docs/audit.md,
+ * "The queue and the sequencer"), as the platform's own readers do: they write to the trail only
+ * what was already recorded.
  * Trust: nothing read from the store is believed; the verdict is `verifyAuditTrail`'s. A store
  * or key that does not exist is a usage error (exit 2), never silently created: verifying
  * against fresh keys would only say that every checkpoint is invalid.
@@ -162,7 +165,7 @@ function assertSomethingToRead(cfg: Config): void {
 }
 
 function printReport(r: AuditVerification, io: Io): void {
-  io.out(`audit trail: ${r.checked} entries checked${r.head ? ` (head seq ${r.head.seq})` : ''}, ${r.checkpoints} checkpoint${r.checkpoints === 1 ? '' : 's'}`);
+  io.out(`audit trail: ${r.checked} entries checked${r.head ? ` (head seq ${r.head.seq})` : ''}, ${r.checkpoints} checkpoint${r.checkpoints === 1 ? '' : 's'}${r.queued > 0 ? `; ${r.queued} queued since (not yet chained)` : ''}`);
   if (r.prunedBefore !== undefined) io.out(`retention: entries before seq ${r.prunedBefore} were removed; the trail starts at a checkpointed entry (WZ_AUDIT_RETENTION_DAYS)`);
   if (r.ok) {
     io.out(r.checkpoints === 0 && r.checked > 0 ? 'OK: the chain verifies (no checkpoint yet: a rewrite of the whole trail could not be seen)' : 'OK: the chain and every checkpoint verify');

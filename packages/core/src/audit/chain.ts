@@ -44,6 +44,35 @@ export function entryHash(suite: CryptoSuite, e: Omit<AuditEntry, 'hash'>): stri
   return Buffer.from(suite.hash(Buffer.concat([prev, body]))).toString('hex');
 }
 
+/** An entry's fields with `data` as its canonical JSON: what an action queues for the sequencer to chain. */
+export interface QueuedFields {
+  readonly at: number;
+  readonly actor: string;
+  readonly action: AuditFields['action'];
+  readonly subject?: string;
+  /** Canonical JSON (RFC 8785) of the entry's `data`, at most MAX_DATA_BYTES. */
+  readonly data: string;
+}
+
+/**
+ * `fields` checked as `nextEntry` checks them, with `data` turned into its canonical JSON: what an
+ * action queues in its own transaction and the sequencer chains later (docs/audit.md). Checking
+ * now means an entry the chain would refuse fails its action, instead of stopping the queue.
+ * Misuse throws TypeError.
+ */
+export function queuedFields(fields: AuditFields): QueuedFields {
+  const data = fields.data === undefined ? {} : fields.data;
+  const bad = fieldsProblem({ ...fields, data });
+  if (bad !== undefined) throw new TypeError(`queuedFields: ${bad}`);
+  return {
+    at: fields.at,
+    actor: fields.actor,
+    action: fields.action,
+    ...(fields.subject === undefined ? {} : { subject: fields.subject }),
+    data: canonicalJson(data, MAX_DATA_BYTES),
+  };
+}
+
 /**
  * The entry that follows `prev` (the head entry, or just its `seq` and `hash`), or the first
  * one when `prev` is undefined: `seq` and `prev` filled in, `hash` computed with the suite's

@@ -16,7 +16,7 @@ export {
   type AuditJson,
 } from './entry.ts';
 export { canonicalJson } from './canonical.ts';
-export { canonicalEntry, entryHash, nextEntry, type AuditHead } from './chain.ts';
+export { canonicalEntry, entryHash, nextEntry, queuedFields, type AuditHead, type QueuedFields } from './chain.ts';
 export { subjectRef, MIN_DATA_KEY_BYTES, SUBJECT_KEY_INFO, SUBJECT_REF_LABEL } from './subject.ts';
 export { CHECKPOINT_TYP, signCheckpoint, verifyCheckpoint, type Checkpoint, type VerifyCheckpointOptions } from './checkpoint.ts';
 export { FINDING_CODES, type AuditReport, type Finding, type FindingCode, type VerifyAuditOptions } from './findings.ts';

@@ -2,7 +2,7 @@
 // SM3 (gm) or SHA-256 (intl) and canonical = RFC 8785 JSON; the first prev is 32 zero bytes.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { AUDIT_ACTIONS, GENESIS_PREV, MAX_DATA_BYTES, canonicalJson, entryHash, nextEntry, type AuditFields } from '@wangzheng/core/audit/index';
+import { AUDIT_ACTIONS, GENESIS_PREV, MAX_DATA_BYTES, canonicalJson, entryHash, nextEntry, queuedFields, type AuditFields } from '@wangzheng/core/audit/index';
 import { getSuite } from '@wangzheng/core/crypto/index';
 import { T0, buildChain } from './support.ts';
 
@@ -117,5 +117,26 @@ describe('entry form: misuse by the writer is a TypeError', () => {
     expect(() => nextEntry({ ...e, hash: 'xyz' }, FIELDS, gm)).toThrow(TypeError);
     expect(() => nextEntry({ ...e, seq: 0 }, FIELDS, gm)).toThrow(TypeError);
     expect(nextEntry(e, FIELDS, gm).seq).toBe(2);
+  });
+});
+
+describe('queuedFields: an entry checked when its action queues it, chained later', () => {
+  it('refuses what nextEntry refuses, and gives data as its canonical JSON', () => {
+    const sized = (n: number) => ({ r: 'x'.repeat(n - '{"r":""}'.length) });
+    for (const f of [{ action: 'rp.deleted' }, { actor: 'Operator:7' }, { subject: '张三' }, { at: -1 }, { data: [] }, { data: sized(MAX_DATA_BYTES + 1) }]) {
+      const fields = { ...FIELDS, ...f } as AuditFields;
+      expect(() => queuedFields(fields)).toThrow(TypeError);
+      expect(() => nextEntry(undefined, fields, gm)).toThrow(TypeError);
+    }
+    const q = queuedFields({ ...FIELDS, data: { b: 2, a: [1, '网'] } });
+    expect(q.data).toBe('{"a":[1,"网"],"b":2}');
+    expect(queuedFields({ at: T0, actor: 'system', action: 'verification.completed' })).toEqual({ at: T0, actor: 'system', action: 'verification.completed', data: '{}' });
+  });
+
+  it('chained later, the queued fields give the very entry nextEntry gives from the original ones', () => {
+    const fields: AuditFields = { ...FIELDS, data: { b: 2, a: 'x' } };
+    const q = queuedFields(fields);
+    const head = nextEntry(undefined, FIELDS, gm);
+    expect(nextEntry(head, { ...q, data: JSON.parse(q.data) }, gm)).toEqual(nextEntry(head, fields, gm));
   });
 });

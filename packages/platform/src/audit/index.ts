@@ -1,4 +1,4 @@
-/** The tamper-evident audit trail: the service (record, checkpoint, search, verify) and the operator routes. */
+/** The tamper-evident audit trail: the service (record, queue, sequence, checkpoint, search, verify), its schedules and the operator routes. */
 export {
   AuditTrail,
   type AuditDeps,
@@ -10,3 +10,4 @@ export {
 } from './service.ts';
 export { auditSchemas, registerAuditRoutes, type AuditRoutesDeps } from './routes.ts';
 export { scheduleCheckpoints, type CheckpointSchedule } from './checkpoints.ts';
+export { scheduleSequencer, type SequencerSchedule } from './sequencer.ts';

@@ -5,7 +5,7 @@
  *       entries in increasing seq, as stored; `next` is the `after` of the next page
  *   GET /v1/admin/audit/verify
  *       verifyAuditTrail over the whole stored trail and every checkpoint, with the platform's
- *       public keys: { ok, checked, checkpoints, head, findings }
+ *       public keys: { ok, checked, checkpoints, head, queued, findings }
  *   GET /v1/admin/audit/checkpoints?after=&limit=
  *       the stored checkpoints { seq, token, createdAt }, for keeping outside the database
  *

@@ -1,7 +1,9 @@
 /**
  * The platform's audit trail (docs/audit.md): operator decisions and other accountable events,
- * appended in the same transaction as the change they record, hash-chained with the suite's
- * hash (SM3 for gm) and covered by checkpoints signed with the platform's key of that suite.
+ * written in the same transaction as the change they record — chained there (`record`), or, for
+ * the frequent verification outcomes, queued there and chained by the sequencer a moment later
+ * (`enqueue`, `sequence`) — hash-chained with the suite's hash (SM3 for gm) and covered by
+ * checkpoints signed with the platform's key of that suite. Readers chain what is queued first.
  *
  * What goes in is the caller's duty and is kept free of personal data: a person only as
  * `subjectOf(dataKey)` (unlinkable once their data key is destroyed), an RP by its client id,
@@ -13,6 +15,7 @@
 import {
   canonicalJson,
   nextEntry,
+  queuedFields,
   signCheckpoint,
   subjectRef,
   verifyAuditTrail,
@@ -33,9 +36,9 @@ export interface AuditStore {
   readonly reader: { readonly audit: AuditReader };
 }
 
-/** A transaction as `record` needs it (a `StoreTx` is one). */
+/** A transaction as `record` and `enqueue` need it (a `StoreTx` is one). */
 export interface AuditTx {
-  readonly audit: Pick<AuditWriter, 'appendNext'>;
+  readonly audit: Pick<AuditWriter, 'appendNext' | 'enqueue'>;
 }
 
 export interface AuditDeps {
@@ -58,9 +61,10 @@ export interface AuditRecord {
   readonly data?: AuditData;
 }
 
-/** The narrow face other domains get: record in their transaction, digest free text. */
+/** The narrow face other domains get: record or queue in their transaction, digest free text. */
 export interface AuditRecorder {
   record(tx: AuditTx, r: AuditRecord): Promise<AuditEntry>;
+  enqueue(tx: AuditTx, r: AuditRecord): Promise<void>;
   digest(value: AuditJson): string;
 }
 
@@ -70,11 +74,18 @@ export interface AuditVerification extends AuditReport {
   readonly checkpoints: number;
   /** The last stored entry as read (unverified), or null for an empty trail. */
   readonly head: { readonly seq: number; readonly hash: string } | null;
+  /** Entries still queued after the verification chained what was queued before it (0 unless actions ran meanwhile). */
+  readonly queued: number;
 }
 
 const PAGE = 1000;
+/** Queued entries chained per transaction of the sequencer. */
+const BATCH = 500;
 
 export class AuditTrail implements AuditRecorder {
+  /** Entries this process queued since the sequencer last asked (takeQueuedHere). */
+  #queuedHere = 0;
+
   constructor(private readonly deps: AuditDeps) {}
 
   /**
@@ -98,6 +109,59 @@ export class AuditTrail implements AuditRecorder {
     return tx.audit.appendNext((prev) => nextEntry(prev, fields, this.deps.suite));
   }
 
+  /**
+   * Queues an entry inside the caller's transaction, without the appenders' lock (docs/audit.md,
+   * "The queue and the sequencer"): it commits with the caller's other writes or not at all, and
+   * joins the chain at the sequencer's next pass — for the frequent actions (verification
+   * outcomes), which would otherwise wait for each other's commits. Checked now, as `record`
+   * checks: an entry the chain would refuse fails the action.
+   */
+  async enqueue(tx: AuditTx, r: AuditRecord): Promise<void> {
+    const fields = queuedFields({
+      at: this.deps.now(),
+      actor: r.actor,
+      action: r.action,
+      ...(r.subject === undefined ? {} : { subject: r.subject }),
+      ...(r.data === undefined ? {} : { data: r.data }),
+    });
+    await tx.audit.enqueue(fields);
+    this.#queuedHere += 1;
+  }
+
+  /** Whether this process queued an entry since the last call (the sequencer's hint; the count is reset). */
+  takeQueuedHere(): boolean {
+    const n = this.#queuedHere;
+    this.#queuedHere = 0;
+    return n > 0;
+  }
+
+  /**
+   * One pass of the sequencer: chains up to 500 queued entries, oldest first, in a transaction of
+   * its own. `wait: false` returns 0 at once while another process holds the lock. Returns how
+   * many were chained.
+   */
+  sequence(o: { wait?: boolean } = {}): Promise<number> {
+    const suite = this.deps.suite;
+    return this.deps.store.audit.sequence(
+      (head, queued) => {
+        let prev = head;
+        return queued.map((q) => {
+          const e = nextEntry(prev, { at: q.at, actor: q.actor, action: q.action, ...(q.subject === undefined ? {} : { subject: q.subject }), data: JSON.parse(q.data) as AuditData }, suite);
+          prev = e;
+          return e;
+        });
+      },
+      { limit: BATCH, ...o },
+    );
+  }
+
+  /** Chains everything queued so far (waiting for another process's pass if one is running). Returns how many. */
+  async flush(): Promise<number> {
+    let total = 0;
+    for (let n = await this.sequence(); n > 0; n = await this.sequence()) total += n;
+    return total;
+  }
+
   /** The pseudonymous reference to the person whose data key this is (core/audit/subject.ts). */
   subjectOf(dataKey: Uint8Array): string {
     return subjectRef(dataKey);
@@ -114,6 +178,7 @@ export class AuditTrail implements AuditRecorder {
    * checkpointing the same head at once, one stores it.
    */
   async checkpoint(): Promise<Checkpoint | undefined> {
+    await this.flush();
     const reader = this.deps.store.reader.audit;
     const [head, latest] = await Promise.all([reader.head(), reader.latestCheckpoint()]);
     if (head === undefined || (latest !== undefined && latest.seq >= head.seq)) return undefined;
@@ -123,8 +188,9 @@ export class AuditTrail implements AuditRecorder {
     return { seq: head.seq, head: head.hash, at, count: head.seq };
   }
 
-  /** Entries matching `q`, in increasing `seq`, as stored (unverified). */
-  search(q: AuditQuery = {}): Promise<AuditEntry[]> {
+  /** Entries matching `q`, in increasing `seq`, as stored (unverified); what was queued before the call is chained first. */
+  async search(q: AuditQuery = {}): Promise<AuditEntry[]> {
+    await this.flush();
     return this.deps.store.reader.audit.list(q);
   }
 
@@ -141,13 +207,14 @@ export class AuditTrail implements AuditRecorder {
    * the entries are being read then never covers an entry this read missed.
    */
   async verify(opts: { kept?: readonly string[] } = {}): Promise<AuditVerification> {
+    await this.flush();
     const reader = this.deps.store.reader.audit;
     const stored = await readAll<AuditCheckpointRecord>((after) => reader.listCheckpoints({ after, limit: PAGE }));
     const entries = await readAll<AuditEntry>((after) => reader.list({ after, limit: PAGE }));
     const tokens = [...new Set([...stored.map((c) => c.token), ...(opts.kept ?? [])])];
     const report = verifyAuditTrail(entries, tokens, { suite: this.deps.suite, keys: this.deps.signing, algorithms: [this.deps.suite.sigAlg] });
     const last = entries.at(-1);
-    return { ...report, checkpoints: tokens.length, head: last === undefined ? null : { seq: last.seq, hash: last.hash } };
+    return { ...report, checkpoints: tokens.length, head: last === undefined ? null : { seq: last.seq, hash: last.hash }, queued: await reader.queued() };
   }
 }
 

@@ -8,9 +8,15 @@ import type { AuditAction } from '@wangzheng/core/audit/index';
 import type { SecurityEvent } from '@wangzheng/core/signals/index';
 import type { StoreTx } from '../store/index.ts';
 
+/** An audit entry as a domain gives it: codes and digests only. */
+export type AuditSinkRecord = { actor: string; action: AuditAction; subject?: string; data?: Record<string, string | number | boolean | null> };
+
 /** Writes an audit entry inside the caller's transaction (audit/). */
 export interface AuditSink {
-  record(tx: StoreTx, r: { actor: string; action: AuditAction; subject?: string; data?: Record<string, string | number | boolean | null> }): Promise<unknown>;
+  /** Chains it now, under the appenders' lock until the caller's commit: for rare actions. */
+  record(tx: StoreTx, r: AuditSinkRecord): Promise<unknown>;
+  /** Queues it, without the lock; the sequencer chains it within a moment: for frequent actions (docs/audit.md). */
+  enqueue(tx: StoreTx, r: AuditSinkRecord): Promise<unknown>;
   /** A digest binding free text that must not itself enter the (never erased) trail. */
   digest(value: string): string;
 }

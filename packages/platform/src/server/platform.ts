@@ -31,7 +31,7 @@ import { createPersonApi, registerPersonRoutes, type PersonApi } from '../person
 import { createHttpApp } from './http.ts';
 import { createSignals, registerSignalRoutes, streamReportOf, type SignalEmitter } from '../signals/index.ts';
 import { ExpirySweep, retentionSettings } from '../jobs/index.ts';
-import { AuditTrail, registerAuditRoutes, scheduleCheckpoints } from '../audit/index.ts';
+import { AuditTrail, registerAuditRoutes, scheduleCheckpoints, scheduleSequencer } from '../audit/index.ts';
 import { Bans, createPersonControls, registerLifecycleRoutes, registerPersonControlRoutes } from '../lifecycle/index.ts';
 import { Cancellation } from '../lifecycle/cancel.ts';
 import { DEVELOPMENT_ROLES, parseRoleMap } from '../admin/roles.ts';
@@ -366,6 +366,7 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
     return token();
   });
 
+  const sequencer = scheduleSequencer(audit, config.audit.sequenceIntervalMs, logger);
   const checkpoints = scheduleCheckpoints(audit, config.audit.checkpointSeconds * 1000, logger);
   let closed = false;
   return {
@@ -390,6 +391,7 @@ export async function createPlatform(opts: CreatePlatformOptions): Promise<Platf
       closed = true;
       readiness.beginShutdown();
       await app.close();
+      await sequencer.stop(); // what the last requests queued, chained
       await checkpoints.stop(); // the last checkpoint, after the last request
       await store.close();
     },

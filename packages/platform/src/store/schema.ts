@@ -264,6 +264,18 @@ export interface AuditAppendLockTable {
   head_hash: string | null;
 }
 
+/** 0017: an audited action's entry before the sequencer chains it (docs/audit.md); no personal data. */
+export interface AuditQueueTable {
+  /** The queue's order: SQLite's rowid, a PostgreSQL identity. Given by the database. */
+  id: ColumnType<number, never, never>;
+  at: number;
+  actor: string;
+  action: string;
+  subject: string | null;
+  /** The entry's `data` as canonical JSON (RFC 8785) text. */
+  data: string;
+}
+
 /** 0009: the job outbox; the payload sealed under a per-job key. See store/jobs/types.ts. */
 export interface JobsTable {
   id: string;
@@ -313,6 +325,7 @@ export interface Database {
   audit_entries: AuditEntriesTable;
   audit_checkpoints: AuditCheckpointsTable;
   audit_append_lock: AuditAppendLockTable;
+  audit_queue: AuditQueueTable;
   persons: PersonsTable;
   blind_indexes: BlindIndexesTable;
   credentials: CredentialsTable;

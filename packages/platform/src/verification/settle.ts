@@ -76,9 +76,9 @@ export async function recordApproval(d: SettleDeps, r: VerificationRequestRecord
     }
     if (!a.appIdRecorded) await recordAppId(tx, d, personId, dek, rp.clientId, a.appId);
     await tx.events.append(verified);
-    // The audit entry last: on PostgreSQL its append locks the chain's head row until the commit,
-    // and every audited action of every process waits for that lock (docs/audit.md).
-    await d.audit?.record(tx, { actor: 'system', action: 'verification.completed', subject: subjectRef(dek), data: { request: r.id, rp: rp.clientId, mode: r.mode, scopes: r.scopes.join(' ') } });
+    // The audit entry is queued, not chained here: chaining takes the appenders' lock until the
+    // commit, and verifications of every process would wait for each other (docs/audit.md).
+    await d.audit?.enqueue(tx, { actor: 'system', action: 'verification.completed', subject: subjectRef(dek), data: { request: r.id, rp: rp.clientId, mode: r.mode, scopes: r.scopes.join(' ') } });
     faultPoint('verification.approval.before-commit');
   });
   faultPoint('verification.approval.after-commit');
@@ -93,7 +93,7 @@ export async function recordSettlement(
   await d.store.transaction(async (tx) => {
     if (!(await tx.verifications.transition(r.id, 'pending', patch))) throw answered();
     if (failedFor && patch.status === 'failed') {
-      await d.audit?.record(tx, { actor: 'system', action: 'verification.failed', subject: subjectRef(failedFor.dek), data: { request: r.id, rp: failedFor.clientId, mode: r.mode, failure: patch.failure ?? 'failed' } });
+      await d.audit?.enqueue(tx, { actor: 'system', action: 'verification.failed', subject: subjectRef(failedFor.dek), data: { request: r.id, rp: failedFor.clientId, mode: r.mode, failure: patch.failure ?? 'failed' } });
     }
   });
 }

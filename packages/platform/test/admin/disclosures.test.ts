@@ -116,7 +116,7 @@ describeEachEngine('identity disclosure (liaison) and operator roles', (engine) 
   });
 
   it('every step is in the audit trail; the trail holds no name, ID number or 网号, and still verifies', async () => {
-    const entries = await h.platform.deps.store.reader.audit.list({ limit: 500 });
+    const entries = await h.platform.audit.search({ limit: 500 }); // what was queued (the verification's outcome) chained first
     const actions = entries.map((e) => e.action);
     for (const a of ['verification.completed', 'identity.disclosure_requested', 'identity.disclosure_approved', 'identity.disclosed']) expect(actions).toContain(a);
     const text = JSON.stringify(entries);

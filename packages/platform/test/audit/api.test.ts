@@ -96,6 +96,7 @@ describeEachEngine('audit trail in the platform', (engine) => {
           await trail.record(tx, r);
           throw new WzError('store_unavailable', 'the database went away after the entry was written');
         },
+        enqueue: (tx, r) => trail.enqueue(tx, r),
         digest: (v) => trail.digest(v),
       },
       now: Date.now,

@@ -1,9 +1,12 @@
 // The audit store on SQLite and PostgreSQL: append-only (no update or delete method, a reader
 // without write methods), contiguous sequence numbers and correct links under concurrency —
 // within one process and from three processes on one database, as server processes would —
-// entries that commit or roll back with the caller's transaction, searches and keyset pages.
+// entries that commit or roll back with the caller's transaction, searches and keyset pages;
+// the queue (0017): queued in the action's transaction without the lock, chained by sequencer
+// passes in batches, each entry once, also with several processes queueing and sequencing.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import { GENESIS_PREV } from '@wangzheng/core/audit/index';
@@ -15,23 +18,23 @@ import { freshTrail, rawRows, rawSql, recordMany, summary, T0 } from './support.
 
 const CHILD = fileURLToPath(new URL('./append-child.ts', import.meta.url));
 
-function appendInChild(cfg: StoreConfig, n: number): Promise<number[]> {
+function appendInChild<T = number[]>(cfg: StoreConfig, n: number, mode: 'record' | 'queue' = 'record'): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(cfg), String(n)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(cfg), String(n), mode], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as number[]) : reject(new Error(`child exited ${code}: ${err.slice(-2000)}`))));
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as T) : reject(new Error(`child exited ${code}: ${err.slice(-2000)}`))));
   });
 }
 
 describeEachEngine('audit store: append-only, contiguous, transactional', (engine) => {
-  it('the contract has no way to change an entry or a checkpoint, and removes entries only by retention (deleteBefore: before a checkpoint); the reader has no way to write', async () => {
+  it('the contract has no way to change an entry or a checkpoint (only to queue one and chain the queue), and removes entries only by retention (deleteBefore: before a checkpoint); the reader has no way to write', async () => {
     const { store } = await freshTrail(engine);
-    expect(Object.keys(store.audit).sort()).toEqual(['appendNext', 'deleteBefore', 'ensurePartitions', 'head', 'insertCheckpoint', 'latestCheckpoint', 'list', 'listCheckpoints', 'retentionAnchor']);
-    expect(Object.keys(store.reader.audit).sort()).toEqual(['head', 'latestCheckpoint', 'list', 'listCheckpoints']);
+    expect(Object.keys(store.audit).sort()).toEqual(['appendNext', 'deleteBefore', 'enqueue', 'ensurePartitions', 'head', 'insertCheckpoint', 'latestCheckpoint', 'list', 'listCheckpoints', 'queued', 'retentionAnchor', 'sequence']);
+    expect(Object.keys(store.reader.audit).sort()).toEqual(['head', 'latestCheckpoint', 'list', 'listCheckpoints', 'queued']);
   });
 
   it('the first entry starts from the genesis value; each next one links to the one before', async () => {
@@ -160,6 +163,103 @@ describeEachEngine('audit store: append-only, contiguous, transactional', (engin
     expect(await f.store.audit.insertCheckpoint({ seq: 4, token: 'x.y.z' })).toBe(false);
     const report = await f.trail.verify();
     expect([report.ok, report.checked, report.checkpoints, report.head?.seq]).toEqual([true, 4, 2, 4]);
+  });
+
+  it('a queued entry commits or rolls back with its action, takes no lock, and joins the chain at the next pass', async () => {
+    const f = await freshTrail(engine);
+    await recordMany(f, 2);
+    await expect(
+      f.store.transaction(async (tx) => {
+        await f.trail.enqueue(tx, { actor: 'system', action: 'verification.failed', data: { n: 0 } });
+        throw new WzError('conflict', 'the action failed after its entry was queued');
+      }),
+    ).rejects.toMatchObject({ code: 'conflict' });
+    expect(await f.store.reader.audit.queued()).toBe(0);
+    const before = f.store.statementCount();
+    await f.store.transaction((tx) => f.trail.enqueue(tx, { actor: 'system', action: 'verification.completed', subject: 'rp_aaaaaaaaaaaaaaaaaaaaaa', data: { n: 1 } }));
+    // One insert: no lock row read, no head moved.
+    expect(f.store.statementCount() - before).toBe(1);
+    await f.store.transaction((tx) => f.trail.enqueue(tx, { actor: 'system', action: 'verification.failed', data: { n: 2 } }));
+    expect([await f.store.reader.audit.queued(), (await f.store.audit.head())?.seq]).toEqual([2, 2]);
+    expect(await f.trail.sequence()).toBe(2);
+    expect(await f.trail.sequence()).toBe(0);
+    const all = await f.store.reader.audit.list();
+    expect(all.map((e) => [e.seq, e.action, e.data['n'] ?? null])).toEqual([[1, 'rp.approved', 1], [2, 'rp.approved', 2], [3, 'verification.completed', 1], [4, 'verification.failed', 2]]);
+    expect(all[2]!.subject).toBe('rp_aaaaaaaaaaaaaaaaaaaaaa');
+    expect(await f.store.reader.audit.queued()).toBe(0);
+    expect((await rawRows(f.cfg, 'select head_seq, head_hash from audit_append_lock')).map((r) => [Number(r['head_seq']), r['head_hash']])).toEqual([[4, all[3]!.hash]]);
+    expect(summary(await f.trail.verify())).toEqual([]);
+  });
+
+  it('an entry the chain would refuse is refused when queued, and fails its action', async () => {
+    const f = await freshTrail(engine);
+    for (const bad of [{ actor: 'system', action: 'rp.deleted' }, { actor: 'Not An Actor!', action: 'verification.completed' }, { actor: 'system', action: 'verification.completed', data: { big: 'x'.repeat(5000) } }]) {
+      await expect(f.store.transaction((tx) => f.trail.enqueue(tx, bad as never))).rejects.toThrow(TypeError);
+    }
+    expect(await f.store.reader.audit.queued()).toBe(0);
+  });
+
+  it('a pass whose entries do not follow the head one by one changes nothing', async () => {
+    const f = await freshTrail(engine);
+    await recordMany(f, 1);
+    await f.store.transaction((tx) => f.trail.enqueue(tx, { actor: 'system', action: 'verification.completed' }));
+    await f.store.transaction((tx) => f.trail.enqueue(tx, { actor: 'system', action: 'verification.completed' }));
+    const wrong = (h: { hash: string } | undefined, e: { at: number }, seq: number) => ({ seq, at: e.at, actor: 'system', action: 'checkpoint' as const, data: {}, prev: h!.hash, hash: 'd'.repeat(64) });
+    await expect(f.store.audit.sequence((h, q) => q.map((e) => wrong(h, e, h!.seq + 1)))).rejects.toThrow(TypeError);
+    await expect(f.store.audit.sequence((h, q) => q.slice(1).map((e) => wrong(h, e, h!.seq + 1)))).rejects.toThrow(TypeError);
+    await expect(f.store.transaction((tx) => tx.audit.sequence(() => []))).rejects.toThrow(/of its own/);
+    expect([await f.store.reader.audit.queued(), (await f.store.audit.head())?.seq]).toEqual([2, 1]);
+    expect(await f.trail.flush()).toBe(2);
+    expect(summary(await f.trail.verify())).toEqual([]);
+  });
+
+  it('a pass that may not wait skips while another transaction holds the lock (PostgreSQL), and chains once it is free', async () => {
+    const f = await freshTrail(engine);
+    await f.store.transaction((tx) => f.trail.enqueue(tx, { actor: 'system', action: 'verification.completed' }));
+    if (f.cfg.engine === 'postgres') {
+      const holder = new pg.Client({ connectionString: f.cfg.url, options: `-c search_path=${f.cfg.schema}` });
+      await holder.connect();
+      try {
+        await holder.query('begin');
+        await holder.query('select head_seq from audit_append_lock where id = 3 for update');
+        expect(await f.trail.sequence({ wait: false })).toBe(0);
+        expect(await f.store.reader.audit.queued()).toBe(1);
+        const waiting = f.trail.sequence(); // waits for the lock
+        await new Promise((r) => setTimeout(r, 50));
+        await holder.query('commit');
+        expect(await waiting).toBe(1);
+      } finally {
+        await holder.end();
+      }
+    } else {
+      expect(await f.trail.sequence({ wait: false })).toBe(1); // SQLite: BEGIN IMMEDIATE waits (busy_timeout) instead
+    }
+    expect([await f.store.reader.audit.queued(), (await f.store.audit.head())?.seq]).toEqual([0, 1]);
+  });
+
+  it('60 queued and 10 chained at once, passes running meanwhile → one contiguous chain, each entry once', async () => {
+    const f = await freshTrail(engine);
+    await Promise.all([
+      ...Array.from({ length: 60 }, (_, i) => f.store.transaction((tx) => f.trail.enqueue(tx, { actor: 'system', action: 'verification.completed', data: { q: i } })).then(() => f.trail.sequence({ wait: false }))),
+      ...Array.from({ length: 10 }, (_, i) => f.store.transaction((tx) => f.trail.record(tx, { actor: 'admin:ops-1', action: 'rp.approved', data: { r: i } }))),
+    ]);
+    await f.trail.flush();
+    const all = await f.store.reader.audit.list({ limit: 1000 });
+    expect(all.map((e) => e.seq)).toEqual(Array.from({ length: 70 }, (_, i) => i + 1));
+    expect(new Set(all.map((e) => `${e.data['q'] ?? ''}/${e.data['r'] ?? ''}`)).size).toBe(70);
+    expect(summary(await f.trail.verify())).toEqual([]);
+  });
+
+  it('three server processes queueing and sequencing at once → every entry chained once, one contiguous chain', async () => {
+    const f = await freshTrail(engine);
+    await recordMany(f, 1);
+    const chained = await Promise.all([appendInChild<number>(f.cfg, 20, 'queue'), appendInChild<number>(f.cfg, 20, 'queue'), appendInChild<number>(f.cfg, 20, 'queue')]);
+    const late = await f.trail.flush(); // what the last passes skipped while another held the lock
+    expect(chained.reduce((a, b) => a + b, 0) + late).toBe(60);
+    const rows = await rawRows(f.cfg, 'select seq, data from audit_entries order by seq');
+    expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 61 }, (_, i) => i + 1));
+    expect(new Set(rows.slice(1).map((r) => String(r.data))).size).toBe(60);
+    expect(summary(await f.trail.verify())).toEqual([]);
   });
 
   it('cancellation: shredding the person leaves the entries that refer to them, and the chain, intact', async () => {

@@ -88,7 +88,7 @@ describeEachEngine('0014 time partitions and retention', (engine) => {
       await conn.db.destroy();
     }
     const store = await engine.open(cfg);
-    expect(store.migrationsApplied).toEqual(['0014_time_partitions', '0015_status_changes', '0016_audit_head_hash']);
+    expect(store.migrationsApplied).toEqual(['0014_time_partitions', '0015_status_changes', '0016_audit_head_hash', '0017_audit_queue']);
     expect(await count(cfg, 'events')).toBe(times.length);
     expect(await count(cfg, 'verification_requests')).toBe(times.length);
     expect(await count(cfg, 'audit_entries')).toBe(times.length);

@@ -24,7 +24,7 @@ const READ_METHODS: Readonly<Record<string, readonly string[]>> = {
   oidc: ['findAuthorization', 'findAuthorizationByRef', 'findAuthorizationByCode', 'findAccessToken', 'findAuthorizationByRequest', 'listAccessTokens'],
   jobs: ['countByQueue'],
   ssfStreams: ['findByClientId', 'list'],
-  audit: ['head', 'list', 'listCheckpoints', 'latestCheckpoint'],
+  audit: ['head', 'queued', 'list', 'listCheckpoints', 'latestCheckpoint'],
   consoleOperators: ['find', 'list'],
 };
 

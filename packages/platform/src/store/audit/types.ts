@@ -1,8 +1,8 @@
 /**
  * The audit trail's storage contract (docs/audit.md): hash-chained entries and signed
  * checkpoints, append-only. There is no method that updates either: the only ways in are
- * `appendNext` and `insertCheckpoint`. The one way out is retention (`deleteBefore`), which
- * removes only the oldest entries before an anchoring checkpoint and runs only when the operator
+ * `appendNext`, `sequence` (which chains what `enqueue` queued) and `insertCheckpoint`. The one
+ * way out is retention (`deleteBefore`), which removes only the oldest entries before an anchoring checkpoint and runs only when the operator
  * sets `WZ_AUDIT_RETENTION_DAYS` (audit/retention.ts). In production the database role the
  * platform serves requests with should lack UPDATE and DELETE on `audit_entries` and
  * `audit_checkpoints`; retention then needs a role that may delete (or drop partitions).
@@ -12,7 +12,7 @@
  * whether the trail is intact. A `data` column that is not a JSON object is returned as its raw
  * text, so the verifier reports it instead of the reader throwing.
  */
-import type { AuditAction, AuditEntry, AuditHead } from '@wangzheng/core/audit/index';
+import type { AuditAction, AuditEntry, AuditHead, QueuedFields } from '@wangzheng/core/audit/index';
 import type { RetentionStep } from '../partitions.ts';
 
 /** An entry as stored: `AuditEntry` in shape, unverified in content (see above). */
@@ -41,9 +41,16 @@ export interface AuditQuery {
   readonly to?: number;
 }
 
+/** A queued entry as stored (0017): its place in the queue and its fields, unchained and unverified. */
+export interface QueuedAuditEntry extends QueuedFields {
+  readonly id: number;
+}
+
 export interface AuditReader {
   /** The latest entry, or undefined for an empty trail. */
   head(): Promise<StoredAuditEntry | undefined>;
+  /** How many entries are queued, not yet chained (`sequence`). */
+  queued(): Promise<number>;
   list(q?: AuditQuery): Promise<StoredAuditEntry[]>;
   /** Checkpoints in increasing `seq`, keyset-paged by `after` (limit 1..1000, default 100). */
   listCheckpoints(opts?: { after?: number; limit?: number }): Promise<AuditCheckpointRecord[]>;
@@ -63,6 +70,23 @@ export interface AuditWriter extends AuditReader {
    * @throws TypeError if the built entry does not follow `head` (wrong seq or prev hash).
    */
   appendNext(build: (head: AuditHead | undefined) => AuditEntry): Promise<AuditEntry>;
+  /**
+   * Queues an entry (0017) in the caller's transaction — it commits or rolls back with the
+   * caller's other writes — without the appenders' lock: concurrent actions do not wait for each
+   * other. `fields` come checked (core `queuedFields`). The entry joins the chain at the next
+   * `sequence`.
+   */
+  enqueue(fields: QueuedFields): Promise<void>;
+  /**
+   * Chains up to `limit` (1..1000, default 500) queued entries, oldest queued first, in a
+   * transaction of its own under the appenders' lock: `chain(head, queued)` builds their entries
+   * from the head, each following the one before; they are inserted, the head moved and the
+   * queued rows deleted, all or nothing. Returns how many were chained (0: none queued).
+   * `wait: false` — PostgreSQL: when another process holds the lock, return 0 at once instead of
+   * waiting (it is chaining them). Must not run inside `store.transaction`.
+   * @throws TypeError if the built entries do not follow the head one by one.
+   */
+  sequence(chain: (head: AuditHead | undefined, queued: readonly QueuedAuditEntry[]) => readonly AuditEntry[], o?: { limit?: number; wait?: boolean }): Promise<number>;
   /** Stores a checkpoint; false (nothing written) if one for this `seq` exists already. */
   insertCheckpoint(c: { seq: number; token: string; createdAt?: number }): Promise<boolean>;
   /** PostgreSQL: creates missing monthly partitions, the month of `at` to `monthsAhead` after it; returns how many. SQLite: 0. */

@@ -25,6 +25,7 @@ import { consoleOperators } from './0013_console_operators.ts';
 import { timePartitions } from './0014_time_partitions.ts';
 import { statusChanges } from './0015_status_changes.ts';
 import { auditHeadHash } from './0016_audit_head_hash.ts';
+import { auditQueue } from './0017_audit_queue.ts';
 
 import type { StoreMigration } from './migration.ts';
 
@@ -48,6 +49,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, StoreMigration]> = [
   ['0014_time_partitions', timePartitions],
   ['0015_status_changes', statusChanges],
   ['0016_audit_head_hash', auditHeadHash],
+  ['0017_audit_queue', auditQueue],
 ];
 
 export const MIGRATION_TABLE = 'wz_migration';
