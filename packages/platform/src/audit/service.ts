@@ -79,8 +79,8 @@ export interface AuditVerification extends AuditReport {
 }
 
 const PAGE = 1000;
-/** Queued entries chained per transaction of the sequencer. */
-const BATCH = 500;
+/** Queued entries chained per transaction of the sequencer: a pass that chains fewer found the queue empty. */
+export const SEQUENCE_BATCH = 500;
 
 export class AuditTrail implements AuditRecorder {
   /** Entries this process queued since the sequencer last asked (takeQueuedHere). */
@@ -136,8 +136,8 @@ export class AuditTrail implements AuditRecorder {
   }
 
   /**
-   * One pass of the sequencer: chains up to 500 queued entries, oldest first, in a transaction of
-   * its own. `wait: false` returns 0 at once while another process holds the lock. Returns how
+   * One pass of the sequencer: chains up to SEQUENCE_BATCH (500) queued entries, oldest first, in
+   * a transaction of its own. `wait: false` returns 0 at once while another process holds the lock. Returns how
    * many were chained.
    */
   sequence(o: { wait?: boolean } = {}): Promise<number> {
@@ -151,14 +151,18 @@ export class AuditTrail implements AuditRecorder {
           return e;
         });
       },
-      { limit: BATCH, ...o },
+      { limit: SEQUENCE_BATCH, ...o },
     );
   }
 
-  /** Chains everything queued so far (waiting for another process's pass if one is running). Returns how many. */
+  /**
+   * Chains everything queued so far (waiting for another process's pass if one is running), in
+   * passes until one chains less than a full batch: that pass read the queue after taking the lock,
+   * so it saw every entry committed before this call. Returns how many.
+   */
   async flush(): Promise<number> {
     let total = 0;
-    for (let n = await this.sequence(); n > 0; n = await this.sequence()) total += n;
+    for (let n = SEQUENCE_BATCH; n === SEQUENCE_BATCH; total += n) n = await this.sequence();
     return total;
   }
 

@@ -213,6 +213,21 @@ describeEachEngine('audit store: append-only, contiguous, transactional', (engin
     expect(summary(await f.trail.verify())).toEqual([]);
   });
 
+  it('flush chains a queue longer than a batch in full passes, and stops after the first that is not full', async () => {
+    const f = await freshTrail(engine);
+    await f.store.transaction(async (tx) => {
+      for (let i = 0; i < 1_100; i++) await f.trail.enqueue(tx, { actor: 'system', action: 'verification.completed', data: { i } });
+    });
+    const before = f.store.statementCount();
+    expect(await f.trail.flush()).toBe(1_100);
+    // Three passes (500, 500, 100), each: the lock, the queue's read, the writes (one on PostgreSQL,
+    // three on SQLite) — and once the trail's last entry, which the empty trail's lock row does not name yet.
+    expect(f.store.statementCount() - before).toBe(3 * (engine.name === 'postgres' ? 3 : 5) + 1);
+    expect([await f.store.reader.audit.queued(), (await f.store.audit.head())?.seq]).toEqual([0, 1_100]);
+    expect((await f.store.reader.audit.list({ after: 1_095 })).map((e) => e.data['i'])).toEqual([1_095, 1_096, 1_097, 1_098, 1_099]);
+    expect(summary(await f.trail.verify())).toEqual([]);
+  });
+
   it('a pass that may not wait skips while another transaction holds the lock (PostgreSQL), and chains once it is free', async () => {
     const f = await freshTrail(engine);
     await f.store.transaction((tx) => f.trail.enqueue(tx, { actor: 'system', action: 'verification.completed' }));
