@@ -21,6 +21,7 @@ const SECTIONS: Record<string, { title: string; run: () => Promise<string> }> = 
   lifecycle: { title: 'Lifecycle (a nationwide ban: status list and Shared Signals)', run: async () => formatRows(await runLifecycleBench()) },
   passphrase: { title: 'Passphrase modes (wz_pass) beside the Argon2id bound', run: async () => formatRows(await (await import('./passphrase.ts')).runPassphraseBench()) },
   peer: { title: 'OpenID Connect logins: ours (intl) beside oidc-provider', run: async () => formatRows(await (await import('./peer-oidc.ts')).runPeerOidcBench()) },
+  audit: { title: 'Audited actions: the entry chained in its transaction beside queued for the sequencer', run: async () => formatRows(await (await import('./audit.ts')).runAuditBench()) },
   floor: { title: 'The floor under a verification: bare HTTP exchanges and statements beside its crypto', run: async () => formatRows(await (await import('./floor.ts')).runFloorBench()) },
 };
 
