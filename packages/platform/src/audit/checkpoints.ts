@@ -4,10 +4,10 @@
  * no-op while the head has not moved, so an idle platform writes nothing. A failure (database
  * briefly away) is retried at the next tick: it leaves only a longer window in which a
  * truncation of the newest entries would go unnoticed (docs/audit.md). It is logged once when
- * the failures begin (a warning) and once when a checkpoint succeeds again — not at every tick
- * of an outage.
+ * the failures begin (a warning) and once when a checkpoint succeeds again (passes.ts).
  */
 import type { Logger } from 'pino';
+import { serialPasses } from './passes.ts';
 import type { AuditTrail } from './service.ts';
 
 export interface CheckpointSchedule {
@@ -17,25 +17,16 @@ export interface CheckpointSchedule {
 
 export function scheduleCheckpoints(trail: Pick<AuditTrail, 'checkpoint'>, intervalMs: number, logger: Pick<Logger, 'warn' | 'info' | 'debug'>): CheckpointSchedule {
   if (!Number.isInteger(intervalMs) || intervalMs < 1) throw new TypeError('intervalMs must be a positive integer');
-  let running: Promise<void> = Promise.resolve();
-  /** Ticks failed in a row since the last success (only the first is a warning). */
-  let failing = 0;
-  const once = (): Promise<void> => {
-    running = running.then(async () => {
-      try {
-        const c = await trail.checkpoint();
-        if (c !== undefined) logger.debug({ seq: c.seq }, 'audit checkpoint');
-        if (failing > 0) logger.info({ failed: failing }, 'audit checkpoints resumed');
-        failing = 0;
-      } catch (e) {
-        failing += 1;
-        const code = (e as { code?: unknown }).code;
-        if (failing === 1) logger.warn({ code }, 'audit checkpoint failed; retrying at every interval, quietly until one succeeds');
-        else logger.debug({ code, failed: failing }, 'audit checkpoint failed again');
-      }
+  const run = serialPasses(logger, {
+    failed: 'audit checkpoint failed; retrying at every interval, quietly until one succeeds',
+    again: 'audit checkpoint failed again',
+    resumed: 'audit checkpoints resumed',
+  });
+  const once = (): Promise<void> =>
+    run(async () => {
+      const c = await trail.checkpoint();
+      if (c !== undefined) logger.debug({ seq: c.seq }, 'audit checkpoint');
     });
-    return running;
-  };
   const timer = setInterval(() => void once(), intervalMs);
   timer.unref();
   let stopped: Promise<void> | undefined;

@@ -8,6 +8,7 @@
  * `stop()` ends the timer and chains what is left, after the last request.
  */
 import type { Logger } from 'pino';
+import { serialPasses } from './passes.ts';
 import { SEQUENCE_BATCH, type AuditTrail } from './service.ts';
 
 export interface SequencerSchedule {
@@ -21,24 +22,12 @@ const IDLE_EVERY = 10;
 
 export function scheduleSequencer(trail: Pick<AuditTrail, 'sequence' | 'flush' | 'takeQueuedHere'>, intervalMs: number, logger: Pick<Logger, 'warn' | 'info' | 'debug'>): SequencerSchedule {
   if (!Number.isInteger(intervalMs) || intervalMs < 1) throw new TypeError('intervalMs must be a positive integer');
-  let running: Promise<void> = Promise.resolve();
-  let failing = 0;
+  const run = serialPasses(logger, {
+    failed: 'audit sequencer failed; retrying at every interval, quietly until a pass succeeds',
+    again: 'audit sequencer failed again',
+    resumed: 'audit sequencer resumed',
+  });
   let ticks = 0;
-  const run = (pass: () => Promise<unknown>): Promise<void> => {
-    running = running.then(async () => {
-      try {
-        await pass();
-        if (failing > 0) logger.info({ failed: failing }, 'audit sequencer resumed');
-        failing = 0;
-      } catch (e) {
-        failing += 1;
-        const code = (e as { code?: unknown }).code;
-        if (failing === 1) logger.warn({ code }, 'audit sequencer failed; retrying at every interval, quietly until a pass succeeds');
-        else logger.debug({ code, failed: failing }, 'audit sequencer failed again');
-      }
-    });
-    return running;
-  };
   const tick = (): void => {
     ticks += 1;
     if (!trail.takeQueuedHere() && ticks % IDLE_EVERY !== 0) return;
