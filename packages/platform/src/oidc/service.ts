@@ -15,7 +15,7 @@
  * access token issued from it is revoked (RFC 6749 §4.1.2).
  *
  * Trust: the RP after client authentication (routes.ts); the browser's parameters only after
- * checks.ts; the person's outcome only as the verification engine recorded it (`outcomeOf`),
+ * checks.ts; the person's outcome only as the verification engine recorded it (`findWithOutcome`),
  * whose mode is the one the RP asked for — the engine checks every factor of it or fails.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -25,6 +25,7 @@ import { isWzError, WzError } from '@wangzheng/core/errors';
 import { assertRpActive } from '@wangzheng/core/rp/status';
 import { ACR_VALUES, isMode, satisfies, type Mode } from '@wangzheng/core/verification/modes';
 import { newId, type OidcAuthorizationRecord, type RelyingPartyRecord, type Store, type VerificationRequestRecord } from '../store/index.ts';
+import type { SealedOutcome } from '../verification/outcome.ts';
 import type { VerificationService } from '../verification/service.ts';
 import { checkAuthorizationRequest, type CheckContext } from './checks.ts';
 import { endpointsOf, providerMetadata, type OidcEndpoints } from './discovery.ts';
@@ -215,8 +216,7 @@ export class OidcProvider {
     if (body['redirect_uri'] !== a.redirectUri) throw invalidGrant('redirect_uri must equal the one of the authorization request.', 'redirect_uri mismatch');
     checkPkce(body['code_verifier'], a.codeChallenge);
 
-    const r = await this.#approvedRequest(a);
-    const outcome = await this.deps.verification.outcomeOf(r);
+    const { r, outcome } = await this.#approved(a);
     const accessToken = b64u(randomBytes(32));
     const redeemed = await this.deps.store.transaction(async (tx) => {
       if (!(await tx.oidc.transitionAuthorization(a.id, 'code_issued', { status: 'redeemed', redeemedAt: now }))) return false;
@@ -264,11 +264,9 @@ export class OidcProvider {
     } catch {
       throw invalid('client inactive');
     }
-    let r: VerificationRequestRecord;
-    let outcome: Awaited<ReturnType<VerificationService['outcomeOf']>>;
+    let outcome: SealedOutcome;
     try {
-      r = await this.#approvedRequest(a);
-      outcome = await this.deps.verification.outcomeOf(r);
+      outcome = (await this.#approved(a)).outcome;
     } catch (e) {
       // The person's data is gone (deleted 网号) or the request is: the token has nothing left to give.
       if (isWzError(e, 'invalid_grant') || isWzError(e, 'verification_not_found')) throw invalid('outcome gone');
@@ -305,8 +303,14 @@ export class OidcProvider {
   }
 
   /** The approved verification request behind an authorization, with the mode the RP asked for. */
-  async #approvedRequest(a: OidcAuthorizationRecord): Promise<VerificationRequestRecord> {
-    const r = await this.deps.verification.findRequest(a.requestId);
+  /** The authorization's request, checked, and its outcome opened: one statement. */
+  async #approved(a: OidcAuthorizationRecord): Promise<{ r: VerificationRequestRecord; outcome: SealedOutcome }> {
+    const found = await this.deps.verification.findWithOutcome(a.requestId);
+    const r = this.#checkApproved(a, found?.request);
+    return { r, outcome: found!.outcome() };
+  }
+
+  #checkApproved(a: OidcAuthorizationRecord, r: VerificationRequestRecord | undefined): VerificationRequestRecord {
     if (!r || r.kind !== 'oidc' || r.clientId !== a.clientId || (r.status !== 'approved' && r.status !== 'consumed') || r.personId === null) {
       throw new WzError('invalid_grant', 'The authorization is no longer valid.', { detail: 'request not approved' });
     }

@@ -141,9 +141,15 @@ export class VerificationService {
     return typeof id === 'string' ? this.deps.store.verifications.findById(id) : undefined;
   }
 
-  /** The sealed outcome of an answered request: application identifier, face score, consented claims. */
-  async outcomeOf(r: VerificationRequestRecord): Promise<{ appId: string; faceSimilarity?: number; claims: Record<string, string> }> {
-    return this.#outcome(r);
+  /**
+   * A request by id with a way to open its sealed outcome (application identifier, face score,
+   * consented claims), read in one statement: the request and its person's wrapped data key.
+   * `outcome()` throws `verification_not_found` once the person (or the outcome) is gone.
+   */
+  async findWithOutcome(id: string): Promise<{ request: VerificationRequestRecord; outcome(): SealedOutcome } | undefined> {
+    const found = typeof id === 'string' ? await this.deps.store.verifications.findWithDataKey(id) : undefined;
+    if (!found) return undefined;
+    return { request: found.request, outcome: () => openRequestOutcome(this.deps.protector, found.request, found.dataKey) };
   }
 
   async status(rp: RelyingParty, id: string): Promise<{ requestId: string; status: string; expiresAt: string }> {
@@ -336,10 +342,6 @@ export class VerificationService {
 
   #seal(dek: Uint8Array, personId: string, r: VerificationRequestRecord, o: SealedOutcome): Uint8Array {
     return sealOutcome(this.deps.protector, dek, personId, r.id, o);
-  }
-
-  async #outcome(r: VerificationRequestRecord): Promise<SealedOutcome> {
-    return openRequestOutcome(this.deps.protector, r, r.personId ? await this.deps.store.persons.findById(r.personId) : undefined);
   }
 
   #visibleStatus(r: VerificationRequestRecord): string {
