@@ -302,7 +302,6 @@ export class OidcProvider {
     };
   }
 
-  /** The approved verification request behind an authorization, with the mode the RP asked for. */
   /** The authorization's request, checked, and its outcome opened: one statement. */
   async #approved(a: OidcAuthorizationRecord): Promise<{ r: VerificationRequestRecord; outcome: SealedOutcome }> {
     const found = await this.deps.verification.findWithOutcome(a.requestId);
@@ -310,6 +309,7 @@ export class OidcProvider {
     return { r, outcome: found!.outcome() };
   }
 
+  /** The approved verification request behind an authorization, with the mode the RP asked for. */
   #checkApproved(a: OidcAuthorizationRecord, r: VerificationRequestRecord | undefined): VerificationRequestRecord {
     if (!r || r.kind !== 'oidc' || r.clientId !== a.clientId || (r.status !== 'approved' && r.status !== 'consumed') || r.personId === null) {
       throw new WzError('invalid_grant', 'The authorization is no longer valid.', { detail: 'request not approved' });
