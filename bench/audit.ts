@@ -12,12 +12,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { getSuite, KeyRing } from '@wangzheng/core/crypto/index';
 import { AuditTrail, scheduleSequencer } from '@wangzheng/platform/audit/index';
 import { openStore, type StoreConfig } from '@wangzheng/platform/store/index';
 import { pct } from './child.ts';
 import { closedLoop } from './load.ts';
+import { onBenchPg } from './pg.ts';
 
 interface Row {
   name: string;
@@ -75,19 +75,6 @@ export async function runAuditBench(o: { count?: number; concurrency?: number; w
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const url = process.env['WZ_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const schema = `bench_audit_${process.pid}`;
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-  } catch {
-    return [...rows, { name: 'PostgreSQL', value: `skipped: not reachable at ${new URL(url).host}` }];
-  }
-  try {
-    rows.push(...(await runOn('PostgreSQL', { engine: 'postgres', url, schema }, count, concurrency, warmup)));
-  } finally {
-    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {});
-    await c.end();
-  }
+  rows.push(...(await onBenchPg('bench_audit', ({ url, schema }) => runOn('PostgreSQL', { engine: 'postgres', url, schema }, count, concurrency, warmup))));
   return rows;
 }

@@ -19,7 +19,6 @@
  * same for OpenID Connect logins (authorization code + PKCE, id_token signed SM2). Each engine
  * twice: one platform process, then `--workers 2`.
  */
-import pg from 'pg';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +33,7 @@ import { enrollSamples } from './people.ts';
 import { blockRates, closedLoop, steadyRate } from './load.ts';
 import { loadFetch } from './http.ts';
 import { benchRp } from './rp.ts';
+import { onBenchPg } from './pg.ts';
 import { runtimeFigures, runtimeRows, watchThisProcess, type RuntimeFigures } from './runtime.ts';
 import { databaseCpuMs, pct, rssMb, serverCpuMs, startChild, workerPids } from './child.ts';
 
@@ -100,23 +100,15 @@ export async function runVerificationBench(o: { count?: number; concurrency?: nu
   }
   // One platform process, then one per core (`start --workers 2`): the same flows on both.
   const rows = [...(await runVerificationBenchOn('SQLite', {}, o)), ...(await runVerificationBenchOn('SQLite', {}, o, 2))];
-  const pgUrl = process.env['WZ_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const schema = `bench_verify_${process.pid}`;
-  const c = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-  } catch {
-    return [...rows, { name: 'PostgreSQL', value: `skipped: not reachable at ${new URL(pgUrl).host}` }];
-  }
-  try {
-    const pgEnv = { WZ_STORE: 'postgres', WZ_POSTGRES_URL: pgUrl, WZ_POSTGRES_SCHEMA: schema };
-    const one = await runVerificationBenchOn('PostgreSQL', pgEnv, o);
-    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    return [...rows, ...one, ...(await runVerificationBenchOn('PostgreSQL', pgEnv, o, 2))];
-  } finally {
-    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {});
-    await c.end();
-  }
+  return [
+    ...rows,
+    ...(await onBenchPg('bench_verify', async ({ url, schema, drop }) => {
+      const pgEnv = { WZ_STORE: 'postgres', WZ_POSTGRES_URL: url, WZ_POSTGRES_SCHEMA: schema };
+      const one = await runVerificationBenchOn('PostgreSQL', pgEnv, o);
+      await drop();
+      return [...one, ...(await runVerificationBenchOn('PostgreSQL', pgEnv, o, 2))];
+    })),
+  ];
 }
 
 async function runVerificationBenchOn(engineName: string, storeEnv: Record<string, string>, o: { count?: number; concurrency?: number; holders?: number; dataDir?: string }, workers?: number): Promise<Row[]> {
