@@ -25,6 +25,7 @@ import {
   type AuditJson,
   type AuditReport,
   type Checkpoint,
+  type QueuedFields,
 } from '@wangzheng/core/audit/index';
 import type { KeyRing } from '@wangzheng/core/crypto/index';
 import type { CryptoSuite } from '@wangzheng/core/crypto/types';
@@ -65,6 +66,7 @@ export interface AuditRecord {
 export interface AuditRecorder {
   record(tx: AuditTx, r: AuditRecord): Promise<AuditEntry>;
   enqueue(tx: AuditTx, r: AuditRecord): Promise<void>;
+  queued(r: AuditRecord): QueuedFields;
   digest(value: AuditJson): string;
 }
 
@@ -117,6 +119,16 @@ export class AuditTrail implements AuditRecorder {
    * checks: an entry the chain would refuse fails the action.
    */
   async enqueue(tx: AuditTx, r: AuditRecord): Promise<void> {
+    await tx.audit.enqueue(this.queued(r));
+  }
+
+  /**
+   * The entry `enqueue` would insert, checked the same way, for a store method that writes it
+   * together with its action (`verifications.transitionWith`: one statement on PostgreSQL). It
+   * counts as queued by this process: the sequencer's next tick looks (and finds nothing if the
+   * write did not happen).
+   */
+  queued(r: AuditRecord): QueuedFields {
     const fields = queuedFields({
       at: this.deps.now(),
       actor: r.actor,
@@ -124,8 +136,8 @@ export class AuditTrail implements AuditRecorder {
       ...(r.subject === undefined ? {} : { subject: r.subject }),
       ...(r.data === undefined ? {} : { data: r.data }),
     });
-    await tx.audit.enqueue(fields);
     this.#queuedHere += 1;
+    return fields;
   }
 
   /** Whether this process queued an entry since the last call (the sequencer's hint; the count is reset). */

@@ -4,7 +4,7 @@
  * what they record exists exactly when the action commits. Declared here, below every domain,
  * so that a domain depends on these narrow ports and not on the services behind them.
  */
-import type { AuditAction } from '@wangzheng/core/audit/index';
+import type { AuditAction, QueuedFields } from '@wangzheng/core/audit/index';
 import type { SecurityEvent } from '@wangzheng/core/signals/index';
 import type { StoreTx } from '../store/index.ts';
 
@@ -17,6 +17,8 @@ export interface AuditSink {
   record(tx: StoreTx, r: AuditSinkRecord): Promise<unknown>;
   /** Queues it, without the lock; the sequencer chains it within a moment: for frequent actions (docs/audit.md). */
   enqueue(tx: StoreTx, r: AuditSinkRecord): Promise<unknown>;
+  /** The entry `enqueue` would queue, checked, for a store method that writes it with its action in one statement. */
+  queued(r: AuditSinkRecord): QueuedFields;
   /** A digest binding free text that must not itself enter the (never erased) trail. */
   digest(value: string): string;
 }

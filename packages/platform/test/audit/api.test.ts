@@ -97,6 +97,7 @@ describeEachEngine('audit trail in the platform', (engine) => {
           throw new WzError('store_unavailable', 'the database went away after the entry was written');
         },
         enqueue: (tx, r) => trail.enqueue(tx, r),
+        queued: (r) => trail.queued(r),
         digest: (v) => trail.digest(v),
       },
       now: Date.now,

@@ -70,10 +70,7 @@ export function auditRepo({ db, now }: RepoContext): AuditWriter {
     },
 
     async enqueue(f: QueuedFields) {
-      await db
-        .insertInto('audit_queue')
-        .values({ at: assertEpochMs(f.at, 'at'), actor: f.actor, action: f.action, subject: f.subject ?? null, data: assertText(f.data, 'data', MAX_DATA_BYTES) })
-        .execute();
+      await db.insertInto('audit_queue').values(queuedRow(f)).execute();
     },
 
     async sequence(chain, o = {}) {
@@ -101,6 +98,11 @@ export function auditRepo({ db, now }: RepoContext): AuditWriter {
 
     ...auditRetention(db),
   };
+}
+
+/** A queued entry's row, checked (`enqueue`'s, and `verifications.transitionWith`'s). */
+export function queuedRow(f: QueuedFields) {
+  return { at: assertEpochMs(f.at, 'at'), actor: f.actor, action: f.action, subject: f.subject ?? null, data: assertText(f.data, 'data', MAX_DATA_BYTES) };
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Selectable } from 'kysely';
 import { toDbBytes } from '../dialect.ts';
 import { addMonths, assertLimit, assertMonthsAhead, defaultPartition, deleteOldest, dropPartition, ensureDefaultPartition, ensureMonthlyPartitions, isPostgres, partitionsBefore } from '../partitions.ts';
 import type { EventsTable } from '../schema.ts';
-import type { EventReader, EventRecord, EventWriter } from './types.ts';
+import type { EventReader, EventRecord, EventWriter, NewEvent } from './types.ts';
 import { assertBytes, assertCode, assertEpochMs, lookupId, newId, writeId, type RepoContext } from '../context.ts';
 
 const MAX_PAGE = 1000;
@@ -25,13 +25,7 @@ export function eventRepo({ db, now }: RepoContext): EventWriter {
     },
 
     async append(e) {
-      const row = {
-        id: e.id === undefined ? newId() : writeId(e.id, 'event id'),
-        person_id: e.personId === null ? null : writeId(e.personId, 'person id'),
-        type: assertCode(e.type, 'event type'),
-        created_at: e.createdAt === undefined ? now() : assertEpochMs(e.createdAt, 'createdAt'),
-        data: e.data == null ? null : toDbBytes(assertBytes(e.data, 'data')),
-      };
+      const row = eventRow(e, now);
       await db.insertInto('events').values(row).execute();
       return toEvent(row);
     },
@@ -56,6 +50,17 @@ export function eventRepo({ db, now }: RepoContext): EventWriter {
       const rows = await deleteOldest(db, defaultPartition('events'), 'id', 'created_at', before, n);
       return { rows, partitions: 0, done: rows < n };
     },
+  };
+}
+
+/** An event's row, checked (`append`'s, and `verifications.transitionWith`'s). */
+export function eventRow(e: NewEvent, now: () => number) {
+  return {
+    id: e.id === undefined ? newId() : writeId(e.id, 'event id'),
+    person_id: e.personId === null ? null : writeId(e.personId, 'person id'),
+    type: assertCode(e.type, 'event type'),
+    created_at: e.createdAt === undefined ? now() : assertEpochMs(e.createdAt, 'createdAt'),
+    data: e.data == null ? null : toDbBytes(assertBytes(e.data, 'data')),
   };
 }
 
