@@ -33,7 +33,7 @@ export const FAULT_POINTS = [
   'enrollment.issue.before-commit',
   /** enrollment/issue.ts: the issuance committed, the credential not yet answered to the wallet. */
   'enrollment.issue.after-commit',
-  /** verification/settle.ts: the approval, consents, application identifier, audit entry and history written, not committed. */
+  /** verification/settle.ts: an approval with consents or a first application identifier (a person's first answer to an RP): the approval, consents, identifier, audit entry and history written, not committed. The usual answer is one atomic write (on PostgreSQL one statement) and has no such moment. */
   'verification.approval.before-commit',
   /** verification/settle.ts: the approval committed, the wallet not yet answered. */
   'verification.approval.after-commit',

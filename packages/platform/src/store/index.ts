@@ -39,7 +39,7 @@ import { erasureRepo } from './erasure/repo.ts';
 import { compact } from './compact.ts';
 import { phoneChangeRepo } from './phone-changes/repo.ts';
 import { CONSOLE_OPERATOR_READ, consoleOperatorRepo } from './console-operators/repo.ts';
-import type { PersonWriter, Store, StoreReader, StoreTx } from './types.ts';
+import type { PersonWriter, Store, StoreReader, StoreTx, VerificationWriter } from './types.ts';
 import { VERIFICATION_READ, verificationRepo } from './verifications/repo.ts';
 import { RpCache, type RpCacheOptions } from './rp-cache.ts';
 
@@ -180,7 +180,10 @@ export async function openStore(cfg: StoreConfig, opts: OpenStoreOptions = {}): 
     shred: (id) => transaction((tx) => tx.persons.shred(id)),
     replaceBlindIndexes: (personId, kind, entries) => transaction((tx) => tx.persons.replaceBlindIndexes(personId, kind, entries)),
   };
-  const writers: StoreTx = { ...root, persons };
+  // `verifications.transitionWith` is one statement on PostgreSQL; on SQLite, several.
+  const verifications: VerificationWriter =
+    conn.engine === 'postgres' ? root.verifications : { ...root.verifications, transitionWith: (id, from, patch, rows) => transaction((tx) => tx.verifications.transitionWith(id, from, patch, rows)) };
+  const writers: StoreTx = { ...root, persons, verifications };
 
   return {
     engine: conn.engine,

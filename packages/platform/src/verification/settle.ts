@@ -1,7 +1,8 @@
 /**
- * How an answered request is recorded — each in one transaction, so the request's status, the
- * person's history, their consents, the audit entry and the application identifier exist
- * together or not at all:
+ * How an answered request is recorded — each atomically, so the request's status, the person's
+ * history, their consents, the audit entry and the application identifier exist together or not
+ * at all (`verifications.transitionWith`: on PostgreSQL one statement, inside a transaction only
+ * when there are consents or a first application identifier to record too):
  * - `recordDecline`: the person said no; with a presentation the decline is theirs and goes into
  *   their history (without one it stays anonymous);
  * - `recordSettlement`: any other end (a failed factor, a request held for a guardian); a
@@ -40,13 +41,9 @@ export async function recordDecline(
   who: { personId: string; dek: Uint8Array } | undefined,
   now: number,
 ): Promise<void> {
-  await d.store.transaction(async (tx) => {
-    if (!(await tx.verifications.transition(r.id, 'pending', { status: 'declined', failure: 'declined', ...(who ? { personId: who.personId } : {}) }))) throw answered();
-    if (who) {
-      const e = { kind: 'verification_declined', clientId: rp.clientId, rp: rp.name, mode: r.mode, scopes: [...r.scopes], requestId: r.id } as const;
-      await tx.events.append(historyEvent(d.protector, who, e, now));
-    }
-  });
+  const e = { kind: 'verification_declined', clientId: rp.clientId, rp: rp.name, mode: r.mode, scopes: [...r.scopes], requestId: r.id } as const;
+  const rows = { events: who ? [historyEvent(d.protector, who, e, now)] : [] };
+  if (!(await d.store.verifications.transitionWith(r.id, 'pending', { status: 'declined', failure: 'declined', ...(who ? { personId: who.personId } : {}) }, rows))) throw answered();
 }
 
 export interface Approval {
@@ -63,24 +60,34 @@ export interface Approval {
 
 export async function recordApproval(d: SettleDeps, r: VerificationRequestRecord, rp: RelyingParty, a: Approval, now: number): Promise<void> {
   const { personId, dek } = a;
-  // The person's own history: who verified them, when, how, and what they learned (sealed before the transaction).
-  const verified = historyEvent(d.protector, { personId, dek }, { kind: 'verified', clientId: rp.clientId, rp: rp.name, mode: r.mode, scopes: [...r.scopes], requestId: r.id }, now);
-  await d.store.transaction(async (tx) => {
-    if (!(await tx.verifications.transition(r.id, 'pending', { status: 'approved', personId, result: a.sealed, approvedAt: now }))) throw answered();
-    if (a.extra.length > 0) {
-      const sensitive = a.extra.filter((x) => (SENSITIVE_SCOPES as readonly string[]).includes(x));
-      const plain = a.extra.filter((x) => !sensitive.includes(x));
-      const subject = (s: boolean): string => encodeConsentSubject({ kind: 'rp', clientId: rp.clientId, sensitive: s });
-      if (plain.length > 0) await tx.consents.insert({ personId, subject: subject(false), scope: plain.join(','), grantedAt: now });
-      if (sensitive.length > 0) await tx.consents.insert({ personId, subject: subject(true), scope: sensitive.join(','), grantedAt: now });
-    }
-    if (!a.appIdRecorded) await recordAppId(tx, d, personId, dek, rp.clientId, a.appId);
-    await tx.events.append(verified);
-    // The audit entry is queued, not chained here: chaining takes the appenders' lock until the
-    // commit, and verifications of every process would wait for each other (docs/audit.md).
-    await d.audit?.enqueue(tx, { actor: 'system', action: 'verification.completed', subject: subjectRef(dek), data: { request: r.id, rp: rp.clientId, mode: r.mode, scopes: r.scopes.join(' ') } });
-    faultPoint('verification.approval.before-commit');
-  });
+  const patch = { status: 'approved', personId, result: a.sealed, approvedAt: now } as const;
+  // Written with the answer: the person's own history (who verified them, when, how, what they
+  // learned; sealed before any statement) and the audit entry, queued, not chained here —
+  // chaining takes the appenders' lock until the commit, and verifications of every process
+  // would wait for each other (docs/audit.md).
+  const rows = {
+    events: [historyEvent(d.protector, { personId, dek }, { kind: 'verified', clientId: rp.clientId, rp: rp.name, mode: r.mode, scopes: [...r.scopes], requestId: r.id }, now)],
+    queued: d.audit ? [d.audit.queued({ actor: 'system', action: 'verification.completed', subject: subjectRef(dek), data: { request: r.id, rp: rp.clientId, mode: r.mode, scopes: r.scopes.join(' ') } })] : [],
+  };
+  if (a.extra.length === 0 && a.appIdRecorded) {
+    // The usual answer (no consent to record, the application identifier known): one atomic
+    // write — on PostgreSQL one statement, without BEGIN and COMMIT round trips — so there is no
+    // moment between its writing and its commit for a fault point.
+    if (!(await d.store.verifications.transitionWith(r.id, 'pending', patch, rows))) throw answered();
+  } else {
+    await d.store.transaction(async (tx) => {
+      if (!(await tx.verifications.transitionWith(r.id, 'pending', patch, rows))) throw answered();
+      if (a.extra.length > 0) {
+        const sensitive = a.extra.filter((x) => (SENSITIVE_SCOPES as readonly string[]).includes(x));
+        const plain = a.extra.filter((x) => !sensitive.includes(x));
+        const subject = (s: boolean): string => encodeConsentSubject({ kind: 'rp', clientId: rp.clientId, sensitive: s });
+        if (plain.length > 0) await tx.consents.insert({ personId, subject: subject(false), scope: plain.join(','), grantedAt: now });
+        if (sensitive.length > 0) await tx.consents.insert({ personId, subject: subject(true), scope: sensitive.join(','), grantedAt: now });
+      }
+      if (!a.appIdRecorded) await recordAppId(tx, d, personId, dek, rp.clientId, a.appId);
+      faultPoint('verification.approval.before-commit');
+    });
+  }
   faultPoint('verification.approval.after-commit');
 }
 
@@ -90,10 +97,7 @@ export async function recordSettlement(
   patch: Parameters<Store['verifications']['transition']>[2],
   failedFor?: { dek: Uint8Array; clientId: string },
 ): Promise<void> {
-  await d.store.transaction(async (tx) => {
-    if (!(await tx.verifications.transition(r.id, 'pending', patch))) throw answered();
-    if (failedFor && patch.status === 'failed') {
-      await d.audit?.enqueue(tx, { actor: 'system', action: 'verification.failed', subject: subjectRef(failedFor.dek), data: { request: r.id, rp: failedFor.clientId, mode: r.mode, failure: patch.failure ?? 'failed' } });
-    }
-  });
+  const failed = failedFor && patch.status === 'failed';
+  const queued = failed && d.audit ? [d.audit.queued({ actor: 'system', action: 'verification.failed', subject: subjectRef(failedFor.dek), data: { request: r.id, rp: failedFor.clientId, mode: r.mode, failure: patch.failure ?? 'failed' } })] : [];
+  if (!(await d.store.verifications.transitionWith(r.id, 'pending', patch, { queued }))) throw answered();
 }

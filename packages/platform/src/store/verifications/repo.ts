@@ -3,12 +3,17 @@
  * second, unbounded one only when the first, bounded to recent months, changed nothing), so of
  * two concurrent approvals (or receipt fetches) exactly one takes effect, on both engines.
  */
-import { sql, type Selectable, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { sql, type QueryCreator, type Selectable, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { isClientId } from '@wangzheng/core/rp/client-id';
 import { toDbBytes } from '../dialect.ts';
 import { isPostgres } from '../partitions.ts';
-import type { VerificationRequestsTable } from '../schema.ts';
-import { VERIFICATION_STATUSES, type VerificationReader, type VerificationRequestRecord, type VerificationStatus, type VerificationWriter } from './types.ts';
+import type { Database, VerificationRequestsTable } from '../schema.ts';
+
+/** `transitionWith`'s statement on PostgreSQL: the updated request, as its inserts select it. */
+type Moved = Database & { moved: { id: string } };
+import { VERIFICATION_STATUSES, type VerificationPatch, type VerificationReader, type VerificationRequestRecord, type VerificationStatus, type VerificationWriter } from './types.ts';
+import { eventRow } from '../events/repo.ts';
+import { queuedRow } from '../audit/repo.ts';
 import { assertBytes, assertCode, assertEpochMs, assertText, lookupId, writeId, type RepoContext } from '../context.ts';
 import { verificationRetention } from './retention.ts';
 
@@ -153,14 +158,7 @@ export function verificationRepo({ db, now }: RepoContext): VerificationWriter {
     async transition(id, from, patch) {
       const key = lookupId(id);
       if (key === undefined) return false;
-      const set: Record<string, unknown> = { updated_at: now() };
-      if (patch.status !== undefined) set.status = status(patch.status);
-      if (patch.failure !== undefined) set.failure = patch.failure === null ? null : assertCode(patch.failure, 'failure');
-      if (patch.personId !== undefined) set.person_id = patch.personId === null ? null : writeId(patch.personId, 'person id');
-      if (patch.result !== undefined) set.result = patch.result === null ? null : toDbBytes(assertBytes(patch.result, 'result'));
-      if (patch.approvedAt !== undefined) set.approved_at = patch.approvedAt === null ? null : assertEpochMs(patch.approvedAt, 'approvedAt');
-      if (patch.faceChallenge !== undefined) set.face_challenge = patch.faceChallenge === null ? null : assertText(patch.faceChallenge, 'face challenge', 128);
-      const update = db.updateTable('verification_requests').set(set).where('id', '=', key).where('status', '=', status(from));
+      const update = transitionQuery(db, key, from, patch, now());
       if (partitioned) {
         // The recent window first (see above); a miss there (an older request, or a lost
         // compare-and-set) tries everywhere.
@@ -172,8 +170,53 @@ export function verificationRepo({ db, now }: RepoContext): VerificationWriter {
       return r.numUpdatedRows > 0n;
     },
 
+    async transitionWith(id, from, patch, rows) {
+      const key = lookupId(id);
+      const events = (rows.events ?? []).map((e) => eventRow(e, now));
+      const queued = (rows.queued ?? []).map(queuedRow);
+      if (key === undefined) return false;
+      const update = transitionQuery(db, key, from, patch, now());
+      if (!partitioned) {
+        // SQLite: the caller's transaction (the store opens one around a call outside any).
+        if ((await update.executeTakeFirst()).numUpdatedRows === 0n) return false;
+        if (events.length > 0) await db.insertInto('events').values(events).execute();
+        if (queued.length > 0) await db.insertInto('audit_queue').values(queued).execute();
+        return true;
+      }
+      // PostgreSQL: one statement. Each row is inserted from `moved`, the updated request, so it
+      // is written exactly when the compare-and-set took effect; the recent window first, as
+      // `transition` (nothing was written by a miss, so trying everywhere after it is safe).
+      const inserts = [
+        ...events.map((e) => (w: QueryCreator<Moved>) => w.insertInto('events').columns(['id', 'person_id', 'type', 'created_at', 'data']).expression(w.selectFrom('moved').select([sql.val(e.id).as('id'), sql.val(e.person_id).as('person_id'), sql.val(e.type).as('type'), sql.val(e.created_at).as('created_at'), sql.val(e.data).as('data')]))),
+        ...queued.map((f) => (w: QueryCreator<Moved>) => w.insertInto('audit_queue').columns(['at', 'actor', 'action', 'subject', 'data']).expression(w.selectFrom('moved').select([sql.val(f.at).as('at'), sql.val(f.actor).as('actor'), sql.val(f.action).as('action'), sql.val(f.subject).as('subject'), sql.val(f.data).as('data')]))),
+      ];
+      const once = async (u: typeof update): Promise<boolean> => {
+        let q = db.with('moved', () => u.returning('id'));
+        inserts.forEach((insert, i) => {
+          q = q.with(`also_${i}`, insert as never) as unknown as typeof q;
+        });
+        const r = await q.selectFrom('moved').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+        return Number(r.n) > 0;
+      };
+      const t = now();
+      if (await once(update.where('created_at', '>=', t - RECENT_BEFORE_MS).where('created_at', '<', t + RECENT_AFTER_MS))) return true;
+      return once(update);
+    },
+
     ...verificationRetention(db),
   };
+}
+
+/** The compare-and-set of `transition` and `transitionWith`: `patch` where the request is `from`. */
+function transitionQuery(db: RepoContext['db'], key: string, from: VerificationStatus, patch: VerificationPatch, at: number) {
+  const set: Record<string, unknown> = { updated_at: at };
+  if (patch.status !== undefined) set.status = status(patch.status);
+  if (patch.failure !== undefined) set.failure = patch.failure === null ? null : assertCode(patch.failure, 'failure');
+  if (patch.personId !== undefined) set.person_id = patch.personId === null ? null : writeId(patch.personId, 'person id');
+  if (patch.result !== undefined) set.result = patch.result === null ? null : toDbBytes(assertBytes(patch.result, 'result'));
+  if (patch.approvedAt !== undefined) set.approved_at = patch.approvedAt === null ? null : assertEpochMs(patch.approvedAt, 'approvedAt');
+  if (patch.faceChallenge !== undefined) set.face_challenge = patch.faceChallenge === null ? null : assertText(patch.faceChallenge, 'face challenge', 128);
+  return db.updateTable('verification_requests').set(set).where('id', '=', key).where('status', '=', status(from));
 }
 
 function toRecord(r: Selectable<VerificationRequestsTable>): VerificationRequestRecord {

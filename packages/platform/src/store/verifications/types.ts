@@ -9,6 +9,8 @@
 import type { RetentionStep } from '../partitions.ts';
 import type { Optional } from '../row-types.ts';
 import type { WrappedKeyRow } from '../persons/types.ts';
+import type { NewEvent } from '../events/types.ts';
+import type { QueuedFields } from '@wangzheng/core/audit/index';
 
 export const VERIFICATION_STATUSES = ['pending', 'approved', 'failed', 'declined', 'consumed'] as const;
 export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
@@ -80,6 +82,12 @@ export interface VerificationListOptions {
   readonly after?: { readonly createdAt: number; readonly id: string };
 }
 
+/** What `transitionWith` writes beside the status change. */
+export interface VerificationRows {
+  readonly events?: readonly NewEvent[];
+  readonly queued?: readonly QueuedFields[];
+}
+
 export interface VerificationWriter extends VerificationReader {
   /**
    * A `bizSeq` the relying party used before → `conflict` (on PostgreSQL through the
@@ -90,6 +98,14 @@ export interface VerificationWriter extends VerificationReader {
   insert(r: NewVerificationRequest): Promise<VerificationRequestRecord>;
   /** Compare-and-set on the status: applies `patch` only if the request is still `from`. */
   transition(id: string, from: VerificationStatus, patch: VerificationPatch): Promise<boolean>;
+  /**
+   * `transition`, and only when it took effect, the rows that record it: the person's history
+   * events and queued audit entries. Atomic on its own: on PostgreSQL one statement
+   * (data-modifying CTEs: no BEGIN and COMMIT round trips, which were four of a verification's
+   * twelve); on SQLite the statements of a transaction (the store opens one when the caller has
+   * none). False, and nothing written, when the request was not `from`.
+   */
+  transitionWith(id: string, from: VerificationStatus, patch: VerificationPatch, rows: VerificationRows): Promise<boolean>;
   /** PostgreSQL: creates missing monthly partitions, the month of `at` to `monthsAhead` after it; returns how many. SQLite: 0. */
   ensurePartitions(at: number, monthsAhead: number): Promise<number>;
   /**
