@@ -3,14 +3,12 @@
  * second, unbounded one only when the first, bounded to recent months, changed nothing), so of
  * two concurrent approvals (or receipt fetches) exactly one takes effect, on both engines.
  */
-import { sql, type QueryCreator, type Selectable, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { sql, type Selectable, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { isClientId } from '@wangzheng/core/rp/client-id';
 import { toDbBytes } from '../dialect.ts';
 import { isPostgres } from '../partitions.ts';
-import type { Database, VerificationRequestsTable } from '../schema.ts';
-
-/** `transitionWith`'s statement on PostgreSQL: the updated request, as its inserts select it. */
-type Moved = Database & { moved: { id: string } };
+import type { VerificationRequestsTable } from '../schema.ts';
+import { updateThenInsert } from '../moved.ts';
 import { VERIFICATION_STATUSES, type VerificationPatch, type VerificationReader, type VerificationRequestRecord, type VerificationStatus, type VerificationWriter } from './types.ts';
 import { eventRow } from '../events/repo.ts';
 import { queuedRow } from '../audit/repo.ts';
@@ -183,21 +181,10 @@ export function verificationRepo({ db, now }: RepoContext): VerificationWriter {
         if (queued.length > 0) await db.insertInto('audit_queue').values(queued).execute();
         return true;
       }
-      // PostgreSQL: one statement. Each row is inserted from `moved`, the updated request, so it
-      // is written exactly when the compare-and-set took effect; the recent window first, as
-      // `transition` (nothing was written by a miss, so trying everywhere after it is safe).
-      const inserts = [
-        ...events.map((e) => (w: QueryCreator<Moved>) => w.insertInto('events').columns(['id', 'person_id', 'type', 'created_at', 'data']).expression(w.selectFrom('moved').select([sql.val(e.id).as('id'), sql.val(e.person_id).as('person_id'), sql.val(e.type).as('type'), sql.val(e.created_at).as('created_at'), sql.val(e.data).as('data')]))),
-        ...queued.map((f) => (w: QueryCreator<Moved>) => w.insertInto('audit_queue').columns(['at', 'actor', 'action', 'subject', 'data']).expression(w.selectFrom('moved').select([sql.val(f.at).as('at'), sql.val(f.actor).as('actor'), sql.val(f.action).as('action'), sql.val(f.subject).as('subject'), sql.val(f.data).as('data')]))),
-      ];
-      const once = async (u: typeof update): Promise<boolean> => {
-        let q = db.with('moved', () => u.returning('id'));
-        inserts.forEach((insert, i) => {
-          q = q.with(`also_${i}`, insert as never) as unknown as typeof q;
-        });
-        const r = await q.selectFrom('moved').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-        return Number(r.n) > 0;
-      };
+      // PostgreSQL: one statement (store/moved.ts); the recent window first, as `transition`
+      // (nothing was written by a miss, so trying everywhere after it is safe).
+      const inserts = [...events.map((row) => ({ table: 'events' as const, row })), ...queued.map((row) => ({ table: 'audit_queue' as const, row }))];
+      const once = (u: typeof update): Promise<boolean> => updateThenInsert(db, u, inserts);
       const t = now();
       if (await once(update.where('created_at', '>=', t - RECENT_BEFORE_MS).where('created_at', '<', t + RECENT_AFTER_MS))) return true;
       return once(update);
