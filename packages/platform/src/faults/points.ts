@@ -37,7 +37,7 @@ export const FAULT_POINTS = [
   'verification.approval.before-commit',
   /** verification/settle.ts: the approval committed, the wallet not yet answered. */
   'verification.approval.after-commit',
-  /** oidc/service.ts token endpoint: the code marked redeemed and the access token written, not committed. */
+  /** oidc/service.ts token endpoint: just before the redemption's one atomic write (the code marked redeemed and the access token; on PostgreSQL one statement, on SQLite one transaction): nothing of it written. */
   'oidc.token.before-commit',
   /** oidc/service.ts token endpoint: the redemption committed, the tokens not yet answered to the RP. */
   'oidc.token.after-commit',

@@ -218,12 +218,9 @@ export class OidcProvider {
 
     const { r, outcome } = await this.#approved(a);
     const accessToken = b64u(randomBytes(32));
-    const redeemed = await this.deps.store.transaction(async (tx) => {
-      if (!(await tx.oidc.transitionAuthorization(a.id, 'code_issued', { status: 'redeemed', redeemedAt: now }))) return false;
-      await tx.oidc.insertAccessToken({ tokenHash: this.#digest('access-token', accessToken), authorizationId: a.id, clientId: rp.clientId, expiresAt: now + ACCESS_TOKEN_TTL_S * 1000, createdAt: now });
-      faultPoint('oidc.token.before-commit');
-      return true;
-    });
+    // The code redeemed and the access token written in one atomic write (on PostgreSQL one statement).
+    faultPoint('oidc.token.before-commit');
+    const redeemed = await this.deps.store.oidc.redeemAuthorization(a.id, now, { tokenHash: this.#digest('access-token', accessToken), authorizationId: a.id, clientId: rp.clientId, expiresAt: now + ACCESS_TOKEN_TTL_S * 1000, createdAt: now });
     if (redeemed) faultPoint('oidc.token.after-commit');
     if (!redeemed) {
       // Lost a race with another use of the same code: that is a replay too.

@@ -39,7 +39,7 @@ import { erasureRepo } from './erasure/repo.ts';
 import { compact } from './compact.ts';
 import { phoneChangeRepo } from './phone-changes/repo.ts';
 import { CONSOLE_OPERATOR_READ, consoleOperatorRepo } from './console-operators/repo.ts';
-import type { PersonWriter, Store, StoreReader, StoreTx, VerificationWriter } from './types.ts';
+import type { OidcWriter, PersonWriter, Store, StoreReader, StoreTx, VerificationWriter } from './types.ts';
 import { VERIFICATION_READ, verificationRepo } from './verifications/repo.ts';
 import { RpCache, type RpCacheOptions } from './rp-cache.ts';
 
@@ -180,10 +180,12 @@ export async function openStore(cfg: StoreConfig, opts: OpenStoreOptions = {}): 
     shred: (id) => transaction((tx) => tx.persons.shred(id)),
     replaceBlindIndexes: (personId, kind, entries) => transaction((tx) => tx.persons.replaceBlindIndexes(personId, kind, entries)),
   };
-  // `verifications.transitionWith` is one statement on PostgreSQL; on SQLite, several.
-  const verifications: VerificationWriter =
-    conn.engine === 'postgres' ? root.verifications : { ...root.verifications, transitionWith: (id, from, patch, rows) => transaction((tx) => tx.verifications.transitionWith(id, from, patch, rows)) };
-  const writers: StoreTx = { ...root, persons, verifications };
+  // `verifications.transitionWith` and `oidc.redeemAuthorization` are one statement on
+  // PostgreSQL (store/moved.ts); on SQLite, several.
+  const onePg = conn.engine === 'postgres';
+  const verifications: VerificationWriter = onePg ? root.verifications : { ...root.verifications, transitionWith: (id, from, patch, rows) => transaction((tx) => tx.verifications.transitionWith(id, from, patch, rows)) };
+  const oidc: OidcWriter = onePg ? root.oidc : { ...root.oidc, redeemAuthorization: (id, at, t) => transaction((tx) => tx.oidc.redeemAuthorization(id, at, t)) };
+  const writers: StoreTx = { ...root, persons, verifications, oidc };
 
   return {
     engine: conn.engine,

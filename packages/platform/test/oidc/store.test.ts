@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { beforeAll, expect, it } from 'vitest';
+import { WzError } from '@wangzheng/core/errors';
 import { newId, type NewOidcAuthorization, type Store } from '../../src/store/index.ts';
 import { describeEachEngine, type TestEngine } from '../support/engines.ts';
 import { insertApprovedRp } from '../support/rows.ts';
@@ -99,6 +100,34 @@ describeEachEngine('OIDC store (0006)', (engine) => {
     const redeem = await Promise.all([...all, ...all].map((s) => s.oidc.transitionAuthorization(a.id, 'code_issued', { status: 'redeemed', redeemedAt: T0 + 5 })));
     expect(redeem.filter(Boolean)).toHaveLength(1);
     expect((await store.reader.oidc.findAuthorization(a.id))?.status).toBe('redeemed');
+  });
+
+  it('a code is redeemed with its access token in one atomic write (PostgreSQL: one statement); of many redemptions at once exactly one writes a token', async () => {
+    const a = await authorization();
+    const token = (n: number) => ({ tokenHash: Buffer.alloc(32, n), authorizationId: a.id, clientId, expiresAt: T0 + 600_000 });
+    expect(await store.oidc.redeemAuthorization(a.id, T0 + 5, token(1))).toBe(false); // still pending: no code
+    expect(await store.oidc.listAccessTokens(a.id)).toEqual([]);
+    expect(await store.oidc.transitionAuthorization(a.id, 'pending', { status: 'code_issued', codeHash: randomBytes(32), codeExpiresAt: T0 + 60_000 })).toBe(true);
+    const before = store.statementCount();
+    const won = await Promise.all([...all, ...all, ...all].map((s, i) => s.oidc.redeemAuthorization(a.id, T0 + 6, token(10 + i))));
+    if (engine.name === 'postgres') expect(store.statementCount() - before).toBe(3);
+    expect(won.filter(Boolean)).toHaveLength(1);
+    expect(await store.reader.oidc.findAuthorization(a.id)).toMatchObject({ status: 'redeemed', redeemedAt: T0 + 6 });
+    const tokens = await store.oidc.listAccessTokens(a.id);
+    expect(tokens.map((t) => [...t.tokenHash][0])).toEqual([10 + won.indexOf(true)]);
+    // A token the store refuses (not a client id) fails the call before anything is written.
+    const b = await authorization();
+    await store.oidc.transitionAuthorization(b.id, 'pending', { status: 'code_issued', codeHash: randomBytes(32) });
+    await expect(store.oidc.redeemAuthorization(b.id, T0 + 7, { ...token(2), authorizationId: b.id, clientId: 'not a client' })).rejects.toThrow(TypeError);
+    expect((await store.reader.oidc.findAuthorization(b.id))?.status).toBe('code_issued');
+    // Inside a caller's transaction: rolled back with it.
+    await expect(
+      store.transaction(async (tx) => {
+        expect(await tx.oidc.redeemAuthorization(b.id, T0 + 8, { ...token(3), authorizationId: b.id })).toBe(true);
+        throw new WzError('conflict', 'something after the redemption failed');
+      }),
+    ).rejects.toMatchObject({ code: 'conflict' });
+    expect([(await store.reader.oidc.findAuthorization(b.id))?.status, await store.oidc.listAccessTokens(b.id)]).toEqual(['code_issued', []]);
   });
 
   it('two authorizations cannot share a code digest or a verification request (conflict)', async () => {

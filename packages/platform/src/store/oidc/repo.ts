@@ -7,12 +7,16 @@
 import { isClientId } from '@wangzheng/core/rp/client-id';
 import type { Selectable } from 'kysely';
 import { toDbBytes } from '../dialect.ts';
+import { updateThenInsert } from '../moved.ts';
+import { isPostgres } from '../partitions.ts';
 import type { OidcAccessTokensTable, OidcAuthorizationsTable, OidcParRequestsTable } from '../schema.ts';
 import {
   OIDC_AUTHORIZATION_STATUSES,
   type OidcAccessTokenRecord,
   type OidcAuthorizationRecord,
+  type OidcAuthorizationPatch,
   type OidcAuthorizationStatus,
+  type NewOidcAccessToken,
   type OidcParRecord,
   type OidcReader,
   type OidcWriter,
@@ -152,26 +156,26 @@ export function oidcRepo({ db, now }: RepoContext): OidcWriter {
     async transitionAuthorization(id, from, patch) {
       const key = lookupId(id);
       if (key === undefined) return false;
-      const set: Record<string, unknown> = { status: status(patch.status), updated_at: now() };
-      if (patch.codeHash !== undefined) set.code_hash = toDbBytes(assertBytes(patch.codeHash, 'code hash'));
-      if (patch.codeExpiresAt !== undefined) set.code_expires_at = assertEpochMs(patch.codeExpiresAt, 'codeExpiresAt');
-      if (patch.authTime !== undefined) set.auth_time = assertEpochMs(patch.authTime, 'authTime');
-      if (patch.redeemedAt !== undefined) set.redeemed_at = assertEpochMs(patch.redeemedAt, 'redeemedAt');
-      const r = await db.updateTable('oidc_authorizations').set(set).where('id', '=', key).where('status', '=', status(from)).executeTakeFirst();
+      const r = await authorizationUpdate(db, key, from, patch, now()).executeTakeFirst();
       return r.numUpdatedRows > 0n;
     },
 
     async insertAccessToken(t) {
-      const row = {
-        token_hash: toDbBytes(assertBytes(t.tokenHash, 'token hash')),
-        authorization_id: writeId(t.authorizationId, 'authorization id'),
-        client_id: clientId(t.clientId),
-        expires_at: assertEpochMs(t.expiresAt, 'expiresAt'),
-        revoked_at: null,
-        created_at: t.createdAt === undefined ? now() : assertEpochMs(t.createdAt, 'createdAt'),
-      };
+      const row = accessTokenRow(t, now);
       await db.insertInto('oidc_access_tokens').values(row).execute();
       return toAccessToken(row as unknown as Selectable<OidcAccessTokensTable>);
+    },
+
+    async redeemAuthorization(id, redeemedAt, t) {
+      const key = lookupId(id);
+      const row = accessTokenRow(t, now);
+      if (key === undefined) return false;
+      const update = authorizationUpdate(db, key, 'code_issued', { status: 'redeemed', redeemedAt }, now());
+      // PostgreSQL: one statement. SQLite: the caller's transaction (the store opens one around a call outside any).
+      if (isPostgres(db)) return updateThenInsert(db, update, [{ table: 'oidc_access_tokens', row }]);
+      if ((await update.executeTakeFirst()).numUpdatedRows === 0n) return false;
+      await db.insertInto('oidc_access_tokens').values(row).execute();
+      return true;
     },
 
     async revokeAccessTokens(authorizationId, at) {
@@ -211,6 +215,28 @@ function toPar(r: Selectable<OidcParRequestsTable>): OidcParRecord {
     expiresAt: Number(r.expires_at),
     usedAt: r.used_at === null ? null : Number(r.used_at),
     createdAt: Number(r.created_at),
+  };
+}
+
+/** The compare-and-set of `transitionAuthorization` and `redeemAuthorization`. */
+function authorizationUpdate(db: RepoContext['db'], key: string, from: OidcAuthorizationStatus, patch: OidcAuthorizationPatch, at: number) {
+  const set: Record<string, unknown> = { status: status(patch.status), updated_at: at };
+  if (patch.codeHash !== undefined) set.code_hash = toDbBytes(assertBytes(patch.codeHash, 'code hash'));
+  if (patch.codeExpiresAt !== undefined) set.code_expires_at = assertEpochMs(patch.codeExpiresAt, 'codeExpiresAt');
+  if (patch.authTime !== undefined) set.auth_time = assertEpochMs(patch.authTime, 'authTime');
+  if (patch.redeemedAt !== undefined) set.redeemed_at = assertEpochMs(patch.redeemedAt, 'redeemedAt');
+  return db.updateTable('oidc_authorizations').set(set).where('id', '=', key).where('status', '=', status(from));
+}
+
+/** An access token's row, checked. */
+function accessTokenRow(t: NewOidcAccessToken, now: () => number) {
+  return {
+    token_hash: toDbBytes(assertBytes(t.tokenHash, 'token hash')),
+    authorization_id: writeId(t.authorizationId, 'authorization id'),
+    client_id: clientId(t.clientId),
+    expires_at: assertEpochMs(t.expiresAt, 'expiresAt'),
+    revoked_at: null,
+    created_at: t.createdAt === undefined ? now() : assertEpochMs(t.createdAt, 'createdAt'),
   };
 }
 

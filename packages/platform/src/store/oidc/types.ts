@@ -117,6 +117,13 @@ export interface OidcWriter extends OidcReader {
   /** Compare-and-set on the status: applies `patch` only if the authorization is still `from`. */
   transitionAuthorization(id: string, from: OidcAuthorizationStatus, patch: OidcAuthorizationPatch): Promise<boolean>;
   insertAccessToken(t: NewOidcAccessToken): Promise<OidcAccessTokenRecord>;
+  /**
+   * The token endpoint's redemption: the authorization `code_issued` → `redeemed` at
+   * `redeemedAt` and, only when that took effect, its access token `t`. Atomic on its own: on
+   * PostgreSQL one statement (store/moved.ts), on SQLite a transaction (the caller's, or one the
+   * store opens). False, and nothing written, when the code was not `code_issued`.
+   */
+  redeemAuthorization(id: string, redeemedAt: number, t: NewOidcAccessToken): Promise<boolean>;
   /** Revokes every unrevoked access token issued from an authorization; returns how many. */
   revokeAccessTokens(authorizationId: string, at: number): Promise<number>;
   /** Deletes up to `limit` pushed requests and up to `limit` access tokens expired at `now`; returns how many. */
