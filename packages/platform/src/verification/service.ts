@@ -24,18 +24,19 @@ import { assertRpActive } from '@wangzheng/core/rp/status';
 import { assertScopesApproved, SENSITIVE_SCOPES } from '@wangzheng/core/rp/scopes';
 import type { DisclosureScope, RelyingParty } from '@wangzheng/core/rp/types';
 import { disclosedClaims, maskName } from '@wangzheng/core/verification/disclosure';
-import { ACR_VALUES, MODE_NAMES, modeFactors, parseMode, type Mode } from '@wangzheng/core/verification/modes';
+import { ACR_VALUES, modeFactors, parseMode, type Mode } from '@wangzheng/core/verification/modes';
 import { signReceipt } from '@wangzheng/core/verification/receipt';
 import type { VerificationView } from '@wangzheng/core/verification/views';
 import type { HolderVerifier } from '../credential/holder.ts';
 import { AWAITING_GUARDIAN, guardianDecides } from './guardian-approval.ts';
 import { recordApproval, recordDecline, recordSettlement } from './settle.ts';
+import { requestView } from './view.ts';
 import { openRequestOutcome, sealOutcome, type SealedOutcome } from './outcome.ts';
 import { checkPassphraseFactor, lockedError } from '../passphrase/factor.ts';
 import { encodeConsentSubject } from '../person/consent-subject.ts';
 import type { AuditSink } from '../notify/sinks.ts';
 import type { VerificationMetrics } from './metrics.ts';
-import type { Answered, ApproveRequest, CreatedRequest } from './types.ts';
+import type { Answered, ApproveRequest, CreatedRequest, NewRequest } from './types.ts';
 import { applicationIdentifier } from './app-ids.ts';
 
 export { AWAITING_GUARDIAN } from './guardian-approval.ts';
@@ -85,18 +86,17 @@ export class VerificationService {
    * approved, the mode is known, the scopes are within the RP's approval. `personId` addresses
    * it to one person (re-verification): only they can answer it.
    */
-  async createRequest(
-    rp: RelyingParty,
-    req: {
-      kind: string;
-      bizSeq?: string | null;
-      mode: string;
-      scopes?: string[];
-      personId?: string;
-      bindingMessage?: string;
-      ttlMs?: number;
-    },
-  ): Promise<CreatedRequest> {
+  async createRequest(rp: RelyingParty, req: NewRequest): Promise<CreatedRequest> {
+    return (await this.#create(rp, req)).created;
+  }
+
+  /** `createRequest`, and what `describe` would show of the request, without reading it back (the OIDC authorize page). */
+  async createAndDescribe(rp: RelyingParty, req: NewRequest): Promise<{ created: CreatedRequest; view: VerificationView }> {
+    const { created, record } = await this.#create(rp, req);
+    return { created, view: requestView(record, rp, this.deps.issuer) };
+  }
+
+  async #create(rp: RelyingParty, req: NewRequest): Promise<{ created: CreatedRequest; record: VerificationRequestRecord }> {
     assertRpActive(rp);
     const mode = parseMode(req.mode);
     const scopes = [...new Set(['result', ...(req.scopes ?? [])])];
@@ -105,8 +105,9 @@ export class VerificationService {
     const ref = this.refFor(id);
     const now = this.deps.now();
     const ttl = req.ttlMs ?? REQUEST_TTL_MS;
+    let record: VerificationRequestRecord;
     try {
-      await this.deps.store.verifications.insert({
+      record = await this.deps.store.verifications.insert({
         id,
         refHash: this.#refHash(ref),
         clientId: rp.clientId,
@@ -125,7 +126,7 @@ export class VerificationService {
       throw e;
     }
     this.deps.metrics?.requested(req.kind, mode);
-    return {
+    const created = {
       requestId: id,
       ref,
       link: `wangzheng://verify?ref=${ref}&iss=${encodeURIComponent(this.deps.issuer)}`,
@@ -134,6 +135,7 @@ export class VerificationService {
       acr: ACR_VALUES[mode],
       expiresAt: new Date(now + ttl).toISOString(),
     };
+    return { created, record };
   }
 
   /** A request by id (any kind), for the modules built on this service (OIDC, re-verification). */
@@ -201,23 +203,7 @@ export class VerificationService {
   /** What the wallet shows before the person decides. */
   async describe(ref: string): Promise<VerificationView> {
     const { r, rp } = await this.#pending(ref);
-    const mode = r.mode as Mode;
-    return {
-      kind: r.kind,
-      bindingMessage: r.bindingMessage,
-      rp: { name: rp.name, category: rp.category, purpose: rp.purpose },
-      mode,
-      modeName: MODE_NAMES[mode],
-      requires: modeFactors(mode),
-      scopes: r.scopes.map((s) => ({
-        scope: s,
-        legalBasisRef: rp.approvedScopes.find((a) => a.scope === s)?.legalBasisRef ?? null,
-        sensitive: (SENSITIVE_SCOPES as readonly string[]).includes(s),
-      })),
-      nonce: r.nonce,
-      audience: this.deps.issuer,
-      expiresAt: new Date(r.expiresAt).toISOString(),
-    };
+    return requestView(r, rp, this.deps.issuer);
   }
 
   /** A face mode: the registry's liveness nonce for this request's camera capture. */

@@ -14,6 +14,17 @@ export interface CreatedRequest {
   expiresAt: string;
 }
 
+/** A request as `createRequest` takes it: `receipt`, `oidc` or `reverify`; `personId` addresses it to one person. */
+export interface NewRequest {
+  kind: string;
+  bizSeq?: string | null;
+  mode: string;
+  scopes?: string[];
+  personId?: string;
+  bindingMessage?: string;
+  ttlMs?: number;
+}
+
 export interface ApproveRequest {
   approve: boolean;
   presentation?: string;
