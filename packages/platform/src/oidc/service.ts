@@ -122,7 +122,8 @@ export class OidcProvider {
       const params = await this.#resolveParams(paramsOf(query));
       ctx = this.#context(params);
       const req = await checkAuthorizationRequest(ctx);
-      const created = await this.deps.verification.createRequest(req.rp, { kind: 'oidc', mode: req.mode, scopes: req.scopes.filter((s) => s !== 'result') });
+      // The page's view comes with the created request: no read of the row just written.
+      const { created, view: d } = await this.deps.verification.createAndDescribe(req.rp, { kind: 'oidc', mode: req.mode, scopes: req.scopes.filter((s) => s !== 'result') });
       const browser = typeof browserCookie === 'string' && RANDOM_43.test(browserCookie) ? browserCookie : b64u(randomBytes(32));
       const now = this.deps.now();
       await this.deps.store.oidc.insertAuthorization({
@@ -140,7 +141,6 @@ export class OidcProvider {
         expiresAt: Date.parse(created.expiresAt) + CODE_TTL_MS,
         createdAt: now,
       });
-      const d = await this.deps.verification.describe(created.ref);
       // One byte segment, a fixed mask (any is valid): choosing them cost 8× the drawing.
       const qrSvg = await QRCode.toString([{ data: Buffer.from(created.walletUrl), mode: 'byte' as const }], { type: 'svg', margin: 2, errorCorrectionLevel: 'M', maskPattern: 2 });
       return {
