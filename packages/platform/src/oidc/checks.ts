@@ -15,7 +15,11 @@
  *
  * Trust: every parameter is the browser's (so possibly an attacker's) until a check has passed;
  * the client record is the store's.
+ *
+ * `checkPkce` is the token endpoint's half of PKCE (RFC 7636 §4.6): the verifier against the
+ * challenge this pipeline accepted.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { isWzError, WzError, type OAuthErrorCode } from '@wangzheng/core/errors';
 import { isClientId } from '@wangzheng/core/rp/client-id';
 import { assertScopesApproved } from '@wangzheng/core/rp/scopes';
@@ -206,4 +210,19 @@ export async function checkAuthorizationRequest(ctx: CheckContext): Promise<Auth
     mode: ctx.mode!,
     scopes: ctx.scopes!,
   };
+}
+
+/** RFC 7636 §4.1: 43–128 unreserved characters. */
+const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
+
+/** RFC 7636 §4.6: BASE64URL(SHA256(ASCII(code_verifier))) must equal the stored challenge. */
+export function checkPkce(verifier: string | undefined, challenge: string): void {
+  if (verifier === undefined || !CODE_VERIFIER.test(verifier)) {
+    throw new WzError('invalid_grant', 'code_verifier is missing or malformed (RFC 7636 §4.1).', { detail: 'pkce format' });
+  }
+  const computed = createHash('sha256').update(verifier, 'ascii').digest();
+  const expected = Buffer.from(challenge, 'base64url');
+  if (expected.length !== computed.length || !timingSafeEqual(expected, computed)) {
+    throw new WzError('invalid_grant', 'PKCE verification failed: code_verifier does not match code_challenge.', { detail: 'pkce mismatch' });
+  }
 }

@@ -18,7 +18,7 @@
  * checks.ts; the person's outcome only as the verification engine recorded it (`findWithOutcome`),
  * whose mode is the one the RP asked for — the engine checks every factor of it or fails.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import QRCode from 'qrcode';
 import { b64u, randomBytes, type CryptoSuite, type KeyRing } from '@wangzheng/core/crypto/index';
 import { isWzError, WzError } from '@wangzheng/core/errors';
@@ -27,7 +27,7 @@ import { ACR_VALUES, isMode, satisfies, type Mode } from '@wangzheng/core/verifi
 import { newId, type OidcAuthorizationRecord, type RelyingPartyRecord, type Store, type VerificationRequestRecord } from '../store/index.ts';
 import type { SealedOutcome } from '../verification/outcome.ts';
 import type { VerificationService } from '../verification/service.ts';
-import { checkAuthorizationRequest, type CheckContext } from './checks.ts';
+import { checkAuthorizationRequest, checkPkce, type CheckContext } from './checks.ts';
 import { endpointsOf, providerMetadata, type OidcEndpoints } from './discovery.ts';
 import { toOAuthError } from './errors.ts';
 import { signIdToken } from './id-token.ts';
@@ -51,8 +51,6 @@ export const REQUEST_URI_PREFIX = 'urn:ietf:params:oauth:request_uri:';
 
 const RANDOM_43 = /^[A-Za-z0-9_-]{43}$/;
 const REF = /^[A-Za-z0-9_-]{22}$/;
-/** RFC 7636 §4.1: 43–128 unreserved characters. */
-const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 /** Client authentication parameters: the PAR endpoint does not store them. */
 const CLIENT_AUTH_PARAMS = new Set(['client_assertion', 'client_assertion_type', 'client_secret']);
 
@@ -328,18 +326,6 @@ export class OidcProvider {
 
   #digest(kind: string, value: string): Uint8Array {
     return this.deps.suite.hash(new TextEncoder().encode(`oidc-${kind}\u0000${value}`));
-  }
-}
-
-/** RFC 7636 §4.6: BASE64URL(SHA256(ASCII(code_verifier))) must equal the stored challenge. */
-function checkPkce(verifier: string | undefined, challenge: string): void {
-  if (verifier === undefined || !CODE_VERIFIER.test(verifier)) {
-    throw new WzError('invalid_grant', 'code_verifier is missing or malformed (RFC 7636 §4.1).', { detail: 'pkce format' });
-  }
-  const computed = createHash('sha256').update(verifier, 'ascii').digest();
-  const expected = Buffer.from(challenge, 'base64url');
-  if (expected.length !== computed.length || !timingSafeEqual(expected, computed)) {
-    throw new WzError('invalid_grant', 'PKCE verification failed: code_verifier does not match code_challenge.', { detail: 'pkce mismatch' });
   }
 }
 
