@@ -120,7 +120,7 @@ export class OidcProvider {
       const params = await this.#resolveParams(paramsOf(query));
       ctx = this.#context(params);
       const req = await checkAuthorizationRequest(ctx);
-      // The page's view comes with the created request: no read of the row just written.
+      // With its view: the request is not read back.
       const { created, view: d } = await this.deps.verification.createAndDescribe(req.rp, { kind: 'oidc', mode: req.mode, scopes: req.scopes.filter((s) => s !== 'result') });
       const browser = typeof browserCookie === 'string' && RANDOM_43.test(browserCookie) ? browserCookie : b64u(randomBytes(32));
       const now = this.deps.now();
@@ -165,10 +165,12 @@ export class OidcProvider {
   async status(ref: unknown, browserCookie: string | undefined): Promise<StatusAnswer> {
     const notFound = () => new WzError('invalid_request', 'No such authorization in this browser.', { status: 404 });
     if (typeof ref !== 'string' || !REF.test(ref) || typeof browserCookie !== 'string' || !RANDOM_43.test(browserCookie)) throw notFound();
-    const a = await this.deps.store.oidc.findAuthorizationByRef(this.#digest('ref', ref));
+    // One statement: the authorization and its request.
+    const found = await this.deps.store.oidc.findAuthorizationWithRequest(this.#digest('ref', ref));
+    const a = found?.authorization;
     if (!a || !sameBytes(a.browserHash, this.#digest('browser', browserCookie))) throw notFound();
     if (a.status === 'code_issued' || a.status === 'redeemed') return { status: 'done' };
-    const r = await this.deps.verification.findRequest(a.requestId);
+    const r = found.request ?? (await this.deps.verification.findRequest(a.requestId));
     if (!r) throw new WzError('server_error', 'The verification request is gone.', { detail: 'request missing' });
     const now = this.deps.now();
     if (a.status === 'pending' && r.status === 'approved') {

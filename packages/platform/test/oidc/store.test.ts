@@ -130,6 +130,24 @@ describeEachEngine('OIDC store (0006)', (engine) => {
     expect([(await store.reader.oidc.findAuthorization(b.id))?.status, await store.oidc.listAccessTokens(b.id)]).toEqual(['code_issued', []]);
   });
 
+  it('an authorization by its reference with its verification request, in one statement; an unknown reference finds nothing', async () => {
+    const a = await authorization();
+    const before = store.statementCount();
+    const found = await store.reader.oidc.findAuthorizationWithRequest(a.refHash);
+    expect(store.statementCount() - before).toBe(1);
+    expect(found?.authorization).toEqual(await store.oidc.findAuthorizationByRef(a.refHash));
+    expect(found?.request).toEqual(await store.verifications.findById(a.requestId));
+    expect(found?.request).toMatchObject({ id: a.requestId, kind: 'oidc', status: 'pending', scopes: ['result'], expiresAt: T0 + 300_000 });
+    expect(await store.oidc.findAuthorizationWithRequest(randomBytes(32))).toBeUndefined();
+    // A request from before the recent window: PostgreSQL leaves it to a read by id (the status poll's fallback).
+    const oldId = newId();
+    const longAgo = T0 - 40 * 86_400_000;
+    await store.verifications.insert({ id: oldId, refHash: randomBytes(32), clientId, kind: 'oidc', bizSeq: null, mode: 'wz', scopes: ['result'], nonce: 'n', expiresAt: longAgo + 300_000, createdAt: longAgo });
+    const old = await authorization({ requestId: oldId });
+    const oldFound = await store.oidc.findAuthorizationWithRequest(old.refHash);
+    expect([oldFound?.authorization.id, oldFound?.request?.id]).toEqual([old.id, engine.name === 'postgres' ? undefined : oldId]);
+  });
+
   it('two authorizations cannot share a code digest or a verification request (conflict)', async () => {
     const a = await authorization();
     const b = await authorization();
@@ -155,6 +173,6 @@ describeEachEngine('OIDC store (0006)', (engine) => {
   });
 
   it('the reader carries no write method', () => {
-    expect(Object.keys(store.reader.oidc).sort()).toEqual(['findAccessToken', 'findAuthorization', 'findAuthorizationByCode', 'findAuthorizationByRef', 'findAuthorizationByRequest', 'listAccessTokens']);
+    expect(Object.keys(store.reader.oidc).sort()).toEqual(['findAccessToken', 'findAuthorization', 'findAuthorizationByCode', 'findAuthorizationByRef', 'findAuthorizationByRequest', 'findAuthorizationWithRequest', 'listAccessTokens']);
   });
 });

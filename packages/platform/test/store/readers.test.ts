@@ -21,7 +21,7 @@ const READ_METHODS: Readonly<Record<string, readonly string[]>> = {
   passphrases: ['find'],
   relyingParties: ['findByClientId', 'list', 'listClientIdsBySector', 'listEvents'],
   verifications: ['findById', 'findWithDataKey', 'findByRef', 'listByPerson', 'listPendingForPerson', 'listByClient'],
-  oidc: ['findAuthorization', 'findAuthorizationByRef', 'findAuthorizationByCode', 'findAccessToken', 'findAuthorizationByRequest', 'listAccessTokens'],
+  oidc: ['findAuthorization', 'findAuthorizationByRef', 'findAuthorizationByCode', 'findAccessToken', 'findAuthorizationByRequest', 'findAuthorizationWithRequest', 'listAccessTokens'],
   jobs: ['countByQueue'],
   ssfStreams: ['findByClientId', 'list'],
   audit: ['head', 'queued', 'list', 'listCheckpoints', 'latestCheckpoint'],

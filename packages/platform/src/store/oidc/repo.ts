@@ -9,7 +9,8 @@ import type { Selectable } from 'kysely';
 import { toDbBytes } from '../dialect.ts';
 import { updateThenInsert } from '../moved.ts';
 import { isPostgres } from '../partitions.ts';
-import type { OidcAccessTokensTable, OidcAuthorizationsTable, OidcParRequestsTable } from '../schema.ts';
+import type { OidcAccessTokensTable, OidcAuthorizationsTable, OidcParRequestsTable, VerificationRequestsTable } from '../schema.ts';
+import { RECENT_AFTER_MS, RECENT_BEFORE_MS, REQUEST_COLUMNS, toRecord as toRequest } from '../verifications/repo.ts';
 import {
   OIDC_AUTHORIZATION_STATUSES,
   type OidcAccessTokenRecord,
@@ -54,6 +55,7 @@ export const OIDC_READ = [
   'findAuthorizationByCode',
   'findAccessToken',
   'findAuthorizationByRequest',
+  'findAuthorizationWithRequest',
   'listAccessTokens',
 ] as const satisfies readonly (keyof OidcReader)[];
 
@@ -80,6 +82,25 @@ export function oidcRepo({ db, now }: RepoContext): OidcWriter {
     async findAccessToken(tokenHash) {
       const row = await db.selectFrom('oidc_access_tokens').selectAll().where('token_hash', '=', toDbBytes(assertBytes(tokenHash, 'token hash'))).executeTakeFirst();
       return row && toAccessToken(row);
+    },
+
+    async findAuthorizationWithRequest(refHash) {
+      // PostgreSQL: the request's recent window in the join, so that only its month's
+      // partitions are probed (verifications/repo.ts).
+      const t = now();
+      const row = (await db
+        .selectFrom('oidc_authorizations as a')
+        .leftJoin('verification_requests as v', (j) => {
+          const on = j.onRef('v.id', '=', 'a.request_id');
+          return isPostgres(db) ? on.on('v.created_at', '>=', t - RECENT_BEFORE_MS).on('v.created_at', '<', t + RECENT_AFTER_MS) : on;
+        })
+        .selectAll('a')
+        .select(REQUEST_COLUMNS.map((c) => `v.${c} as v_${c}` as const))
+        .where('a.ref_hash', '=', toDbBytes(assertBytes(refHash, 'ref hash')))
+        .executeTakeFirst()) as (Selectable<OidcAuthorizationsTable> & Record<`v_${(typeof REQUEST_COLUMNS)[number]}`, unknown>) | undefined;
+      if (row === undefined) return undefined;
+      const request = row.v_id === null ? undefined : toRequest(Object.fromEntries(REQUEST_COLUMNS.map((c) => [c, row[`v_${c}`]])) as Selectable<VerificationRequestsTable>);
+      return { authorization: toAuthorization(row), request };
     },
 
     async findAuthorizationByRequest(requestId) {

@@ -8,6 +8,7 @@
  * request's `result`.
  */
 import type { Optional } from '../row-types.ts';
+import type { VerificationRequestRecord } from '../verifications/types.ts';
 
 /** A pushed authorization request (RFC 9126): the parameters an RP sent, until used once. */
 export interface OidcParRecord {
@@ -98,6 +99,12 @@ export interface OidcReader {
   findAccessToken(tokenHash: Uint8Array): Promise<OidcAccessTokenRecord | undefined>;
   /** The authorization of a verification request (one per request of kind `oidc`), for the person's own controls. */
   findAuthorizationByRequest(requestId: string): Promise<OidcAuthorizationRecord | undefined>;
+  /**
+   * The authorization by its reference's digest with its verification request, in one
+   * statement (the authorize page's status poll). `request` is undefined only if the request is
+   * gone or — on PostgreSQL — created outside the recent window (a week back): ask for it by id.
+   */
+  findAuthorizationWithRequest(refHash: Uint8Array): Promise<{ authorization: OidcAuthorizationRecord; request: VerificationRequestRecord | undefined } | undefined>;
   /** Every access token issued from an authorization, expired and revoked ones too, oldest first. */
   listAccessTokens(authorizationId: string): Promise<OidcAccessTokenRecord[]>;
 }

@@ -37,8 +37,17 @@ export const VERIFICATION_READ = [
  * old, so lookups first try this window around the store's clock — PostgreSQL prunes to the one
  * or two partitions it covers — and search everything only on a miss. Same answers either way.
  */
-const RECENT_BEFORE_MS = 7 * 86_400_000;
-const RECENT_AFTER_MS = 86_400_000;
+export const RECENT_BEFORE_MS = 7 * 86_400_000;
+export const RECENT_AFTER_MS = 86_400_000;
+
+/** The columns of a request, for a query that selects them beside another table's (`oidc.findAuthorizationWithRequest`). */
+export const REQUEST_COLUMNS = [
+  'id', 'ref_hash', 'client_id', 'kind', 'biz_seq', 'mode', 'scopes', 'nonce', 'face_challenge', 'binding_message',
+  'status', 'failure', 'person_id', 'result', 'approved_at', 'expires_at', 'created_at', 'updated_at',
+] as const satisfies readonly (keyof VerificationRequestsTable)[];
+// Every column, checked: a column added to the table and not here fails to compile.
+const ALL_REQUEST_COLUMNS: [Exclude<keyof VerificationRequestsTable, (typeof REQUEST_COLUMNS)[number]>] extends [never] ? true : never = true;
+void ALL_REQUEST_COLUMNS;
 
 /** `findWithDataKey`'s query up to its condition: a request with its person's wrapped data key. */
 function dataKeyQuery(db: RepoContext['db']) {
@@ -206,7 +215,7 @@ function transitionQuery(db: RepoContext['db'], key: string, from: VerificationS
   return db.updateTable('verification_requests').set(set).where('id', '=', key).where('status', '=', status(from));
 }
 
-function toRecord(r: Selectable<VerificationRequestsTable>): VerificationRequestRecord {
+export function toRecord(r: Selectable<VerificationRequestsTable>): VerificationRequestRecord {
   return {
     id: r.id,
     refHash: r.ref_hash,
