@@ -211,11 +211,13 @@ async function runVerificationBenchOn(engineName: string, storeEnv: Record<strin
     };
     await closedLoop(Math.ceil(warmup / 5), concurrency, (i) => login(holders[i % holders.length]!)); // warm-up of the login's own paths
     const loginCount = Math.max(50, Math.floor(count / 2));
+    const ls0 = workers ? 0 : (await scrape(platformUrl)).statements;
     const lc0 = serverCpuMs(child.pid!);
     const ldb0 = onPg ? databaseCpuMs() : 0;
     const { latencies: logins, wallS: loginWall } = await closedLoop(loginCount, concurrency, (i) => login(holders[i % holders.length]!));
     const loginCpu = (serverCpuMs(child.pid!) - lc0) / loginCount;
     const loginDbCpu = onPg ? (databaseCpuMs() - ldb0) / loginCount : 0;
+    const loginStatements = workers ? undefined : ((await scrape(platformUrl)).statements - ls0) / loginCount;
     const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
     const mb = (m: { now: number; peak: number }): string => `${fmt(m.now)} MB, peak ${fmt(m.peak)} MB`;
     const rss = workers ? `workers ${workerPids(child.pid!).map((p) => mb(rssMb(p))).join('; ')}; primary ${mb(rssMb(child.pid!))}` : mb(rssMb(child.pid!));
@@ -239,6 +241,7 @@ async function runVerificationBenchOn(engineName: string, storeEnv: Record<strin
       { name: `${engine}: OIDC login latency p50 / p99`, value: `${fmt(pct(logins, 50), 1)} / ${fmt(pct(logins, 99), 1)} ms` },
       { name: `${engine}: server CPU per OIDC login, and ÷ its crypto (the same as a receipt's: 1 verify, 1 sign)`, value: `${fmt(loginCpu, 2)} ms, ${fmt(loginCpu / crypto, 2)}×` },
       ...(onPg ? [{ name: `${engine}: database server CPU per OIDC login`, value: `${fmt(loginDbCpu, 2)} ms` }] : []),
+      ...(loginStatements === undefined ? [] : [{ name: `${engine}: store statements per OIDC login (as per verification)`, value: fmt(loginStatements, 1) }]),
     ];
   } finally {
     child.kill('SIGTERM');
