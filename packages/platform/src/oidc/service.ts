@@ -27,6 +27,7 @@ import { ACR_VALUES, isMode, satisfies, type Mode } from '@wangzheng/core/verifi
 import { newId, type OidcAuthorizationRecord, type RelyingPartyRecord, type Store, type VerificationRequestRecord } from '../store/index.ts';
 import type { SealedOutcome } from '../verification/outcome.ts';
 import type { VerificationService } from '../verification/service.ts';
+import type { RequestWithKey } from '../verification/types.ts';
 import { checkAuthorizationRequest, checkPkce, type CheckContext } from './checks.ts';
 import { endpointsOf, providerMetadata, type OidcEndpoints } from './discovery.ts';
 import { toOAuthError } from './errors.ts';
@@ -166,7 +167,7 @@ export class OidcProvider {
     const notFound = () => new WzError('invalid_request', 'No such authorization in this browser.', { status: 404 });
     if (typeof ref !== 'string' || !REF.test(ref) || typeof browserCookie !== 'string' || !RANDOM_43.test(browserCookie)) throw notFound();
     // One statement: the authorization and its request.
-    const found = await this.deps.store.oidc.findAuthorizationWithRequest(this.#digest('ref', ref));
+    const found = await this.deps.store.oidc.findAuthorizationWithRequest('ref_hash', this.#digest('ref', ref));
     const a = found?.authorization;
     if (!a || !sameBytes(a.browserHash, this.#digest('browser', browserCookie))) throw notFound();
     if (a.status === 'code_issued' || a.status === 'redeemed') return { status: 'done' };
@@ -204,7 +205,9 @@ export class OidcProvider {
     if (body['redirect_uri'] === undefined) throw new WzError('invalid_request', 'redirect_uri is required: the one of the authorization request.');
     const invalidGrant = (description: string, detail: string) => new WzError('invalid_grant', description, { detail });
     if (!RANDOM_43.test(code)) throw invalidGrant('The authorization code is invalid, expired or already used.', 'code format');
-    const a = await this.deps.store.oidc.findAuthorizationByCode(this.#digest('code', code));
+    // One statement: the authorization, its request and the person's data key.
+    const found = await this.deps.store.oidc.findAuthorizationWithRequest('code_hash', this.#digest('code', code));
+    const a = found?.authorization;
     if (!a || a.clientId !== rp.clientId) throw invalidGrant('The authorization code is invalid, expired or already used.', a ? 'other client' : 'unknown code');
     const now = this.deps.now();
     if (a.status === 'redeemed') {
@@ -216,7 +219,7 @@ export class OidcProvider {
     if (body['redirect_uri'] !== a.redirectUri) throw invalidGrant('redirect_uri must equal the one of the authorization request.', 'redirect_uri mismatch');
     checkPkce(body['code_verifier'], a.codeChallenge);
 
-    const { r, outcome } = await this.#approved(a);
+    const { r, outcome } = await this.#approved(a, found.request && { request: found.request, dataKey: found.dataKey });
     const accessToken = b64u(randomBytes(32));
     // The code redeemed and the access token written in one atomic write (on PostgreSQL one statement).
     faultPoint('oidc.token.before-commit');
@@ -299,9 +302,9 @@ export class OidcProvider {
     };
   }
 
-  /** The authorization's request, checked, and its outcome opened: one statement. */
-  async #approved(a: OidcAuthorizationRecord): Promise<{ r: VerificationRequestRecord; outcome: SealedOutcome }> {
-    const found = await this.deps.verification.findWithOutcome(a.requestId);
+  /** The authorization's request, checked, and its outcome opened: one statement, none when `read` already. */
+  async #approved(a: OidcAuthorizationRecord, read?: RequestWithKey): Promise<{ r: VerificationRequestRecord; outcome: SealedOutcome }> {
+    const found = await this.deps.verification.findWithOutcome(read ?? a.requestId);
     const r = this.#checkApproved(a, found?.request);
     return { r, outcome: found!.outcome() };
   }

@@ -36,7 +36,7 @@ import { checkPassphraseFactor, lockedError } from '../passphrase/factor.ts';
 import { encodeConsentSubject } from '../person/consent-subject.ts';
 import type { AuditSink } from '../notify/sinks.ts';
 import type { VerificationMetrics } from './metrics.ts';
-import type { Answered, ApproveRequest, CreatedRequest, NewRequest } from './types.ts';
+import type { Answered, ApproveRequest, CreatedRequest, NewRequest, RequestWithKey } from './types.ts';
 import { applicationIdentifier } from './app-ids.ts';
 
 export { AWAITING_GUARDIAN } from './guardian-approval.ts';
@@ -90,7 +90,7 @@ export class VerificationService {
     return (await this.#create(rp, req)).created;
   }
 
-  /** `createRequest`, and what `describe` would show of the request, without reading it back (the OIDC authorize page). */
+  /** `createRequest` and the request's view, not read back (the OIDC authorize page). */
   async createAndDescribe(rp: RelyingParty, req: NewRequest): Promise<{ created: CreatedRequest; view: VerificationView }> {
     const { created, record } = await this.#create(rp, req);
     return { created, view: requestView(record, rp, this.deps.issuer) };
@@ -145,11 +145,11 @@ export class VerificationService {
 
   /**
    * A request by id with a way to open its sealed outcome (application identifier, face score,
-   * consented claims), read in one statement: the request and its person's wrapped data key.
-   * `outcome()` throws `verification_not_found` once the person (or the outcome) is gone.
+   * consented claims), read in one statement: the request and its person's wrapped data key (or
+   * both as read already). `outcome()` throws `verification_not_found` once the person is gone.
    */
-  async findWithOutcome(id: string): Promise<{ request: VerificationRequestRecord; outcome(): SealedOutcome } | undefined> {
-    const found = typeof id === 'string' ? await this.deps.store.verifications.findWithDataKey(id) : undefined;
+  async findWithOutcome(id: string | RequestWithKey): Promise<{ request: VerificationRequestRecord; outcome(): SealedOutcome } | undefined> {
+    const found = typeof id === 'string' ? await this.deps.store.verifications.findWithDataKey(id) : id;
     if (!found) return undefined;
     return { request: found.request, outcome: () => openRequestOutcome(this.deps.protector, found.request, found.dataKey) };
   }

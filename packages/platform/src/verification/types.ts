@@ -1,5 +1,6 @@
 /** The shapes of the verification service's API: a created request, an answer, what the wallet learns. */
 import type { Mode } from '@wangzheng/core/verification/modes';
+import type { VerificationRequestRecord, WrappedKeyRow } from '../store/index.ts';
 
 export interface CreatedRequest {
   requestId: string;
@@ -23,6 +24,12 @@ export interface NewRequest {
   personId?: string;
   bindingMessage?: string;
   ttlMs?: number;
+}
+
+/** A request as read with its person's wrapped data key (`store.verifications.findWithDataKey`, or joined in another read). */
+export interface RequestWithKey {
+  readonly request: VerificationRequestRecord;
+  readonly dataKey: WrappedKeyRow | undefined;
 }
 
 export interface ApproveRequest {

@@ -11,7 +11,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { WzError } from '@wangzheng/core/errors';
 import { newId, type NewOidcAuthorization, type Store } from '../../src/store/index.ts';
 import { describeEachEngine, type TestEngine } from '../support/engines.ts';
-import { insertApprovedRp } from '../support/rows.ts';
+import { fakePerson, insertApprovedRp } from '../support/rows.ts';
 
 const T0 = 1_770_000_000_000;
 
@@ -133,19 +133,38 @@ describeEachEngine('OIDC store (0006)', (engine) => {
   it('an authorization by its reference with its verification request, in one statement; an unknown reference finds nothing', async () => {
     const a = await authorization();
     const before = store.statementCount();
-    const found = await store.reader.oidc.findAuthorizationWithRequest(a.refHash);
+    const found = await store.reader.oidc.findAuthorizationWithRequest('ref_hash', a.refHash);
     expect(store.statementCount() - before).toBe(1);
     expect(found?.authorization).toEqual(await store.oidc.findAuthorizationByRef(a.refHash));
     expect(found?.request).toEqual(await store.verifications.findById(a.requestId));
     expect(found?.request).toMatchObject({ id: a.requestId, kind: 'oidc', status: 'pending', scopes: ['result'], expiresAt: T0 + 300_000 });
-    expect(await store.oidc.findAuthorizationWithRequest(randomBytes(32))).toBeUndefined();
+    expect(await store.oidc.findAuthorizationWithRequest('ref_hash', randomBytes(32))).toBeUndefined();
     // A request from before the recent window: PostgreSQL leaves it to a read by id (the status poll's fallback).
     const oldId = newId();
     const longAgo = T0 - 40 * 86_400_000;
     await store.verifications.insert({ id: oldId, refHash: randomBytes(32), clientId, kind: 'oidc', bizSeq: null, mode: 'wz', scopes: ['result'], nonce: 'n', expiresAt: longAgo + 300_000, createdAt: longAgo });
     const old = await authorization({ requestId: oldId });
-    const oldFound = await store.oidc.findAuthorizationWithRequest(old.refHash);
+    const oldFound = await store.oidc.findAuthorizationWithRequest('ref_hash', old.refHash);
     expect([oldFound?.authorization.id, oldFound?.request?.id]).toEqual([old.id, engine.name === 'postgres' ? undefined : oldId]);
+  });
+
+  it('an authorization by its code with its request and the person’s wrapped data key (the token endpoint), in one statement', async () => {
+    const person = fakePerson();
+    await store.persons.insert(person);
+    const a = await authorization();
+    expect(await store.verifications.transition(a.requestId, 'pending', { status: 'approved', personId: person.id, result: new Uint8Array([1]), approvedAt: T0 })).toBe(true);
+    const codeHash = randomBytes(32);
+    await store.oidc.transitionAuthorization(a.id, 'pending', { status: 'code_issued', codeHash, codeExpiresAt: T0 + 60_000 });
+    const before = store.statementCount();
+    const found = await store.oidc.findAuthorizationWithRequest('code_hash', codeHash);
+    expect(store.statementCount() - before).toBe(1);
+    expect(found?.authorization).toEqual(await store.oidc.findAuthorizationByCode(codeHash));
+    expect({ request: found?.request, dataKey: found?.dataKey }).toEqual(await store.verifications.findWithDataKey(a.requestId));
+    expect(found?.dataKey).toMatchObject({ id: person.id, kekId: person.kekId });
+    // No person on the request yet: no data key.
+    const b = await authorization();
+    expect((await store.oidc.findAuthorizationWithRequest('ref_hash', b.refHash))?.dataKey).toBeUndefined();
+    await expect(store.oidc.findAuthorizationWithRequest('id' as never, codeHash)).rejects.toThrow(TypeError);
   });
 
   it('two authorizations cannot share a code digest or a verification request (conflict)', async () => {

@@ -84,7 +84,8 @@ export function oidcRepo({ db, now }: RepoContext): OidcWriter {
       return row && toAccessToken(row);
     },
 
-    async findAuthorizationWithRequest(refHash) {
+    async findAuthorizationWithRequest(by, hash) {
+      if (by !== 'ref_hash' && by !== 'code_hash') throw new TypeError('by must be ref_hash or code_hash');
       // PostgreSQL: the request's recent window in the join, so that only its month's
       // partitions are probed (verifications/repo.ts).
       const t = now();
@@ -94,13 +95,16 @@ export function oidcRepo({ db, now }: RepoContext): OidcWriter {
           const on = j.onRef('v.id', '=', 'a.request_id');
           return isPostgres(db) ? on.on('v.created_at', '>=', t - RECENT_BEFORE_MS).on('v.created_at', '<', t + RECENT_AFTER_MS) : on;
         })
+        .leftJoin('persons as p', 'p.id', 'v.person_id')
         .selectAll('a')
         .select(REQUEST_COLUMNS.map((c) => `v.${c} as v_${c}` as const))
-        .where('a.ref_hash', '=', toDbBytes(assertBytes(refHash, 'ref hash')))
-        .executeTakeFirst()) as (Selectable<OidcAuthorizationsTable> & Record<`v_${(typeof REQUEST_COLUMNS)[number]}`, unknown>) | undefined;
+        .select(['p.wrapped_dek as p_wrapped_dek', 'p.kek_id as p_kek_id'])
+        .where(`a.${by}`, '=', toDbBytes(assertBytes(hash, by)))
+        .executeTakeFirst()) as (Selectable<OidcAuthorizationsTable> & Record<`v_${(typeof REQUEST_COLUMNS)[number]}` | 'p_wrapped_dek' | 'p_kek_id', unknown>) | undefined;
       if (row === undefined) return undefined;
       const request = row.v_id === null ? undefined : toRequest(Object.fromEntries(REQUEST_COLUMNS.map((c) => [c, row[`v_${c}`]])) as Selectable<VerificationRequestsTable>);
-      return { authorization: toAuthorization(row), request };
+      const dataKey = request?.personId == null || row.p_wrapped_dek === null || row.p_kek_id === null ? undefined : { id: request.personId, wrappedDek: row.p_wrapped_dek as Uint8Array, kekId: row.p_kek_id as string };
+      return { authorization: toAuthorization(row), request, dataKey };
     },
 
     async findAuthorizationByRequest(requestId) {

@@ -9,6 +9,7 @@
  */
 import type { Optional } from '../row-types.ts';
 import type { VerificationRequestRecord } from '../verifications/types.ts';
+import type { WrappedKeyRow } from '../persons/types.ts';
 
 /** A pushed authorization request (RFC 9126): the parameters an RP sent, until used once. */
 export interface OidcParRecord {
@@ -100,11 +101,15 @@ export interface OidcReader {
   /** The authorization of a verification request (one per request of kind `oidc`), for the person's own controls. */
   findAuthorizationByRequest(requestId: string): Promise<OidcAuthorizationRecord | undefined>;
   /**
-   * The authorization by its reference's digest with its verification request, in one
-   * statement (the authorize page's status poll). `request` is undefined only if the request is
-   * gone or — on PostgreSQL — created outside the recent window (a week back): ask for it by id.
+   * The authorization by its reference's (`ref_hash`: the status poll) or its code's digest
+   * (`code_hash`: the token endpoint) with its verification request and that request's person's
+   * wrapped data key, in one statement. `request` is undefined only if the request is gone or — on
+   * PostgreSQL — created outside the recent window (a week back): ask for it by id.
    */
-  findAuthorizationWithRequest(refHash: Uint8Array): Promise<{ authorization: OidcAuthorizationRecord; request: VerificationRequestRecord | undefined } | undefined>;
+  findAuthorizationWithRequest(
+    by: 'ref_hash' | 'code_hash',
+    hash: Uint8Array,
+  ): Promise<{ authorization: OidcAuthorizationRecord; request: VerificationRequestRecord | undefined; dataKey: WrappedKeyRow | undefined } | undefined>;
   /** Every access token issued from an authorization, expired and revoked ones too, oldest first. */
   listAccessTokens(authorizationId: string): Promise<OidcAccessTokenRecord[]>;
 }
