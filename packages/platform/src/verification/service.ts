@@ -25,11 +25,11 @@ import { assertScopesApproved, SENSITIVE_SCOPES } from '@wangzheng/core/rp/scope
 import type { DisclosureScope, RelyingParty } from '@wangzheng/core/rp/types';
 import { disclosedClaims, maskName } from '@wangzheng/core/verification/disclosure';
 import { ACR_VALUES, modeFactors, parseMode, type Mode } from '@wangzheng/core/verification/modes';
-import { signReceipt } from '@wangzheng/core/verification/receipt';
 import type { VerificationView } from '@wangzheng/core/verification/views';
 import type { HolderVerifier } from '../credential/holder.ts';
 import { AWAITING_GUARDIAN, guardianDecides } from './guardian-approval.ts';
 import { recordApproval, recordDecline, recordSettlement } from './settle.ts';
+import { fetchReceipt, ownRequest, visibleStatus } from './receipt-fetch.ts';
 import { requestView } from './view.ts';
 import { openRequestOutcome, sealOutcome, type SealedOutcome } from './outcome.ts';
 import { checkPassphraseFactor, lockedError } from '../passphrase/factor.ts';
@@ -156,46 +156,12 @@ export class VerificationService {
 
   async status(rp: RelyingParty, id: string): Promise<{ requestId: string; status: string; expiresAt: string }> {
     const r = await this.#own(rp, id);
-    return { requestId: r.id, status: this.#visibleStatus(r), expiresAt: new Date(r.expiresAt).toISOString() };
+    return { requestId: r.id, status: visibleStatus(r, this.deps.now()), expiresAt: new Date(r.expiresAt).toISOString() };
   }
 
-  /** The platform-signed receipt, once. Pending → `verification_pending`; fetched before → `receipt_already_fetched`. */
+  /** The platform-signed receipt, once (receipt-fetch.ts). */
   async fetchReceipt(rp: RelyingParty, id: string): Promise<{ receipt: string }> {
-    // The request with its person's data key: one statement (issue 10).
-    const found = typeof id === 'string' ? await this.deps.store.verifications.findWithDataKey(id) : undefined;
-    const r = this.#ownOf(rp, found?.request);
-    const visible = this.#visibleStatus(r);
-    if (visible === 'pending') throw new WzError('verification_pending', 'The person has not answered yet; try again shortly.');
-    if (visible === 'consumed') throw new WzError('receipt_already_fetched', 'This request’s receipt was already fetched; create a new request.');
-    const base = {
-      iss: this.deps.issuer,
-      aud: rp.clientId,
-      jti: r.id,
-      biz_seq: r.bizSeq ?? '',
-      iat: Math.floor(this.deps.now() / 1000),
-      service_time: Math.floor((r.approvedAt ?? r.updatedAt) / 1000),
-      mode: r.mode as Mode,
-    };
-    let receipt: string;
-    const key = (rp.idTokenSigningAlg === 'SM2' ? this.deps.signing.gm : this.deps.signing.intl).signer;
-    if (visible === 'approved' || (visible === 'failed' && r.result)) {
-      const o = openRequestOutcome(this.deps.protector, r, found!.dataKey);
-      receipt = signReceipt(key, {
-        ...base,
-        result: visible === 'approved' ? 'pass' : 'fail',
-        ...(visible === 'approved' ? { sub: o.appId } : { failure: r.failure ?? 'failed' }),
-        ...(o.faceSimilarity !== undefined ? { face_similarity: o.faceSimilarity } : {}),
-        ...(visible === 'approved' && Object.keys(o.claims).length > 0 ? { claims: o.claims } : {}),
-      });
-    } else {
-      const failure = visible === 'expired' ? (r.failure === AWAITING_GUARDIAN ? 'guardian_approval_missing' : 'expired') : (r.failure ?? visible);
-      receipt = signReceipt(key, { ...base, result: 'fail', failure });
-    }
-    const from = r.status;
-    if (!(await this.deps.store.verifications.transition(r.id, from, { status: 'consumed' }))) {
-      throw new WzError('receipt_already_fetched', 'This request’s receipt was already fetched; create a new request.');
-    }
-    return { receipt };
+    return fetchReceipt(this.deps, rp, id);
   }
 
   // ---------------------------------------------------------------- wallet side
@@ -330,18 +296,8 @@ export class VerificationService {
     return sealOutcome(this.deps.protector, dek, personId, r.id, o);
   }
 
-  #visibleStatus(r: VerificationRequestRecord): string {
-    return r.status === 'pending' && r.expiresAt <= this.deps.now() ? 'expired' : r.status;
-  }
-
   async #own(rp: RelyingParty, id: string): Promise<VerificationRequestRecord> {
-    return this.#ownOf(rp, typeof id === 'string' ? await this.deps.store.verifications.findById(id) : undefined);
-  }
-
-  #ownOf(rp: RelyingParty, r: VerificationRequestRecord | undefined): VerificationRequestRecord {
-    // Another RP's request is indistinguishable from none.
-    if (!r || r.clientId !== rp.clientId) throw new WzError('verification_not_found', 'No such verification request.');
-    return r;
+    return ownRequest(rp, typeof id === 'string' ? await this.deps.store.verifications.findById(id) : undefined);
   }
 
   async #pending(ref: string): Promise<{ r: VerificationRequestRecord; rp: RelyingParty }> {
