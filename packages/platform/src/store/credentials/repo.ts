@@ -3,26 +3,72 @@ import { sql, type Selectable } from 'kysely';
 import type { CredentialsTable } from '../schema.ts';
 import { toDevice } from '../devices/repo.ts';
 import { toPerson } from '../persons/repo.ts';
-import { CREDENTIAL_STATUSES, type CredentialReader, type CredentialRecord, type CredentialStatus, type CredentialWriter } from './types.ts';
+import { CREDENTIAL_STATUSES, type CredentialReader, type PresentedCredential, type CredentialRecord, type CredentialStatus, type CredentialWriter } from './types.ts';
 import { assertCode, assertEpochMs, assertInt32, lookupId, newId, writeId, type RepoContext } from '../context.ts';
 
 /** The read-only methods: all that `store.reader.credentials` carries. */
 export const CREDENTIAL_READ = ['findById', 'findPresented', 'listByPerson', 'listStatusEntries', 'listStatusChanges', 'hasStatusList', 'isStatusEntryTaken'] as const satisfies readonly (keyof CredentialReader)[];
 
 /**
- * `findPresented`'s query up to its condition. The three tables share column names: the device's
- * and the person's come back prefixed. Built once per repository (Kysely's builders are
- * immutable): building this select list costs about half of what running the whole lookup does.
+ * `findPresented`'s query up to its condition: a credential with its device and its person,
+ * every column prefixed (`c_`, `d_`, `p_`: the three tables share column names), so that it can
+ * also be read beside another table's row (`verifications.findByRefPresenting`). Built once per
+ * repository (Kysely's builders are immutable): building this select list costs about half of
+ * what running the whole lookup does.
  */
-function presentedQuery(db: RepoContext['db']) {
+export function presentedQuery(db: RepoContext['db']) {
   return db
     .selectFrom('credentials as c')
     .leftJoin('devices as d', 'd.id', 'c.device_id')
     .leftJoin('persons as p', 'p.id', 'c.person_id')
-    .selectAll('c')
+    .select(['c.id as c_id', 'c.person_id as c_person_id', 'c.device_id as c_device_id', 'c.status as c_status', 'c.status_list as c_status_list', 'c.status_index as c_status_index'])
+    .select(['c.issued_at as c_issued_at', 'c.expires_at as c_expires_at', 'c.revoked_at as c_revoked_at', 'c.reason as c_reason'])
     .select(['d.id as d_id', 'd.person_id as d_person_id', 'd.public_jwk as d_public_jwk', 'd.thumbprint as d_thumbprint', 'd.label as d_label', 'd.created_at as d_created_at', 'd.revoked_at as d_revoked_at'])
     .select(['p.id as p_id', 'p.netid as p_netid', 'p.netid_attempt as p_netid_attempt', 'p.person_index as p_person_index', 'p.person_index_key_id as p_person_index_key_id'])
     .select(['p.wrapped_dek as p_wrapped_dek', 'p.kek_id as p_kek_id', 'p.profile as p_profile', 'p.status as p_status', 'p.created_at as p_created_at', 'p.updated_at as p_updated_at']);
+}
+
+type PresentedRow = Awaited<ReturnType<ReturnType<typeof presentedQuery>['executeTakeFirstOrThrow']>>;
+/** A row of `presentedQuery`, read alone or left-joined beside another (then every column may be null). */
+export type PresentedColumns = { [K in keyof PresentedRow]: PresentedRow[K] | null };
+
+/** The credential, device and person of a `presentedQuery` row; none when the row has no credential. */
+export function toPresented(r: PresentedColumns): PresentedCredential | undefined {
+  if (r.c_id === null) return undefined;
+  return {
+    credential: toCredential({
+      id: r.c_id,
+      person_id: r.c_person_id,
+      device_id: r.c_device_id,
+      status: r.c_status!,
+      status_list: r.c_status_list,
+      status_index: r.c_status_index,
+      issued_at: r.c_issued_at!,
+      expires_at: r.c_expires_at!,
+      revoked_at: r.c_revoked_at,
+      reason: r.c_reason,
+    }),
+    device:
+      r.d_id === null
+        ? undefined
+        : toDevice({ id: r.d_id, person_id: r.d_person_id!, public_jwk: r.d_public_jwk!, thumbprint: r.d_thumbprint!, label: r.d_label, created_at: r.d_created_at!, revoked_at: r.d_revoked_at }),
+    person:
+      r.p_id === null
+        ? undefined
+        : toPerson({
+            id: r.p_id,
+            netid: r.p_netid!,
+            netid_attempt: r.p_netid_attempt!,
+            person_index: r.p_person_index!,
+            person_index_key_id: r.p_person_index_key_id!,
+            wrapped_dek: r.p_wrapped_dek!,
+            kek_id: r.p_kek_id!,
+            profile: r.p_profile!,
+            status: r.p_status!,
+            created_at: r.p_created_at!,
+            updated_at: r.p_updated_at!,
+          }),
+  };
 }
 
 export function credentialRepo({ db, now }: RepoContext): CredentialWriter {
@@ -40,30 +86,7 @@ export function credentialRepo({ db, now }: RepoContext): CredentialWriter {
       if (key === undefined) return undefined;
       presented ??= presentedQuery(db);
       const r = await presented.where('c.id', '=', key).executeTakeFirst();
-      if (!r) return undefined;
-      return {
-        credential: toCredential(r),
-        device:
-          r.d_id === null
-            ? undefined
-            : toDevice({ id: r.d_id, person_id: r.d_person_id!, public_jwk: r.d_public_jwk!, thumbprint: r.d_thumbprint!, label: r.d_label, created_at: r.d_created_at!, revoked_at: r.d_revoked_at }),
-        person:
-          r.p_id === null
-            ? undefined
-            : toPerson({
-                id: r.p_id,
-                netid: r.p_netid!,
-                netid_attempt: r.p_netid_attempt!,
-                person_index: r.p_person_index!,
-                person_index_key_id: r.p_person_index_key_id!,
-                wrapped_dek: r.p_wrapped_dek!,
-                kek_id: r.p_kek_id!,
-                profile: r.p_profile!,
-                status: r.p_status!,
-                created_at: r.p_created_at!,
-                updated_at: r.p_updated_at!,
-              }),
-      };
+      return r && toPresented(r);
     },
 
     async listByPerson(personId) {
