@@ -20,7 +20,7 @@ const READ_METHODS: Readonly<Record<string, readonly string[]>> = {
   enrollments: ['findById', 'findByApprovalCode', 'count'],
   passphrases: ['find'],
   relyingParties: ['findByClientId', 'list', 'listClientIdsBySector', 'listEvents'],
-  verifications: ['findById', 'findWithDataKey', 'findByRef', 'listByPerson', 'listPendingForPerson', 'listByClient'],
+  verifications: ['findById', 'findWithDataKey', 'findByRef', 'findByRefPresenting', 'listByPerson', 'listPendingForPerson', 'listByClient'],
   oidc: ['findAuthorization', 'findAuthorizationByRef', 'findAuthorizationByCode', 'findAccessToken', 'findAuthorizationByRequest', 'findAuthorizationWithRequest', 'listAccessTokens'],
   jobs: ['countByQueue'],
   ssfStreams: ['findByClientId', 'list'],

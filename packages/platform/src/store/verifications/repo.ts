@@ -12,6 +12,7 @@ import { updateThenInsert } from '../moved.ts';
 import { VERIFICATION_STATUSES, type VerificationPatch, type VerificationReader, type VerificationRequestRecord, type VerificationStatus, type VerificationWriter } from './types.ts';
 import { eventRow } from '../events/repo.ts';
 import { queuedRow } from '../audit/repo.ts';
+import { presentedQuery, toPresented } from '../credentials/repo.ts';
 import { assertBytes, assertCode, assertEpochMs, assertText, lookupId, writeId, type RepoContext } from '../context.ts';
 import { verificationRetention } from './retention.ts';
 
@@ -25,6 +26,7 @@ export const VERIFICATION_READ = [
   'findById',
   'findWithDataKey',
   'findByRef',
+  'findByRefPresenting',
   'listByPerson',
   'listPendingForPerson',
   'listByClient',
@@ -57,6 +59,7 @@ function dataKeyQuery(db: RepoContext['db']) {
 export function verificationRepo({ db, now }: RepoContext): VerificationWriter {
   const partitioned = isPostgres(db);
   let withDataKey: ReturnType<typeof dataKeyQuery> | undefined;
+  let presented: ReturnType<typeof presentedQuery> | undefined;
   /** The recent window of `created` (the requests' time column, as the query names it) first on PostgreSQL (see above), then everywhere. */
   async function first<DB, TB extends keyof DB, O>(q: SelectQueryBuilder<DB, TB, O>, created: 'created_at' | 'v.created_at' = 'created_at'): Promise<O | undefined> {
     if (partitioned) {
@@ -90,6 +93,26 @@ export function verificationRepo({ db, now }: RepoContext): VerificationWriter {
     async findByRef(refHash) {
       const row = await first(db.selectFrom('verification_requests').selectAll().where('ref_hash', '=', toDbBytes(assertBytes(refHash, 'ref hash'))));
       return row && toRecord(row);
+    },
+
+    async findByRefPresenting(refHash, credentialId) {
+      const ref = toDbBytes(assertBytes(refHash, 'ref hash'));
+      const key = lookupId(credentialId);
+      if (key === undefined) {
+        // No credential can have this id: the request alone.
+        const row = await first(db.selectFrom('verification_requests').selectAll().where('ref_hash', '=', ref));
+        return row && { request: toRecord(row), presented: undefined };
+      }
+      // The credential's lookup as a derived table beside the request (both are at most one row).
+      presented ??= presentedQuery(db);
+      const q = db
+        .selectFrom('verification_requests as v')
+        .leftJoin(presented.where('c.id', '=', key).as('pc'), (j) => j.onTrue())
+        .selectAll('v')
+        .selectAll('pc')
+        .where('v.ref_hash', '=', ref);
+      const row = await first(q, 'v.created_at');
+      return row && { request: toRecord(row), presented: toPresented(row) };
     },
 
     async listByPerson(personId, limit = 50) {

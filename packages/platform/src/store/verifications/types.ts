@@ -9,6 +9,7 @@
 import type { RetentionStep } from '../partitions.ts';
 import type { Optional } from '../row-types.ts';
 import type { WrappedKeyRow } from '../persons/types.ts';
+import type { PresentedCredential } from '../credentials/types.ts';
 import type { NewEvent } from '../events/types.ts';
 import type { QueuedFields } from '@wangzheng/core/audit/index';
 
@@ -63,6 +64,12 @@ export interface VerificationReader {
    */
   findWithDataKey(id: string): Promise<{ request: VerificationRequestRecord; dataKey: WrappedKeyRow | undefined } | undefined>;
   findByRef(refHash: Uint8Array): Promise<VerificationRequestRecord | undefined>;
+  /**
+   * A request by its reference with the credential a presentation names, its device and its
+   * person (`credentials.findPresented`), read together: what the wallet's answer needs, one
+   * statement instead of two. `presented` is none when no such credential exists.
+   */
+  findByRefPresenting(refHash: Uint8Array, credentialId: string): Promise<{ request: VerificationRequestRecord; presented: PresentedCredential | undefined } | undefined>;
   /** A person's verifications, newest first: who verified them, when. */
   listByPerson(personId: string, limit?: number): Promise<VerificationRequestRecord[]>;
   /** Requests addressed to a person that are still pending (re-verification), newest first. */
