@@ -27,6 +27,7 @@ export { verifyCredential, type VerifiedCredential, type VerifyCredentialOptions
 export {
   DEFAULT_MAX_AGE_SECONDS,
   createPresentation,
+  presentedCredentialId,
   verifyPresentation,
   type CreatePresentationOptions,
   type KeyBindingClaims,

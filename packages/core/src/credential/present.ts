@@ -81,6 +81,21 @@ function unverifiedPayload(issuerJwt: string): Record<string, unknown> {
 }
 
 /**
+ * The credential id (`jti`) a presentation's issuer JWT claims, NOT verified — only to choose
+ * which row to read before `verifyPresentation` checks everything (the verifier then compares
+ * the id it verified with the row it read). None when the presentation is malformed; never throws.
+ */
+export function presentedCredentialId(presentation: unknown): string | undefined {
+  if (typeof presentation !== 'string') return undefined;
+  try {
+    const jti = unverifiedPayload(splitCompact(presentation).issuerJwt)['jti'];
+    return typeof jti === 'string' ? jti : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Builds a presentation of the stored `sdJwt` with the chosen claims and a KB-JWT.
  *
  * @example

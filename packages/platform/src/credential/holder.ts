@@ -11,7 +11,7 @@ import { jwkThumbprint, SignatureMemo, type KeyRing, type PublicKey, type SigAlg
 import { WzError } from '@wangzheng/core/errors';
 import type { PersonProfile } from '../enrollment/issue.ts';
 import type { DataProtector } from '../protect/index.ts';
-import type { CredentialRecord, PersonRecord, StoreReader } from '../store/index.ts';
+import type { CredentialRecord, PersonRecord, PresentedCredential, StoreReader } from '../store/index.ts';
 
 export interface AuthenticatedHolder {
   readonly person: PersonRecord;
@@ -19,6 +19,16 @@ export interface AuthenticatedHolder {
   /** The person's data key: keep only for the request that needs it. */
   readonly dek: Uint8Array;
   readonly credential: CredentialRecord;
+}
+
+/**
+ * The credential a presentation names, read by its caller beside something else (the wallet's
+ * answer reads it with the request: `verifications.findByRefPresenting`), by the id
+ * `presentedCredentialId` gave. Used only if that is the id the verified presentation names.
+ */
+export interface PresentedRead {
+  readonly id: string;
+  readonly found: PresentedCredential | undefined;
 }
 
 export interface HolderVerifierDeps {
@@ -42,7 +52,7 @@ export class HolderVerifier {
 
   constructor(private readonly deps: HolderVerifierDeps) {}
 
-  async authenticate(presentation: unknown, nonce: string): Promise<AuthenticatedHolder> {
+  async authenticate(presentation: unknown, nonce: string, read?: PresentedRead): Promise<AuthenticatedHolder> {
     if (typeof presentation !== 'string' || presentation.length > MAX_PRESENTATION) {
       throw new WzError('invalid_presentation', 'Present your 网证 with a key binding.');
     }
@@ -58,7 +68,8 @@ export class HolderVerifier {
     });
     const credentialId = v.payload.jti;
     // The credential, its device and its person: one statement (three before, issue 10).
-    const found = typeof credentialId === 'string' ? await this.deps.store.reader.credentials.findPresented(credentialId) : undefined;
+    const found =
+      typeof credentialId !== 'string' ? undefined : read?.id === credentialId ? read.found : await this.deps.store.reader.credentials.findPresented(credentialId);
     const credential = found?.credential;
     if (!credential || credential.personId === null) throw new WzError('invalid_credential', 'This 网证 is not known to the platform.');
     if (credential.status !== 'valid') throw new WzError('credential_revoked', 'This 网证 has been revoked or suspended.');

@@ -26,7 +26,8 @@ import type { DisclosureScope, RelyingParty } from '@wangzheng/core/rp/types';
 import { disclosedClaims, maskName } from '@wangzheng/core/verification/disclosure';
 import { ACR_VALUES, modeFactors, parseMode, type Mode } from '@wangzheng/core/verification/modes';
 import type { VerificationView } from '@wangzheng/core/verification/views';
-import type { HolderVerifier } from '../credential/holder.ts';
+import { presentedCredentialId } from '@wangzheng/core/credential/index';
+import type { HolderVerifier, PresentedRead } from '../credential/holder.ts';
 import { AWAITING_GUARDIAN, guardianDecides } from './guardian-approval.ts';
 import { recordApproval, recordDecline, recordSettlement } from './settle.ts';
 import { fetchReceipt, ownRequest, visibleStatus } from './receipt-fetch.ts';
@@ -197,17 +198,17 @@ export class VerificationService {
   }
 
   async #answer(ref: string, a: ApproveRequest, report: (r: VerificationRequestRecord, result: 'pass' | 'fail', code?: string) => void): Promise<Answered> {
-    const { r, rp } = await this.#pending(ref);
+    const { r, rp, read } = await this.#pending(ref, a.presentation);
     const now = this.deps.now();
     if (!a.approve) {
       // With a presentation the decline is the person's own: it is attributed to them and shown in their history.
-      const who = a.presentation === undefined ? undefined : await this.deps.holders.authenticate(a.presentation, r.nonce);
+      const who = a.presentation === undefined ? undefined : await this.deps.holders.authenticate(a.presentation, r.nonce, read);
       if (who && r.personId !== null && r.personId !== who.person.id) throw new WzError('verification_not_found', 'No such verification request.');
       await recordDecline(this.deps, r, rp, who && { personId: who.person.id, dek: who.dek }, now);
       report(r, 'fail', 'declined');
       return { status: 'declined', rp: rp.name };
     }
-    const holder = await this.deps.holders.authenticate(a.presentation, r.nonce);
+    const holder = await this.deps.holders.authenticate(a.presentation, r.nonce, read);
     const { person, profile, dek } = holder;
     // A request addressed to one person (re-verification; a guardian's approval) can be answered only by them.
     if (r.personId !== null && r.personId !== person.id) throw new WzError('verification_not_found', 'No such verification request.');
@@ -300,16 +301,28 @@ export class VerificationService {
     return ownRequest(rp, typeof id === 'string' ? await this.deps.store.verifications.findById(id) : undefined);
   }
 
-  async #pending(ref: string): Promise<{ r: VerificationRequestRecord; rp: RelyingParty }> {
+  /**
+   * A pending request by its reference, and its RP. With a presentation (the answer), the
+   * credential it names is read in the same statement (issue 10): `read`, for HolderVerifier.
+   */
+  async #pending(ref: string, presentation?: unknown): Promise<{ r: VerificationRequestRecord; rp: RelyingParty; read?: PresentedRead }> {
     if (typeof ref !== 'string' || !/^[A-Za-z0-9_-]{22}$/.test(ref)) throw new WzError('verification_not_found', 'No such verification request.');
-    const r = await this.deps.store.verifications.findByRef(this.#refHash(ref));
+    const credentialId = presentedCredentialId(presentation);
+    let r: VerificationRequestRecord | undefined;
+    let read: PresentedRead | undefined;
+    if (credentialId === undefined) r = await this.deps.store.verifications.findByRef(this.#refHash(ref));
+    else {
+      const found = await this.deps.store.verifications.findByRefPresenting(this.#refHash(ref), credentialId);
+      r = found?.request;
+      read = found && { id: credentialId, found: found.presented };
+    }
     if (!r) throw new WzError('verification_not_found', 'No such verification request.');
     if (r.status !== 'pending') throw new WzError('verification_answered', 'This request has already been answered.');
     if (r.expiresAt <= this.deps.now()) throw new WzError('verification_expired', 'This request has expired; ask the service to start again.');
     const rp = await this.deps.store.relyingParties.findByClientId(r.clientId);
     if (!rp) throw new WzError('verification_not_found', 'No such verification request.');
     assertRpActive(rp);
-    return { r, rp };
+    return read ? { r, rp, read } : { r, rp };
   }
 
   /**

@@ -10,13 +10,15 @@ import path from 'node:path';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromB64u, rawToDer, type PrivateKey } from '@wangzheng/core/crypto/index';
-import { createPresentation } from '@wangzheng/core/credential/index';
+import { createPresentation, presentedCredentialId } from '@wangzheng/core/credential/index';
 import { deriveAppId, generateSecretEntry, parseSecretRing, type SecretRing } from '@wangzheng/core/identifiers/index';
 import { ACR_VALUES } from '@wangzheng/core/verification/modes';
 import { verifyReceipt } from '@wangzheng/core/verification/receipt';
 import type { Issued } from '@wangzheng/wallet/enroll/enroll';
 import { answerVerification, listPendingRequests } from '@wangzheng/wallet/verify';
 import { PASSPHRASE_LOCK_AFTER, REQUEST_TTL_MS } from '../../src/verification/service.ts';
+import { HolderVerifier } from '../../src/credential/holder.ts';
+import type { StoreReader } from '../../src/store/index.ts';
 import { rejectionCode as codeOf } from '../../../../test/support/errors.ts';
 import { describeEachEngine } from '../support/engines.ts';
 import { ADULT, deviceKey, startPlatform, startRegistry, UNDER_14, VALID_DOC, type Harness, type RegistryPerson, type SharedRegistry } from '../enrollment/harness.ts';
@@ -219,6 +221,39 @@ describeEachEngine('verification receipts', (engine) => {
     } finally {
       skew = 0;
     }
+  });
+
+  it('a presentation whose payload is edited to name another person’s 网证 is refused; that 网证 is read, never used', async () => {
+    const otherKey = deviceKey();
+    const other = (await h.enroll(people[1]!, { deviceKey: otherKey })) as Issued;
+    const otherId = claimsOf(other.credential.split('~')[0]!)['jti'] as string;
+    const { ref, requestId } = await request(shop, 'wz');
+    const view = await h.client.get<{ nonce: string; audience: string }>(`/v1/verifications/${ref}`);
+    const vp = createPresentation(holder.issued.credential, { disclose: [], holderKey: holder.key, audience: view.audience, nonce: view.nonce });
+    const [jwt, ...rest] = vp.split('~');
+    const [hd, pl, sg] = jwt!.split('.') as [string, string, string];
+    const edited = Buffer.from(JSON.stringify({ ...claimsOf(jwt!), jti: otherId })).toString('base64url');
+    expect(edited).not.toBe(pl);
+    expect(await codeOf(h.client.post(`/v1/verifications/${ref}/answer`, { approve: true, presentation: [`${hd}.${edited}.${sg}`, ...rest].join('~') }))).toBe('signature_mismatch');
+    // The request is still the person's to answer, with their own presentation.
+    expect((await approve(ref)).status).toBe('approved');
+    expect(claimsOf(await receipt(shop, requestId))['result']).toBe('pass');
+  });
+
+  it('HolderVerifier uses a credential read beside the request only if it is the one the verified presentation names', async () => {
+    const real = h.platform.deps.store.reader;
+    let reads = 0;
+    const reader = { credentials: { findPresented: (id: string) => (reads++, real.credentials.findPresented(id)) } } as unknown as StoreReader;
+    const d = h.platform.deps;
+    const holders = new HolderVerifier({ store: { reader }, protector: d.protector, signing: [d.signing.gm, d.signing.intl], issuerUrl: d.issuer, now: Date.now });
+    const vp = createPresentation(holder.issued.credential, { disclose: [], holderKey: holder.key, audience: d.issuer, nonce: 'holder-read' });
+    const id = presentedCredentialId(vp)!;
+    const found = await real.credentials.findPresented(id);
+    expect((await holders.authenticate(vp, 'holder-read', { id, found })).credential.id).toBe(id);
+    expect(reads).toBe(0);
+    expect((await holders.authenticate(vp, 'holder-read', { id: `${id}x`, found: undefined })).credential.id).toBe(id);
+    expect(reads).toBe(1);
+    expect(await codeOf(holders.authenticate(vp, 'holder-read', { id, found: undefined }))).toBe('invalid_credential');
   });
 
   it('an RP asking beyond its approved scope is refused, never trimmed (scope_not_approved)', async () => {
