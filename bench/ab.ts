@@ -15,6 +15,9 @@
  *   --per-block N      receipt verifications per block (default 300), 8 in flight
  *   --warmup N         verifications per side before measuring (default 1,000: a fresh process
  *                      is still compiling through about that many)
+ *   --built            B runs this checkout's compiled build (dist/server/wangzheng.mjs, built
+ *                      first if out of date) instead of its sources; `--base .` then compares the
+ *                      sources (A) with the build (B) of the same code
  *
  * Where `taskset` exists, both platforms run on the second core and this load on the first, so
  * that the load's own CPU does not land on the servers' core. On PostgreSQL the local database
@@ -29,7 +32,7 @@ import pg from 'pg';
 import { enrollSamples } from './people.ts';
 import { closedLoop } from './load.ts';
 import { benchRp, type BenchRp } from './rp.ts';
-import { databaseCpuMs, pct, serverCpuMs, startChild } from './child.ts';
+import { databaseCpuMs, pct, serverCpuMs, startChild, type ServerBuild } from './child.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -67,8 +70,8 @@ async function statements(url: string): Promise<number> {
   return m ? Number(m[1]) : NaN;
 }
 
-async function startSide(name: string, root: string, env: Record<string, string>, dir: string): Promise<Side> {
-  const { child, platformUrl, registryUrl } = await startChild(dir, env, undefined, root);
+async function startSide(name: string, root: string, env: Record<string, string>, dir: string, build: ServerBuild = 'source'): Promise<Side> {
+  const { child, platformUrl, registryUrl } = await startChild(dir, env, undefined, root, { build });
   pin(child.pid!, 1);
   const holders = (await enrollSamples({ platformUrl, registryUrl, dataDir: dir, count: 8, alg: 'SM2', phonePrefix: '137' })).people;
   if (holders.length === 0) throw new Error(`bench ab: nobody could be enrolled on ${name}`);
@@ -84,6 +87,7 @@ export async function runAbCli(args: string[]): Promise<string> {
   const blocks = positive(option(args, '--blocks'), 8, '--blocks');
   const perBlock = positive(option(args, '--per-block'), 300, '--per-block');
   const warmup = positive(option(args, '--warmup'), 1000, '--warmup');
+  const built = args.includes('--built');
   const pgUrl = process.env['WZ_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
   const schemas = [`bench_ab_a_${process.pid}`, `bench_ab_b_${process.pid}`];
   const envOf = (i: number): Record<string, string> => (engine === 'pg' ? { WZ_STORE: 'postgres', WZ_POSTGRES_URL: pgUrl, WZ_POSTGRES_SCHEMA: schemas[i]! } : {});
@@ -92,7 +96,7 @@ export async function runAbCli(args: string[]): Promise<string> {
   const sides: Side[] = [];
   try {
     sides.push(await startSide('A (base)', resolve(base), envOf(0), dirs[0]!));
-    sides.push(await startSide('B (this checkout)', ROOT, envOf(1), dirs[1]!));
+    sides.push(await startSide(built ? 'B (this checkout, compiled)' : 'B (this checkout)', ROOT, envOf(1), dirs[1]!, built ? 'built' : 'source'));
     // Warm-up: V8 is still compiling through a fresh process's first ~1,000 verifications.
     for (const s of sides) await closedLoop(warmup, 8, s.verify);
     const perVerification: number[][] = [[], []];
@@ -120,7 +124,7 @@ export async function runAbCli(args: string[]): Promise<string> {
     const f = (x: number, d = 2): string => x.toFixed(d);
     const med = (xs: number[]): number => pct(xs, 50);
     return [
-      '| measure | A (base) | B (this checkout) |',
+      `| measure | A (base) | ${built ? 'B (this checkout, compiled)' : 'B (this checkout)'} |`,
       '| --- | ---: | ---: |',
       `| server CPU per verification, median of ${blocks} blocks of ${perBlock} (min–max) | ${f(med(perVerification[0]!))} ms (${f(Math.min(...perVerification[0]!))}–${f(Math.max(...perVerification[0]!))}) | ${f(med(perVerification[1]!))} ms (${f(Math.min(...perVerification[1]!))}–${f(Math.max(...perVerification[1]!))}) |`,
       `| store statements per verification | ${f(stmts[0]!, 1)} | ${f(stmts[1]!, 1)} |`,

@@ -7,6 +7,8 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { buildServer, SERVER_BIN } from '../scripts/build-server.ts';
 import { bannerUrls } from '../test/support/banner.ts';
 import { GcLog } from './runtime.ts';
 
@@ -26,7 +28,7 @@ export function pct(xs: number[], p: number): number {
 /** The worker processes of the started platform (`start --workers`); none when it is one process. */
 export function workerPids(pid: number): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(pid), '-f', 'wangzheng.js'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+    return execFileSync('pgrep', ['-P', String(pid), '-f', 'wangzheng\\.m?js'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
   } catch {
     return []; // no workers: one process
   }
@@ -65,15 +67,38 @@ export function databaseCpuMs(): number {
   }, 0);
 }
 
+/** Which build of the platform a benchmark runs: its sources through tsx (`npm start`'s), or the compiled build (a deployment's). */
+export type ServerBuild = 'source' | 'built';
+
+/** `BENCH_SERVER=built`: the benchmarks that start the platform run the compiled build (built first when out of date). */
+export function serverBuildFromEnv(): ServerBuild {
+  const v = process.env['BENCH_SERVER'] ?? 'source';
+  if (v !== 'source' && v !== 'built') throw new Error('BENCH_SERVER is source (the default) or built');
+  return v;
+}
+
 /**
  * The platform started from `root` (this checkout by default; `bench ab` starts another's too).
  * `traceGc`: run it with `--trace-gc` and read its collector's pauses into `gc` (bench/runtime.ts).
+ * `build`: `built` runs dist/server/wangzheng.mjs (this checkout's only), built first if needed.
  */
-export async function startChild(dir: string, storeEnv: Record<string, string>, workers?: number, root = ROOT, o: { traceGc?: boolean } = {}): Promise<{ child: ChildProcess; platformUrl: string; registryUrl: string; gc: GcLog }> {
+export async function startChild(
+  dir: string,
+  storeEnv: Record<string, string>,
+  workers?: number,
+  root = ROOT,
+  o: { traceGc?: boolean; build?: ServerBuild } = {},
+): Promise<{ child: ChildProcess; platformUrl: string; registryUrl: string; gc: GcLog }> {
+  let script = 'bin/wangzheng.js';
+  if (o.build === 'built') {
+    if (root !== ROOT) throw new Error('bench: only this checkout’s compiled build can be run');
+    await buildServer();
+    script = relative(ROOT, SERVER_BIN);
+  }
   // BENCH_NODE_ARGS: Node options for the platform only (`--perf-basic-prof` for `perf`, `--log-deopt --logfile=…`).
   const nodeArgs = [...(process.env['BENCH_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean), ...(o.traceGc ? ['--trace-gc'] : [])];
   const gc = new GcLog();
-  const child = spawn(process.execPath, [...nodeArgs, ...(process.env['BENCH_PROFILE_DIR'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE_DIR']}`] : []), 'bin/wangzheng.js', 'start', '--port', '0', '--registry-port', '0', '--no-demo', ...(workers ? ['--workers', String(workers)] : [])], {
+  const child = spawn(process.execPath, [...nodeArgs, ...(process.env['BENCH_PROFILE_DIR'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE_DIR']}`] : []), script, 'start', '--port', '0', '--registry-port', '0', '--no-demo', ...(workers ? ['--workers', String(workers)] : [])], {
     cwd: root,
     env: { ...process.env, WZ_DATA_DIR: dir, WZ_REGISTRY_POPULATION: '3000', WZ_LOG_LEVEL: 'warn', ...storeEnv },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -35,7 +35,7 @@ import { loadFetch } from './http.ts';
 import { benchRp } from './rp.ts';
 import { onBenchPg } from './pg.ts';
 import { runtimeFigures, runtimeRows, watchThisProcess, type RuntimeFigures } from './runtime.ts';
-import { databaseCpuMs, pct, rssMb, serverCpuMs, startChild, workerPids } from './child.ts';
+import { databaseCpuMs, pct, rssMb, serverBuildFromEnv, serverCpuMs, startChild, workerPids } from './child.ts';
 
 interface Row {
   name: string;
@@ -117,7 +117,7 @@ async function runVerificationBenchOn(engineName: string, storeEnv: Record<strin
   const concurrency = o.concurrency ?? Number(process.env['BENCH_CONCURRENCY'] ?? 8);
   const holdersN = o.holders ?? 8;
   const dir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'wz-bench-verify-'));
-  const { child, platformUrl, registryUrl, gc } = await startChild(dir, storeEnv, workers, undefined, { traceGc: !workers });
+  const { child, platformUrl, registryUrl, gc } = await startChild(dir, storeEnv, workers, undefined, { traceGc: !workers, build: serverBuildFromEnv() });
   try {
     const client = new PlatformClient(platformUrl, loadFetch);
     const holders = (await enrollSamples({ platformUrl, registryUrl, dataDir: dir, count: holdersN, alg: 'SM2', phonePrefix: '137' })).people;

@@ -1,6 +1,6 @@
-// `npm run bench -- ab` (bench/ab.ts) at a small size, with this checkout as its own base: both
-// platforms start, run their paired blocks and report the same statements per verification (the
-// same code). A bad --base is refused before anything starts. The figures are docs/benchmarks.md's;
+// `npm run bench -- ab` (bench/ab.ts) at a small size, with this checkout as its own base and its
+// compiled build as B (`--built`): both platforms start, run their paired blocks and report the
+// same statements per verification (the same code). A bad --base is refused before anything starts. The figures are docs/benchmarks.md's;
 // a test does not time anything.
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
@@ -9,7 +9,8 @@ import { runAbCli } from '../../bench/ab.ts';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 it('compares two checkouts in paired blocks and reports the ratio', { timeout: 240_000 }, async () => {
-  const out = await runAbCli(['--base', ROOT, '--blocks', '2', '--per-block', '20', '--warmup', '20']);
+  const out = await runAbCli(['--base', ROOT, '--built', '--blocks', '2', '--per-block', '20', '--warmup', '20']);
+  expect(out).toContain('B (this checkout, compiled)');
   const stmts = /\| store statements per verification \| ([\d.]+) \| ([\d.]+) \|/.exec(out);
   expect(stmts, out).not.toBeNull();
   expect(Number(stmts![1])).toBeGreaterThan(5);
