@@ -29,7 +29,7 @@ import type { FaultPointName } from '../packages/platform/src/faults/points.ts';
 import { endsWithin, startPlatform, stopPlatform, type Running } from './child.ts';
 import { collectWard, lifecycleStep } from './actions.ts';
 import { globalViolations, snapshot, type DbTarget, type Snapshot } from './snapshot.ts';
-import { ANSWERED_AGAIN, DONE_CODES, judgeStep, LEDGER_ACTIONS, lifeSteps, POINT_STEP, STEP_AUDIT, type Step, type Verdict } from './steps.ts';
+import { ANSWERED_AGAIN, DONE_CODES, judgeStep, LEDGER_ACTIONS, lifeSteps, POINT_ENV, POINT_STEP, STEP_AUDIT, type Step, type Verdict } from './steps.ts';
 import { clientView, type Life, type World } from './world.ts';
 
 export interface RunResult {
@@ -84,8 +84,8 @@ export async function stopCurrent(s: Setting): Promise<void> {
 
 export { POINT_STEP };
 
-export function start(s: Setting, fault?: string): Promise<Running> {
-  return startPlatform({ dir: s.world.dir, port: s.port, registryPort: s.registryPort, fault, env: s.env, workers: s.workers });
+export function start(s: Setting, fault?: string, env?: Readonly<Record<string, string>>): Promise<Running> {
+  return startPlatform({ dir: s.world.dir, port: s.port, registryPort: s.registryPort, fault, env: { ...s.env, ...env }, workers: s.workers });
 }
 
 /** Does one step; returns the `verification.completed` entries it added. */
@@ -94,6 +94,11 @@ async function doStep(s: Setting, p: Running, step: Step, life: Life): Promise<n
   if (step === 'enroll') return w.enroll(p.url, p.registryUrl, life).then(() => 0);
   if (step === 'verify') return w.verify(p.url, life).then(() => 1);
   if (step === 'cancel') return w.cancel(p.url, life).then(() => 0);
+  if (step === 'chain') {
+    // The audit check chains what is queued first (AuditTrail.verify flushes): the sequencer's pass.
+    if (!(await w.auditVerifies(p.url))) throw new Error('faults: the audit trail does not verify');
+    return 0;
+  }
   if (step === 'push') {
     if (!(await w.push(life))) throw new Error('faults: the SET did not arrive');
     return 0;
@@ -147,12 +152,12 @@ async function drive(s: Setting, p: Running, life: Life, steps: readonly Step[],
 }
 
 /** After the restart: the invariants, the step in flight, the ledger re-based on what committed. */
-async function checkRestart(s: Setting, p: Running, f: InFlight, point: FaultPointName | undefined, violations: string[]): Promise<Verdict | undefined> {
+async function checkRestart(s: Setting, p: Running, f: InFlight, point: FaultPointName | undefined, violations: string[], left?: Snapshot): Promise<Verdict | undefined> {
   const after = await snapshot(s.db);
   violations.push(...globalViolations(after));
   let verdict: Verdict | undefined;
   if (f.step && f.step !== 'push') {
-    const j = judgeStep(f.step, f.before, after);
+    const j = judgeStep(f.step, f.before, left ?? after);
     verdict = j.verdict;
     violations.push(...j.violations);
     if (f.step === 'cancel' && verdict !== 'half') {
@@ -185,7 +190,7 @@ export async function runOnce(s: Setting, point: FaultPointName, nth = 1): Promi
   const doc = steps.includes('guardian') ? s.world.guardian : undefined;
   const life: Life = { approved: false, cancelled: false, doc };
   await stopCurrent(s);
-  const armed = await start(s, nth === 1 ? point : `${point}:${nth}`);
+  const armed = await start(s, nth === 1 ? point : `${point}:${nth}`, POINT_ENV[point]);
   const line = `fault point ${point}: SIGKILL`;
   // Armed at the nth hit: n − 1 whole lives pass through the point first.
   for (let i = 1; i < nth; i++) {
@@ -209,9 +214,11 @@ export async function runOnce(s: Setting, point: FaultPointName, nth = 1): Promi
     if (died && !killed) violations.push(`the platform ended otherwise (${how?.code ?? how?.signal}): ${armed.stderr().slice(-300)}`);
     if (!died) await stopPlatform(armed);
   }
+  // The chaining is judged on what the kill left: the restarted platform's own sequencer chains the queue at once.
+  const left = killed && f.step === 'chain' ? await snapshot(s.db) : undefined;
   const clean = await start(s);
   s.current = clean;
-  const verdict = killed ? await checkRestart(s, clean, f, point, violations) : (syncLedger(s, await snapshot(s.db)), undefined);
+  const verdict = killed ? await checkRestart(s, clean, f, point, violations, left) : (syncLedger(s, await snapshot(s.db)), undefined);
   return finish(s, clean, life, steps, f, verdict, violations, { point, nth, killed, t0 });
 }
 

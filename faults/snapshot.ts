@@ -71,8 +71,11 @@ export interface Snapshot {
   readonly bans: Readonly<Record<string, number>>;
   /** Phone changes whose code still waits. */
   readonly phoneCodesWaiting: number;
-  /** Audit entries by action. */
+  /** Audit entries by action, chained or queued. */
   readonly audit: Readonly<Record<string, number>>;
+  /** Audit entries chained into the trail, and those still queued for the sequencer (0017). */
+  readonly chainedAudit: number;
+  readonly queuedAudit: number;
   /** Request ids with more than one `verification.completed` entry. */
   readonly duplicateCompletions: number;
   /** Approved requests (still stored) without exactly one `verification.completed` entry. */
@@ -128,6 +131,8 @@ export async function snapshot(t: DbTarget): Promise<Snapshot> {
       bans: await by('SELECT state AS k, count(*) AS n FROM bans GROUP BY state'),
       phoneCodesWaiting: await n('SELECT count(*) AS n FROM phone_changes WHERE data IS NOT NULL'),
       audit: await by(`SELECT action AS k, count(*) AS n FROM ${recorded} GROUP BY action`),
+      chainedAudit: await n('SELECT count(*) AS n FROM audit_entries'),
+      queuedAudit: await n('SELECT count(*) AS n FROM audit_queue'),
       duplicateCompletions: [...perRequest.values()].filter((v) => v > 1).length,
       approvedUnaudited: approved.filter((r) => perRequest.get(String(r['id'])) !== 1).length,
       historyMismatch: await n(`SELECT count(*) AS n FROM persons p WHERE

@@ -4,6 +4,9 @@
  *
  *   enroll → verify → [the lifecycle steps of this run] → cancel → push
  *
+ * (a run armed inside the audit sequencer's pass chains the verification's queued entry right
+ * after it: enroll → verify → chain → cancel → push)
+ *
  * where a run armed at a named point does the steps that reach it (an unban needs a ban first,
  * an unlock a lock), and a run with a kill at a random moment does all of them.
  *
@@ -16,7 +19,7 @@
 import type { FaultPointName } from '../packages/platform/src/faults/points.ts';
 import type { Snapshot } from './snapshot.ts';
 
-export const STEPS = ['enroll', 'verify', 'login', 'lock', 'unlock', 'renew', 'phone', 'transfer', 'ban', 'unban', 'guardian', 'wardcancel', 'cancel', 'push'] as const;
+export const STEPS = ['enroll', 'verify', 'chain', 'login', 'lock', 'unlock', 'renew', 'phone', 'transfer', 'ban', 'unban', 'guardian', 'wardcancel', 'cancel', 'push'] as const;
 export type Step = (typeof STEPS)[number];
 
 /** The lifecycle steps between verify and cancel, in the order a full life does them. */
@@ -48,7 +51,17 @@ export const POINT_STEP: Record<FaultPointName, Step | undefined> = {
   'lifecycle.unban.after-commit': 'unban',
   'lifecycle.cancel.mid-transaction': 'cancel',
   'lifecycle.cancel.after-commit': 'cancel',
+  'audit.sequence.before-commit': 'chain',
   'jobs.ran-before-recorded': 'push',
+};
+
+/**
+ * What a run armed at a point sets in the platform's environment besides the point: the
+ * sequencer's own timer waits a minute (its longest), so that the `chain` step's pass (the flush that the audit
+ * check runs) is the first to chain the verification's entry, not a tick during the step before.
+ */
+export const POINT_ENV: Partial<Record<FaultPointName, Readonly<Record<string, string>>>> = {
+  'audit.sequence.before-commit': { WZ_AUDIT_SEQUENCE_MS: '60000' },
 };
 
 /** The points the campaign drives (every point that some step reaches). */
@@ -64,7 +77,7 @@ export function lifeSteps(step: Step | 'all'): Step[] {
     : step === 'guardian' || step === 'wardcancel' ? ['guardian', 'wardcancel']
     : MIDDLE.includes(step) ? [step]
     : [];
-  return ['enroll', 'verify', ...middle, 'cancel', 'push'] as Step[];
+  return ['enroll', 'verify', ...(step === 'chain' ? ['chain'] : []), ...middle, 'cancel', 'push'] as Step[];
 }
 
 /**
@@ -140,6 +153,8 @@ const approval: Tx = {
 export const STEP_TX: Record<Exclude<Step, 'push'>, readonly Tx[]> = {
   enroll: [{ name: 'issuance', metrics: [['persons', (s) => s.persons, 1], ['active credentials', (s) => s.activeCredentials, 1], ['active devices', (s) => s.activeDevices, 1], ['passphrases', (s) => s.passphrases, 1], ['enrolled events', ev('enrolled'), 1]] }],
   verify: [approval],
+  // The sequencer's pass: the queued entries chained and unqueued together (the verification's one).
+  chain: [{ name: 'chaining', metrics: [['chained audit entries', (s) => s.chainedAudit, 1], ['queued audit entries', (s) => s.queuedAudit, -1]] }],
   login: [approval, { name: 'redemption', metrics: [['redeemed codes', (s) => s.authorizations['redeemed'] ?? 0, 1], ['access tokens', (s) => s.accessTokens, 1]] }],
   lock: [{ name: 'lock', metrics: [['locked people', ps('locked'), 1], ['locked events', ev('locked'), 1]] }],
   unlock: [{ name: 'unlock', metrics: [['locked people', ps('locked'), -1], ['unlocked events', ev('unlocked'), 1]] }],

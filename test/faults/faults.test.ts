@@ -1,6 +1,6 @@
 /**
  * Issue 10 §3, kept working in CI: the fault campaign of `npm run faults` (faults/), small.
- * First one run per point of issuance, approval, cancellation and job delivery, the job point
+ * First one run per point of issuance, approval, the audit sequencer's pass, cancellation and job delivery, the job point
  * first so that the SET it leaves claimed is pushed again (its 30 s lease over) while the others
  * run; then three lifecycle points (token endpoint, move to a new phone, unban) and two kills at
  * seeded random moments. Held to the campaign's invariants: every point reached and its process
@@ -19,6 +19,7 @@ const ORDER: FaultPointName[] = [
   'enrollment.issue.after-commit',
   'verification.approval.before-commit',
   'verification.approval.after-commit',
+  'audit.sequence.before-commit',
   'lifecycle.cancel.mid-transaction',
   'lifecycle.cancel.after-commit',
 ];
@@ -42,6 +43,8 @@ describe('Issue 10 §3 faults: kill -9 at every named point (SQLite)', () => {
     expect(retry['enrollment.issue.after-commit']).toBe('succeeded');
     expect(retry['verification.approval.before-commit']).toBe('succeeded');
     expect(retry['verification.approval.after-commit']).toBe('done already (HTTP 409 verification_answered)');
+    // The sequencer's pass rolled back: the entry stays queued, and the restarted platform chains it.
+    expect(retry['audit.sequence.before-commit']).toBe('succeeded');
     expect(retry['lifecycle.cancel.mid-transaction']).toBe('succeeded');
     // The retry of a cancellation that committed: told so, to its holder (lifecycle/cancel-again.ts).
     expect(retry['lifecycle.cancel.after-commit']).toBe('done already (HTTP 409 already_cancelled)');

@@ -30,6 +30,7 @@ import {
 import type { KeyRing } from '@wangzheng/core/crypto/index';
 import type { CryptoSuite } from '@wangzheng/core/crypto/types';
 import type { AuditCheckpointRecord, AuditQuery, AuditReader, AuditWriter } from '../store/index.ts';
+import { faultPoint } from '../faults/points.ts';
 
 /** What the trail needs from the store: the audit repository and nothing else. */
 export interface AuditStore {
@@ -163,7 +164,7 @@ export class AuditTrail implements AuditRecorder {
           return e;
         });
       },
-      { limit: SEQUENCE_BATCH, ...o },
+      { limit: SEQUENCE_BATCH, ...o, beforeCommit: () => faultPoint('audit.sequence.before-commit') },
     );
   }
 

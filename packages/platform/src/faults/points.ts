@@ -3,8 +3,8 @@
  * suite (`npm run faults`) kills the process with a real `kill -9` — inside or just after the
  * commit of issuance, a verification's approval, the token endpoint's redemption of a code, a
  * guardian's approval, lock and unlock, renewal, a phone change, a move to a new phone, a ban, an unban and a
- * cancellation, and between a job's delivery and its recording — to prove that nothing is left
- * half done.
+ * cancellation, inside the audit sequencer's pass, and between a job's delivery and its
+ * recording — to prove that nothing is left half done.
  *
  *   faultPoint('enrollment.issue.before-commit');   // a no-op unless armed for this name
  *
@@ -14,9 +14,10 @@
  * out-of-memory killer. The variable is read once, when this module is loaded, and ONLY in the
  * test build, which is:
  *   1. this module running from its TypeScript source (`…/src/faults/points.ts`, through tsx or
- *      vitest). Any bundle of the platform would name another file and never arm. Today the
- *      platform is never bundled: the packaged CLI (packages/cli/build.ts) replaces `start` by a
- *      stub, so no fault point reaches a package at all — there is nothing to compile out;
+ *      vitest). Any bundle of the platform names another file and never arms: the compiled
+ *      production build (scripts/build-server.ts) leaves this module the bundle's own URL on
+ *      purpose, and refuses a set variable; the packaged CLI (packages/cli/build.ts) replaces
+ *      `start` by a stub, so no fault point reaches a package at all;
  *   2. not production mode (`WZ_MODE`, the variable the configuration reads it from).
  * In production, a set `WZ_FAULT_POINT` refuses the start (WzError `invalid_configuration`,
  * thrown while the platform's modules load; `wangzheng start` prints it and exits 2); so does a
@@ -77,6 +78,8 @@ export const FAULT_POINTS = [
   'lifecycle.cancel.mid-transaction',
   /** lifecycle/cancel.ts: the cancellation committed, the person not yet answered (nor the log compacted). */
   'lifecycle.cancel.after-commit',
+  /** audit/service.ts sequencer pass: queued entries chained into the trail, the new head recorded and the queue rows deleted; not committed. */
+  'audit.sequence.before-commit',
   /** jobs/worker.ts: a job's handler finished (a SET pushed and answered), its outcome not yet recorded. */
   'jobs.ran-before-recorded',
 ] as const;

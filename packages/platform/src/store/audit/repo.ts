@@ -78,7 +78,7 @@ export function auditRepo({ db, now }: RepoContext): AuditWriter {
       if (db.isTransaction) throw new TypeError('sequence runs in a transaction of its own, not inside store.transaction');
       const limit = o.limit ?? 500;
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new TypeError(`limit must be 1..${MAX_PAGE}`);
-      return db.transaction().execute((trx) => sequenceQueued(trx, chain, limit, o.wait !== false));
+      return db.transaction().execute((trx) => sequenceQueued(trx, chain, limit, o.wait !== false, o.beforeCommit));
     },
 
     async insertCheckpoint(c) {
@@ -124,7 +124,14 @@ async function lockHead(db: Kysely<Database>, skip = false): Promise<{ head: Aud
 }
 
 /** Under the appenders' lock: chain the oldest queued entries, insert them, move the head, unqueue them. */
-async function sequenceQueued(db: Kysely<Database>, chain: (head: AuditHead | undefined, queued: readonly QueuedAuditEntry[]) => readonly AuditEntry[], limit: number, wait: boolean): Promise<number> {
+/** `beforeCommit`: called once the entries, the head and the queue's deletion are written, inside the transaction (a fault point). */
+async function sequenceQueued(
+  db: Kysely<Database>,
+  chain: (head: AuditHead | undefined, queued: readonly QueuedAuditEntry[]) => readonly AuditEntry[],
+  limit: number,
+  wait: boolean,
+  beforeCommit?: () => void,
+): Promise<number> {
   const locked = await lockHead(db, !wait);
   if (locked === undefined) return 0; // another process is chaining
   const rows = await db.selectFrom('audit_queue').selectAll().orderBy('id', 'asc').limit(limit).execute();
@@ -139,6 +146,7 @@ async function sequenceQueued(db: Kysely<Database>, chain: (head: AuditHead | un
   }
   const ids = queued.map((q) => q.id);
   await insertAndMoveHead(db, entries, () => db.deleteFrom('audit_queue').where('id', 'in', ids));
+  beforeCommit?.();
   return entries.length;
 }
 

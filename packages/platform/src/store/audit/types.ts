@@ -86,7 +86,7 @@ export interface AuditWriter extends AuditReader {
    * waiting (it is chaining them). Must not run inside `store.transaction`.
    * @throws TypeError if the built entries do not follow the head one by one.
    */
-  sequence(chain: (head: AuditHead | undefined, queued: readonly QueuedAuditEntry[]) => readonly AuditEntry[], o?: { limit?: number; wait?: boolean }): Promise<number>;
+  sequence(chain: (head: AuditHead | undefined, queued: readonly QueuedAuditEntry[]) => readonly AuditEntry[], o?: { limit?: number; wait?: boolean; beforeCommit?: () => void }): Promise<number>;
   /** Stores a checkpoint; false (nothing written) if one for this `seq` exists already. */
   insertCheckpoint(c: { seq: number; token: string; createdAt?: number }): Promise<boolean>;
   /** PostgreSQL: creates missing monthly partitions, the month of `at` to `monthsAhead` after it; returns how many. SQLite: 0. */
