@@ -35,39 +35,37 @@ export function ownRequest(rp: RelyingParty, r: VerificationRequestRecord | unde
 }
 
 export async function fetchReceipt(d: ReceiptDeps, rp: RelyingParty, id: string): Promise<{ receipt: string }> {
-  // The request with its person's data key: one statement (issue 10).
-  const found = typeof id === 'string' ? await d.store.verifications.findWithDataKey(id) : undefined;
+  const now = d.now();
+  // The request as it was, with its person's data key, consumed if it may be: one statement on
+  // PostgreSQL (issue 10). The receipt is signed after: a fetch that fails from here on has
+  // used the request up, as a receipt lost on its way to the RP would.
+  const found = typeof id === 'string' ? await d.store.verifications.consumeForReceipt(id, rp.clientId, now) : undefined;
   const r = ownRequest(rp, found?.request);
-  const visible = visibleStatus(r, d.now());
+  const visible = visibleStatus(r, now);
   if (visible === 'pending') throw new WzError('verification_pending', 'The person has not answered yet; try again shortly.');
-  if (visible === 'consumed') throw new WzError('receipt_already_fetched', 'This request’s receipt was already fetched; create a new request.');
+  if (!found!.consumed) throw new WzError('receipt_already_fetched', 'This request’s receipt was already fetched; create a new request.');
   const base = {
     iss: d.issuer,
     aud: rp.clientId,
     jti: r.id,
     biz_seq: r.bizSeq ?? '',
-    iat: Math.floor(d.now() / 1000),
+    iat: Math.floor(now / 1000),
     service_time: Math.floor((r.approvedAt ?? r.updatedAt) / 1000),
     mode: r.mode as Mode,
   };
-  let receipt: string;
   const key = (rp.idTokenSigningAlg === 'SM2' ? d.signing.gm : d.signing.intl).signer;
   if (visible === 'approved' || (visible === 'failed' && r.result)) {
     const o = openRequestOutcome(d.protector, r, found!.dataKey);
-    receipt = signReceipt(key, {
-      ...base,
-      result: visible === 'approved' ? 'pass' : 'fail',
-      ...(visible === 'approved' ? { sub: o.appId } : { failure: r.failure ?? 'failed' }),
-      ...(o.faceSimilarity !== undefined ? { face_similarity: o.faceSimilarity } : {}),
-      ...(visible === 'approved' && Object.keys(o.claims).length > 0 ? { claims: o.claims } : {}),
-    });
-  } else {
-    const failure = visible === 'expired' ? (r.failure === AWAITING_GUARDIAN ? 'guardian_approval_missing' : 'expired') : (r.failure ?? visible);
-    receipt = signReceipt(key, { ...base, result: 'fail', failure });
+    return {
+      receipt: signReceipt(key, {
+        ...base,
+        result: visible === 'approved' ? 'pass' : 'fail',
+        ...(visible === 'approved' ? { sub: o.appId } : { failure: r.failure ?? 'failed' }),
+        ...(o.faceSimilarity !== undefined ? { face_similarity: o.faceSimilarity } : {}),
+        ...(visible === 'approved' && Object.keys(o.claims).length > 0 ? { claims: o.claims } : {}),
+      }),
+    };
   }
-  const from = r.status;
-  if (!(await d.store.verifications.transition(r.id, from, { status: 'consumed' }))) {
-    throw new WzError('receipt_already_fetched', 'This request’s receipt was already fetched; create a new request.');
-  }
-  return { receipt };
+  const failure = visible === 'expired' ? (r.failure === AWAITING_GUARDIAN ? 'guardian_approval_missing' : 'expired') : (r.failure ?? visible);
+  return { receipt: signReceipt(key, { ...base, result: 'fail', failure }) };
 }

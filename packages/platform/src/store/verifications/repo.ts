@@ -222,8 +222,53 @@ export function verificationRepo({ db, now }: RepoContext): VerificationWriter {
       return once(update);
     },
 
+    async consumeForReceipt(id, clientId, at) {
+      const key = lookupId(id);
+      if (key === undefined || !isClientId(clientId)) return undefined;
+      const t = assertEpochMs(at, 'now');
+      const keyOf = (row: Selectable<VerificationRequestsTable> & { p_wrapped_dek: Uint8Array | null; p_kek_id: string | null }) =>
+        row.person_id === null || row.p_wrapped_dek === null || row.p_kek_id === null ? undefined : { id: row.person_id, wrappedDek: row.p_wrapped_dek, kekId: row.p_kek_id };
+      if (!partitioned) {
+        // SQLite: the read (with the data key) and a compare-and-set on the status read.
+        withDataKey ??= dataKeyQuery(db);
+        const row = await withDataKey.where('v.id', '=', key).where('v.client_id', '=', clientId).executeTakeFirst();
+        if (!row) return undefined;
+        const request = toRecord(row);
+        const consumed = consumable(request, t) && (await transitionQuery(db, key, request.status, { status: 'consumed' }, t).executeTakeFirst()).numUpdatedRows > 0n;
+        return { request, dataKey: keyOf(row), consumed };
+      }
+      // PostgreSQL: one statement. \`old\` locks the row (FOR UPDATE waits for a concurrent
+      // writer and then reads the row as it committed), \`moved\` consumes it when it may be; the
+      // recent window first, as the other lookups, then everywhere (a miss writes nothing).
+      const once = async (window: boolean) => {
+        const inWindow = (col: string) => (window ? sql`and ${sql.ref(col)} >= ${t - RECENT_BEFORE_MS} and ${sql.ref(col)} < ${t + RECENT_AFTER_MS}` : sql``);
+        const { rows } = await sql<Selectable<VerificationRequestsTable> & { p_wrapped_dek: Uint8Array | null; p_kek_id: string | null; consumed: string }>`
+          with old as (
+            select v.*, p.wrapped_dek as p_wrapped_dek, p.kek_id as p_kek_id
+            from verification_requests v left join persons p on p.id = v.person_id
+            where v.id = ${key} and v.client_id = ${clientId} ${inWindow('v.created_at')}
+            for update of v
+          ), moved as (
+            update verification_requests u set status = 'consumed', updated_at = ${t}
+            from old
+            where u.id = old.id ${inWindow('u.created_at')}
+              and (old.status in ('approved', 'failed', 'declined') or (old.status = 'pending' and old.expires_at <= ${t}))
+            returning u.id
+          )
+          select old.*, (select count(*) from moved) as consumed from old`.execute(db);
+        const row = rows[0];
+        return row && { request: toRecord(row), dataKey: keyOf(row), consumed: Number(row.consumed) > 0 };
+      };
+      return (await once(true)) ?? once(false);
+    },
+
     ...verificationRetention(db),
   };
+}
+
+/** Whether a receipt fetch consumes a request in this status at \`now\`: answered, or pending past its expiry. */
+function consumable(r: VerificationRequestRecord, now: number): boolean {
+  return r.status === 'approved' || r.status === 'failed' || r.status === 'declined' || (r.status === 'pending' && r.expiresAt <= now);
 }
 
 /** The compare-and-set of `transition` and `transitionWith`: `patch` where the request is `from`. */

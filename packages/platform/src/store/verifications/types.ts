@@ -113,6 +113,14 @@ export interface VerificationWriter extends VerificationReader {
    * none). False, and nothing written, when the request was not `from`.
    */
   transitionWith(id: string, from: VerificationStatus, patch: VerificationPatch, rows: VerificationRows): Promise<boolean>;
+  /**
+   * A relying party's receipt fetch: its request `id` (another client's is none) with its
+   * person's wrapped data key, as it was, and — when it was answered (approved, failed, declined)
+   * or is pending past its expiry at `now` — moved to `consumed` by this call (`consumed`: true
+   * for exactly one of any concurrent calls). On PostgreSQL one statement (the row locked, read
+   * as of the lock, and updated); on SQLite a read and a compare-and-set.
+   */
+  consumeForReceipt(id: string, clientId: string, now: number): Promise<{ request: VerificationRequestRecord; dataKey: WrappedKeyRow | undefined; consumed: boolean } | undefined>;
   /** PostgreSQL: creates missing monthly partitions, the month of `at` to `monthsAhead` after it; returns how many. SQLite: 0. */
   ensurePartitions(at: number, monthsAhead: number): Promise<number>;
   /**
