@@ -16,7 +16,7 @@ import { answerVerification } from '@wangzheng/wallet/verify';
 import { nodeHolder } from '@wangzheng/wallet/holder/node';
 import { enrollSamples, type Enrolled } from '../people.ts';
 import { loadFetch } from '../http.ts';
-import { startChild } from '../child.ts';
+import { serverBuildFromEnv, startChild } from '../child.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -202,7 +202,7 @@ export async function startOurs(holdersN = 8): Promise<Side & { deviceAlg: strin
   const dir = mkdtempSync(join(tmpdir(), 'wz-bench-peer-'));
   let child: ChildProcess | undefined;
   try {
-    const started = await startChild(dir, { WZ_SUITE: 'intl' });
+    const started = await startChild(dir, { WZ_SUITE: 'intl' }, undefined, undefined, { build: serverBuildFromEnv() });
     child = started.child;
     track(child);
     const { platformUrl, registryUrl } = started;

@@ -15,6 +15,7 @@ import { parseBody } from '@wangzheng/core/http-errors';
 import { operatorOf, type OperatorAuth } from '../http/operator.ts';
 import { DISCLOSURE_STATES } from '../store/index.ts';
 import type { Disclosures } from './disclosures.ts';
+import { noStore } from '../http/no-store.ts';
 
 const caseRef = z
   .string()
@@ -38,9 +39,7 @@ export function registerDisclosureRoutes(app: FastifyInstance, deps: { disclosur
   const idOf = (req: FastifyRequest): string => parseBody(s.id, req.params).id;
   const liaison = (req: FastifyRequest, reply: Parameters<typeof operatorOf>[2]) => operatorOf(operators, req, reply, 'liaison');
 
-  app.addHook('onSend', async (req, reply) => {
-    if (req.url.startsWith('/v1/admin/disclosures')) void reply.header('cache-control', 'no-store');
-  });
+  noStore(app, (url) => url.startsWith('/v1/admin/disclosures'));
 
   app.post('/v1/admin/disclosures', async (req, reply) => {
     const actor = liaison(req, reply);

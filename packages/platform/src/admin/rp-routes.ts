@@ -14,14 +14,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseBody } from '@wangzheng/core/http-errors';
 import { operatorOf, type OperatorAuth } from '../http/operator.ts';
 import { bodyOf, clientIdOf, rpSchemas, rpView, type RelyingPartyService } from '../rp/index.ts';
+import { noStore } from '../http/no-store.ts';
 
 export function registerRpAdminRoutes(app: FastifyInstance, deps: { service: RelyingPartyService; operators: OperatorAuth }): void {
   const { service, operators } = deps;
   const s = rpSchemas;
 
-  app.addHook('onSend', async (req, reply) => {
-    if (req.url.startsWith('/v1/admin/rps')) void reply.header('cache-control', 'no-store');
-  });
+  noStore(app, (url) => url.startsWith('/v1/admin/rps'));
 
   const operator = (req: FastifyRequest, reply: FastifyReply): string => operatorOf(operators, req, reply, 'rp_reviewer');
 

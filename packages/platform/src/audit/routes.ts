@@ -20,6 +20,7 @@ import { AUDIT_ACTIONS } from '@wangzheng/core/audit/index';
 import { parseBody } from '@wangzheng/core/http-errors';
 import { operatorOf, type OperatorAuth } from '../http/operator.ts';
 import type { AuditTrail } from './service.ts';
+import { noStore } from '../http/no-store.ts';
 
 export interface AuditRoutesDeps {
   readonly trail: AuditTrail;
@@ -63,11 +64,7 @@ export const auditSchemas = {
 export function registerAuditRoutes(app: FastifyInstance, deps: AuditRoutesDeps): void {
   const { trail, operators } = deps;
 
-  app.addHook('onSend', async (req, reply) => {
-    if (req.url === '/v1/admin/audit' || req.url.startsWith('/v1/admin/audit?') || req.url.startsWith('/v1/admin/audit/')) {
-      void reply.header('cache-control', 'no-store');
-    }
-  });
+  noStore(app, (url) => url === '/v1/admin/audit' || url.startsWith('/v1/admin/audit?') || url.startsWith('/v1/admin/audit/'));
 
   const operator = (req: FastifyRequest, reply: FastifyReply): string => operatorOf(operators, req, reply, 'auditor');
 

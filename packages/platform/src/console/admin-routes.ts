@@ -17,6 +17,7 @@ import { operatorIdentityOf, operatorWithAnyOf, type OperatorAuth } from '../htt
 import type { Series } from '../ops/index.ts';
 import type { ConsoleGrants } from './grants.ts';
 import { seriesJson } from './series.ts';
+import { noStore } from '../http/no-store.ts';
 
 export const consoleAdminSchemas = {
   grant: z.strictObject({ netid: z.string().max(32), roles: z.array(z.enum(OPERATOR_ROLES)).min(1).max(OPERATOR_ROLES.length) }),
@@ -32,9 +33,7 @@ export interface ConsoleAdminRouteDeps {
 
 export function registerConsoleAdminRoutes(app: FastifyInstance, d: ConsoleAdminRouteDeps): void {
   const s = consoleAdminSchemas;
-  app.addHook('onSend', async (req, reply) => {
-    if (req.url.startsWith('/v1/admin/console-operators') || req.url.startsWith('/v1/admin/ops/')) void reply.header('cache-control', 'no-store');
-  });
+  noStore(app, (url) => url.startsWith('/v1/admin/console-operators') || url.startsWith('/v1/admin/ops/'));
 
   app.post('/v1/admin/console-operators', async (req, reply) => {
     const who = operatorWithAnyOf(d.operators, req, reply, ['operator']);

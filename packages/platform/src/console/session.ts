@@ -43,9 +43,7 @@ export function sessionOf(sealer: CookieSealer, req: FastifyRequest): ConsoleSes
 /** The `onRequest` hook: the console session as an operator on `/v1/admin/*`. */
 export function registerAdminSession(app: FastifyInstance, d: { sealer: CookieSealer; grants: ConsoleGrants; issuer: string }): void {
   const origin = new URL(d.issuer).origin;
-  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!req.url.startsWith('/v1/admin/') || req.headers.authorization !== undefined) return;
-    if (cookieValue(req.headers.cookie, SESSION_COOKIE) === undefined) return;
+  const sessionOperator = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const session = sessionOf(d.sealer, req);
     if (!session) {
       challengeBearer(reply, OPERATOR_REALM);
@@ -55,5 +53,11 @@ export function registerAdminSession(app: FastifyInstance, d: { sealer: CookieSe
       throw new WzError('forbidden', 'This request must come from the console’s own origin.', { detail: 'console origin check' });
     }
     attachConsoleOperator(req, { actor: consoleActor(session.appId), roles: await d.grants.rolesOf(session.appId) });
+  };
+  // Callback style: every other request (all but the console's) passes without a promise.
+  app.addHook('onRequest', (req, reply, done) => {
+    if (!req.url.startsWith('/v1/admin/') || req.headers.authorization !== undefined) return done();
+    if (cookieValue(req.headers.cookie, SESSION_COOKIE) === undefined) return done();
+    sessionOperator(req, reply).then(() => done(), done);
   });
 }

@@ -14,6 +14,7 @@ import { parseBody } from '@wangzheng/core/http-errors';
 import type { RateLimits } from '../limits/index.ts';
 import { noticeDigest } from './notice.ts';
 import type { EnrollmentService } from './service.ts';
+import { noStore } from '../http/no-store.ts';
 
 const nonce = z.string().min(16).max(64);
 const id = z.string().max(64);
@@ -52,9 +53,7 @@ function param(req: FastifyRequest): string {
 
 export function registerEnrollmentRoutes(app: FastifyInstance, service: EnrollmentService, limits?: RateLimits): void {
   const s = enrollmentSchemas;
-  app.addHook('onSend', async (req, reply) => {
-    if (req.url.startsWith('/v1/enrollment')) void reply.header('cache-control', 'no-store');
-  });
+  noStore(app, (url) => url.startsWith('/v1/enrollment'));
 
   app.get('/v1/enrollment-notice', async () => ({ ...service.notice, digest: noticeDigest(service.notice) }));
 

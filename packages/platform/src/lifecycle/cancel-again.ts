@@ -21,7 +21,7 @@
  * Mounted as a `preHandler` hook next to the person controls (controls-routes.ts), since the
  * cancel route itself authenticates first.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { WzError } from '@wangzheng/core/errors';
 import type { PersonAuthenticator } from '../person/auth.ts';
 import { personSchemas } from '../person/routes.ts';
@@ -32,8 +32,7 @@ export const CANCEL_PATH = '/v1/me/cancel';
 const CANCELLED = 'cancelled';
 
 export function registerCancelAgainAnswer(app: FastifyInstance, auth: Pick<PersonAuthenticator, 'identify'>, reader: Pick<StoreReader, 'credentials'>): void {
-  app.addHook('preHandler', async (req, reply) => {
-    if (req.method !== 'POST' || req.routeOptions.url !== CANCEL_PATH) return;
+  const answerAgain = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const body = personSchemas.cancel.safeParse(req.body);
     if (!body.success) return;
     const id = unverifiedCredentialId(body.data.presentation);
@@ -46,6 +45,11 @@ export function registerCancelAgainAnswer(app: FastifyInstance, auth: Pick<Perso
       throw new WzError('already_cancelled', 'This 网号 has already been cancelled: everything about it was deleted.');
     }
     throw new WzError('invalid_credential', 'This 网证 is not known to the platform.');
+  };
+  // Callback style: every request but a cancellation passes without a promise.
+  app.addHook('preHandler', (req, reply, done) => {
+    if (req.method !== 'POST' || req.routeOptions.url !== CANCEL_PATH) return done();
+    answerAgain(req, reply).then(() => done(), done);
   });
 }
 

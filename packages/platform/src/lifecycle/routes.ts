@@ -17,6 +17,7 @@ import { parseBody } from '@wangzheng/core/http-errors';
 import { operatorOf, type OperatorAuth } from '../http/operator.ts';
 import { BAN_STATES } from '../store/index.ts';
 import { BAN_REASONS, type Bans } from './bans.ts';
+import { noStore } from '../http/no-store.ts';
 
 const legalRef = z
   .string()
@@ -45,11 +46,7 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: LifecycleRou
   const body = (req: FastifyRequest): unknown => req.body ?? {};
   const idOf = (req: FastifyRequest): string => parseBody(s.id, req.params).id;
 
-  app.addHook('onSend', async (req, reply) => {
-    if (req.url.startsWith('/v1/admin/bans') || req.url.startsWith('/v1/admin/unbans') || req.url.startsWith('/v1/admin/cancellations')) {
-      void reply.header('cache-control', 'no-store');
-    }
-  });
+  noStore(app, (url) => url.startsWith('/v1/admin/bans') || url.startsWith('/v1/admin/unbans') || url.startsWith('/v1/admin/cancellations'));
 
   app.get('/v1/admin/bans', async (req, reply) => {
     operatorOf(operators, req, reply, 'operator');

@@ -24,6 +24,7 @@ import { challengeOnFailure } from '../http/challenge.ts';
 import { clientCredentialsFrom, type ClientAuthenticator } from './client-auth.ts';
 import { REQUEST_CURSOR, type RpSelfService } from './self-service.ts';
 import { publicRecord, type RelyingPartyService } from './service.ts';
+import { noStore } from '../http/no-store.ts';
 
 /** Free text shown to people or operators: NFC, trimmed, 1..max characters, no control characters. */
 const text = (max: number) =>
@@ -105,9 +106,7 @@ export function registerRpRoutes(app: FastifyInstance, deps: RpRoutesDeps): void
   const { service, clientAuth, selfService } = deps;
   const s = rpSchemas;
 
-  app.addHook('onSend', async (req, reply) => {
-    if (req.url.startsWith('/v1/rp/')) void reply.header('cache-control', 'no-store');
-  });
+  noStore(app, (url) => url.startsWith('/v1/rp/'));
 
   // ---------------------------------------------------------------- the RP's side
 

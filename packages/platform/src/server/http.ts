@@ -115,15 +115,18 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
   app.setNotFoundHandler((req, reply) => {
     void reply.status(404).send({ error: 'not_found', message: 'no such route' });
   });
-  app.addHook('onRequest', async (req, reply) => {
+  // The hooks every request passes are callback style: an async hook costs each request a promise.
+  app.addHook('onRequest', (req, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, req.id);
+    done();
   });
   const accessLog = opts.accessLog !== false;
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     const answered = answeredOf(req, reply);
     if (accessLog) logAccess(log, answered);
     opts.metrics?.request(answered);
     outage.answered(answered.route, answered.status);
+    done();
   });
   // Lockouts of secrets the routes check without the limiter around them (http/lockout.ts).
   registerLockouts(app, opts.limits ?? localRateLimits());

@@ -28,6 +28,7 @@ import type { RelyingPartyRecord, StoreReader } from '../store/index.ts';
 import type { PollService } from './poll.ts';
 import { streamReport } from './report.ts';
 import type { StreamService } from './streams.ts';
+import { noStore } from '../http/no-store.ts';
 
 export interface SignalRoutesDeps {
   readonly issuer: string;
@@ -54,9 +55,7 @@ export function registerSignalRoutes(app: FastifyInstance, d: SignalRoutesDeps):
   };
   const operator = (req: FastifyRequest, reply: FastifyReply): string => operatorOf(d.adminAuth, req, reply, 'operator');
 
-  app.addHook('onSend', async (req, reply) => {
-    if (req.url.startsWith('/ssf/') || req.url.startsWith('/v1/admin/ssf/')) void reply.header('cache-control', 'no-store');
-  });
+  noStore(app, (url) => url.startsWith('/ssf/') || url.startsWith('/v1/admin/ssf/'));
 
   app.get(ssfConfigurationPath(d.issuer), async (_req, reply) => {
     void reply.header('cache-control', 'public, max-age=300');
