@@ -24,7 +24,7 @@ import { CONFIG_FIELDS } from '../packages/platform/src/config-fields.ts';
 import { enrollSamples } from './people.ts';
 import { closedLoop } from './load.ts';
 import { benchRp } from './rp.ts';
-import { pct, serverCpuMs, startChild } from './child.ts';
+import { pct, serverBuildFromEnv, serverCpuMs, startChild } from './child.ts';
 
 interface Row {
   name: string;
@@ -78,7 +78,7 @@ export async function runPassphraseBench(o: { count?: number; concurrency?: numb
   const count = o.count ?? Number(process.env['BENCH_PASSPHRASE_VERIFICATIONS'] ?? 200);
   const concurrency = o.concurrency ?? Number(process.env['BENCH_CONCURRENCY'] ?? 8);
   const dir = mkdtempSync(join(tmpdir(), 'wz-bench-pass-'));
-  const { child, platformUrl, registryUrl } = await startChild(dir, {});
+  const { child, platformUrl, registryUrl } = await startChild(dir, {}, undefined, undefined, { build: serverBuildFromEnv() });
   try {
     const holders = (await enrollSamples({ platformUrl, registryUrl, dataDir: dir, count: 8, alg: 'SM2', phonePrefix: '136' })).people;
     if (holders.length === 0) throw new Error('bench: nobody could be enrolled');
