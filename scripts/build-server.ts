@@ -22,10 +22,10 @@
  * packages' builds). `--force` rebuilds.
  */
 import { readFileSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
-import { currentStamp, describe, listFiles, REPO, toolchainInputs, writeDist, writeStamp, type BuildOutcome } from './packaging/dist.ts';
+import { currentStamp, listFiles, runAsScript, REPO, toolchainInputs, writeDist, writeStamp, type BuildOutcome } from './packaging/dist.ts';
 
 export const SERVER_DIST = join(REPO, 'dist', 'server');
 export const SERVER_BIN = join(SERVER_DIST, 'wangzheng.mjs');
@@ -97,12 +97,4 @@ export async function buildServer(o: { force?: boolean } = {}): Promise<BuildOut
   return done(true);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  buildServer({ force: process.argv.includes('--force') }).then(
-    (r) => console.log(describe('server', r)),
-    (e: unknown) => {
-      console.error(`server build failed: ${e instanceof Error ? e.message : String(e)}`);
-      process.exit(1);
-    },
-  );
-}
+runAsScript('server', import.meta.url, buildServer);

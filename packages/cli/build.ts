@@ -22,11 +22,11 @@
  * (no build step), and `npx wangzheng` there resolves to it (the root package's own bin wins
  * over any installed one).
  */
-import { dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { checkDependencies, PACKAGE_DEFINE, packagingPlugin } from '../../scripts/packaging/bundle.ts';
-import { currentStamp, describe, listFiles, REPO, toolchainInputs, writeDist, writeStamp, type BuildOutcome } from '../../scripts/packaging/dist.ts';
+import { currentStamp, listFiles, runAsScript, REPO, toolchainInputs, writeDist, writeStamp, type BuildOutcome } from '../../scripts/packaging/dist.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const CLI_DIR = HERE;
@@ -96,12 +96,4 @@ export async function buildCli(opts: { force?: boolean } = {}): Promise<BuildOut
   return done(true);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  buildCli({ force: process.argv.includes('--force') }).then(
-    (r) => console.log(describe('cli', r)),
-    (e: unknown) => {
-      console.error(`cli build failed: ${e instanceof Error ? e.message : String(e)}`);
-      process.exit(1);
-    },
-  );
-}
+runAsScript('cli', import.meta.url, buildCli);

@@ -24,12 +24,12 @@
  * The helpers (bundling plugin, dependency check, declarations, stamp, writer) are in
  * scripts/packaging/, shared with packages/cli/build.ts.
  */
-import { dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { checkDependencies, PACKAGE_DEFINE, packagingPlugin } from '../../scripts/packaging/bundle.ts';
 import { declarations } from '../../scripts/packaging/declarations.ts';
-import { currentStamp, describe, listFiles, REPO, toolchainInputs, writeDist, writeStamp, type BuildOutcome } from '../../scripts/packaging/dist.ts';
+import { currentStamp, listFiles, runAsScript, REPO, toolchainInputs, writeDist, writeStamp, type BuildOutcome } from '../../scripts/packaging/dist.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const SDK_DIR = HERE;
@@ -75,13 +75,4 @@ export async function buildSdk(opts: { force?: boolean } = {}): Promise<BuildOut
   return done(true);
 }
 
-
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  buildSdk({ force: process.argv.includes('--force') }).then(
-    (r) => console.log(describe('sdk', r)),
-    (e: unknown) => {
-      console.error(`sdk build failed: ${e instanceof Error ? e.message : String(e)}`);
-      process.exit(1);
-    },
-  );
-}
+runAsScript('sdk', import.meta.url, buildSdk);

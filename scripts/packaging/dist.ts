@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { version as ESBUILD_VERSION } from 'esbuild';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -126,4 +126,20 @@ export function toolchainInputs(): string[] {
 /** One line for a build's log. */
 export function describe(name: string, r: BuildOutcome): string {
   return `${name}: ${r.written ? 'built' : 'up to date'} (${r.files.length} files, ${r.ms} ms) → ${rel(r.dist)}/ [esbuild ${ESBUILD_VERSION}]`;
+}
+
+/**
+ * The command-line end of a build script: when `url` (the script's `import.meta.url`) is the
+ * script Node was started with, runs `build` (`--force` rebuilds) and prints its line, or why it
+ * failed (exit code 1).
+ */
+export function runAsScript(name: string, url: string, build: (o: { force: boolean }) => Promise<BuildOutcome>): void {
+  if (!process.argv[1] || url !== pathToFileURL(resolve(process.argv[1])).href) return;
+  build({ force: process.argv.includes('--force') }).then(
+    (r) => console.log(describe(name, r)),
+    (e: unknown) => {
+      console.error(`${name} build failed: ${e instanceof Error ? e.message : String(e)}`);
+      process.exit(1);
+    },
+  );
 }

@@ -5,12 +5,12 @@
 // points stay the test build's: the compiled build refuses WZ_FAULT_POINT.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildServer, SERVER_BIN, SERVER_DIST } from '../../scripts/build-server.ts';
+import { freePort } from '../support/ports.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'wz-server-build-'));
@@ -23,14 +23,6 @@ afterAll(() => {
   child?.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((ok) => s.listen(0, '127.0.0.1', ok));
-  const { port } = s.address() as { port: number };
-  await new Promise((ok) => s.close(ok));
-  return port;
-}
 
 /** The environment of a fresh shell: no WZ_ settings, no loader in NODE_OPTIONS. */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
