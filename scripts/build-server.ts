@@ -25,6 +25,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import { NODE_BUNDLE } from './packaging/bundle.ts';
 import { currentStamp, listFiles, runAsScript, REPO, toolchainInputs, writeDist, writeStamp, type BuildOutcome } from './packaging/dist.ts';
 
 export const SERVER_DIST = join(REPO, 'dist', 'server');
@@ -71,19 +72,11 @@ export async function buildServer(o: { force?: boolean } = {}): Promise<BuildOut
   if (!o.force && currentStamp('server', SERVER_DIST)) return done(false);
 
   const js = await build({
+    ...NODE_BUNDLE,
     stdin: { contents: MAIN, resolveDir: REPO, sourcefile: 'server-main.ts', loader: 'ts' },
     outfile: SERVER_BIN,
-    bundle: true,
-    write: false,
-    metafile: true,
     sourcemap: 'linked',
     sourcesContent: false,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    charset: 'utf8',
-    legalComments: 'inline',
-    logLevel: 'silent',
     banner: { js: BANNER },
     plugins: [serverPlugin(SERVER_DIST)],
     absWorkingDir: REPO,

@@ -25,7 +25,7 @@
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { checkDependencies, PACKAGE_DEFINE, packagingPlugin } from '../../scripts/packaging/bundle.ts';
+import { checkDependencies, NODE_BUNDLE, PACKAGE_DEFINE, packagingPlugin } from '../../scripts/packaging/bundle.ts';
 import { currentStamp, listFiles, runAsScript, REPO, toolchainInputs, writeDist, writeStamp, type BuildOutcome } from '../../scripts/packaging/dist.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -66,19 +66,11 @@ export async function buildCli(opts: { force?: boolean } = {}): Promise<BuildOut
 
   const stubs = Object.fromEntries(Object.keys(PLATFORM_ONLY).map((n) => [`./commands/${n}.ts`, platformOnlyStub(n as keyof typeof PLATFORM_ONLY)]));
   const js = await build({
+    ...NODE_BUNDLE,
     entryPoints: { main: join(HERE, 'src', 'main.ts') },
     outdir: CLI_DIST,
     chunkNames: 'chunks/[name]-[hash]',
     splitting: true,
-    bundle: true,
-    write: false,
-    metafile: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    charset: 'utf8',
-    legalComments: 'inline',
-    logLevel: 'silent',
     banner: { js: BANNER },
     define: PACKAGE_DEFINE,
     plugins: [packagingPlugin(stubs)],

@@ -27,7 +27,7 @@
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { checkDependencies, PACKAGE_DEFINE, packagingPlugin } from '../../scripts/packaging/bundle.ts';
+import { checkDependencies, NODE_BUNDLE, PACKAGE_DEFINE, packagingPlugin } from '../../scripts/packaging/bundle.ts';
 import { declarations } from '../../scripts/packaging/declarations.ts';
 import { currentStamp, listFiles, runAsScript, REPO, toolchainInputs, writeDist, writeStamp, type BuildOutcome } from '../../scripts/packaging/dist.ts';
 
@@ -45,17 +45,9 @@ export async function buildSdk(opts: { force?: boolean } = {}): Promise<BuildOut
 
   const entry = join(HERE, 'src', 'index.ts');
   const js = await build({
+    ...NODE_BUNDLE,
     entryPoints: [entry],
     outfile: join(SDK_DIST, 'index.js'),
-    bundle: true,
-    write: false,
-    metafile: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    charset: 'utf8',
-    legalComments: 'inline',
-    logLevel: 'silent',
     banner: { js: BANNER },
     define: PACKAGE_DEFINE,
     plugins: [packagingPlugin()],

@@ -7,8 +7,21 @@
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
-import type { Metafile, Plugin } from 'esbuild';
+import type { BuildOptions, Metafile, Plugin } from 'esbuild';
 import { REPO } from './dist.ts';
+
+/** The esbuild options every Node bundle of the repository shares (the packages, the server build). */
+export const NODE_BUNDLE = {
+  bundle: true,
+  write: false,
+  metafile: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  charset: 'utf8',
+  legalComments: 'inline',
+  logLevel: 'silent',
+} as const satisfies BuildOptions;
 
 /** The build-time constants of an installable bundle (see core/crypto/sm2.ts). */
 export const PACKAGE_DEFINE: Readonly<Record<string, string>> = { WZ_BUNDLED_SM2_BACKEND: '"js"' };
