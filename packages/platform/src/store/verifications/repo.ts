@@ -237,8 +237,8 @@ export function verificationRepo({ db, now }: RepoContext): VerificationWriter {
         const consumed = consumable(request, t) && (await transitionQuery(db, key, request.status, { status: 'consumed' }, t).executeTakeFirst()).numUpdatedRows > 0n;
         return { request, dataKey: keyOf(row), consumed };
       }
-      // PostgreSQL: one statement. \`old\` locks the row (FOR UPDATE waits for a concurrent
-      // writer and then reads the row as it committed), \`moved\` consumes it when it may be; the
+      // PostgreSQL: one statement. `old` locks the row (FOR UPDATE waits for a concurrent
+      // writer and then reads the row as it committed), `moved` consumes it when it may be; the
       // recent window first, as the other lookups, then everywhere (a miss writes nothing).
       const once = async (window: boolean) => {
         const inWindow = (col: string) => (window ? sql`and ${sql.ref(col)} >= ${t - RECENT_BEFORE_MS} and ${sql.ref(col)} < ${t + RECENT_AFTER_MS}` : sql``);
@@ -266,7 +266,7 @@ export function verificationRepo({ db, now }: RepoContext): VerificationWriter {
   };
 }
 
-/** Whether a receipt fetch consumes a request in this status at \`now\`: answered, or pending past its expiry. */
+/** Whether a receipt fetch consumes a request in this status at `now`: answered, or pending past its expiry. */
 function consumable(r: VerificationRequestRecord, now: number): boolean {
   return r.status === 'approved' || r.status === 'failed' || r.status === 'declined' || (r.status === 'pending' && r.expiresAt <= now);
 }
